@@ -81,4 +81,5 @@ class Config:
     sort: SortKey = "updated"
     link: LinkStyle = "pdf"
     timezone: str = "UTC"
+    lookback_days: int = 1
     path: str = "keywords.yaml"

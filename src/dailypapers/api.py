@@ -1,0 +1,77 @@
+"""The library entry points the CLI wraps: a test does in three lines what the CLI does."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from .config import load_config
+from .models import Config
+from .outputs import Snapshot
+from .outputs import readme as readme_output
+from .source import DEFAULT_API_URL, DEFAULT_DELAY, ArxivClient, RetryPolicy
+from .update import Progress, UpdateReport, load_snapshot, run_update
+
+__all__ = ["Paths", "load_config", "render", "update"]
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where a tracker lives; the defaults are the repository layout."""
+
+    config: Path = Path("keywords.yaml")
+    data: Path = Path("data")
+    readme: Path = Path("README.md")
+
+
+def api_url_from_env() -> str:
+    return os.environ.get("DAILYPAPERS_API_URL") or DEFAULT_API_URL
+
+
+def write_outputs(snapshot: Snapshot, paths: Paths) -> list[Path]:
+    return readme_output.write(snapshot, paths.readme)
+
+
+def render(config: Config, paths: Paths) -> list[Path]:
+    """Store → every output, without the network. Returns the files that changed."""
+    return write_outputs(load_snapshot(config, paths.data), paths)
+
+
+def update(
+    config: Config,
+    paths: Paths,
+    *,
+    api_url: str | None = None,
+    delay: float = DEFAULT_DELAY,
+    policy: RetryPolicy | None = None,
+    timeout: float = 30.0,
+    transport: httpx.BaseTransport | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+    today: str | None = None,
+    progress: Progress | None = None,
+    only: set[str] | None = None,
+) -> UpdateReport:
+    with ArxivClient(
+        api_url or api_url_from_env(),
+        delay=delay,
+        policy=policy,
+        timeout=timeout,
+        transport=transport,
+        clock=clock,
+        sleep=sleep,
+    ) as client:
+        return run_update(
+            config,
+            client,
+            data_dir=paths.data,
+            render=lambda snapshot: write_outputs(snapshot, paths),
+            today=today,
+            progress=progress,
+            only=only,
+        )

@@ -1,0 +1,256 @@
+"""keywords.yaml → Config, refusing anything doubtful with the file and line that caused it.
+
+The YAML is read as a node tree rather than plain data so that every error can point at a line:
+a researcher editing the file on GitHub's web editor has nothing else to go by.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+from .errors import ConfigError
+from .models import Config, Field, LinkStyle, SortKey, Topic
+from .text import slugify
+
+TOP_KEYS = {"keywords", "max_papers", "sort", "link", "timezone", "lookback_days"}
+TOPIC_KEYS = {"name", "phrases", "fields", "categories", "exclude", "query", "max_papers"}
+FIELDS: dict[str, Field] = {"title": "title", "abstract": "abstract"}
+MAX_PAPERS_LIMIT = 2000
+
+# arXiv's archives; a category is an archive or ``archive.SUBJECT``.
+ARCHIVES = frozenset(
+    "astro-ph cond-mat cs econ eess gr-qc hep-ex hep-lat hep-ph hep-th math math-ph nlin "
+    "nucl-ex nucl-th physics q-bio q-fin quant-ph stat".split()
+)
+_CATEGORY = re.compile(r"^([a-z-]+)(?:\.([A-Za-z-]+))?$")
+
+T = TypeVar("T")
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate a keywords file; raises ConfigError naming file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(str(path), 0, "file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), 0, f"cannot read: {exc}") from None
+    return parse_config(text, str(path))
+
+
+def parse_config(text: str, path: str = "keywords.yaml") -> Config:
+    root = compose(text, path)
+    if root is None:
+        raise ConfigError(path, 1, "empty file: expected a mapping with a 'keywords:' list")
+    return _Reader(path).config(root)
+
+
+def compose(text: str, path: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise ConfigError(path, line, f"YAML syntax error: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(path, 0, f"YAML error: {exc}") from None
+
+
+def line_of(node: yaml.Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+class _Reader:
+    """Turns nodes into typed values; one method per kind of setting."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._constructor = yaml.SafeLoader("")
+
+    def fail(self, node: yaml.Node, message: str) -> ConfigError:
+        return ConfigError(self.path, line_of(node), message)
+
+    def scalar(self, node: yaml.Node) -> Any:
+        if not isinstance(node, yaml.ScalarNode):
+            return node
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            raise self.fail(node, f"invalid value: {exc}") from None
+
+    def mapping(self, node: yaml.Node, allowed: set[str], what: str) -> dict[str, yaml.Node]:
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(node, f"{what} must be a mapping")
+        result: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            key = self.scalar(key_node)
+            if not isinstance(key, str):
+                raise self.fail(key_node, f"{what}: keys must be text, got {key!r}")
+            if key in result:
+                raise self.fail(key_node, f"{what}: duplicate key '{key}'")
+            if key not in allowed:
+                known = ", ".join(sorted(allowed))
+                raise self.fail(key_node, f"{what}: unknown key '{key}' (known: {known})")
+            result[key] = value_node
+        return result
+
+    def text(self, node: yaml.Node, what: str) -> str:
+        value = self.scalar(node)
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise self.fail(node, f"{what} must be text")
+        value = " ".join(str(value).split())
+        if not value:
+            raise self.fail(node, f"{what} must not be empty")
+        return value
+
+    def phrase(self, node: yaml.Node, what: str) -> str:
+        value = self.text(node, what)
+        if '"' in value:
+            raise self.fail(node, f"{what} must not contain a double quote: {value!r}")
+        return value
+
+    def each(self, node: yaml.Node, what: str, item: Callable[[yaml.Node, str], T]) -> list[T]:
+        """A list, or a single item standing for a list of one."""
+        if isinstance(node, yaml.SequenceNode):
+            if not node.value:
+                raise self.fail(node, f"{what} must not be empty")
+            return [item(child, what) for child in node.value]
+        return [item(node, what)]
+
+    def integer(self, node: yaml.Node, what: str, low: int, high: int) -> int:
+        value = self.scalar(node)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise self.fail(node, f"{what} must be a whole number from {low} to {high}")
+        return value
+
+    def choice(self, node: yaml.Node, what: str, options: tuple[str, ...]) -> str:
+        value = self.scalar(node)
+        if value not in options:
+            raise self.fail(node, f"{what} must be one of {', '.join(options)}, got {value!r}")
+        return str(value)
+
+    def category(self, node: yaml.Node, what: str) -> str:
+        value = self.text(node, what)
+        match = _CATEGORY.match(value)
+        if not match or match.group(1) not in ARCHIVES:
+            raise self.fail(node, f"{what}: not an arXiv category or archive: {value!r}")
+        return value
+
+    def field(self, node: yaml.Node, what: str) -> Field:
+        value = self.scalar(node)
+        if value not in FIELDS:
+            raise self.fail(node, f"{what} must be title or abstract, got {value!r}")
+        return FIELDS[value]
+
+    def config(self, root: yaml.Node) -> Config:
+        top = self.mapping(root, TOP_KEYS, "keywords file")
+        if "keywords" not in top:
+            raise self.fail(root, "missing 'keywords:' list")
+        max_papers = 100
+        if "max_papers" in top:
+            max_papers = self.integer(top["max_papers"], "max_papers", 1, MAX_PAPERS_LIMIT)
+        sort: SortKey = "updated"
+        if "sort" in top and self.choice(top["sort"], "sort", ("updated", "published")) != "updated":
+            sort = "published"
+        link: LinkStyle = "pdf"
+        if "link" in top and self.choice(top["link"], "link", ("pdf", "abs")) != "pdf":
+            link = "abs"
+        timezone = "UTC"
+        if "timezone" in top:
+            timezone = self.text(top["timezone"], "timezone")
+            try:
+                zoneinfo.ZoneInfo(timezone)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                raise self.fail(top["timezone"], f"unknown timezone {timezone!r}") from None
+        lookback = 1
+        if "lookback_days" in top:
+            lookback = self.integer(top["lookback_days"], "lookback_days", 0, 30)
+        topics = self.topics(top["keywords"], max_papers)
+        return Config(
+            topics=tuple(topics),
+            max_papers=max_papers,
+            sort=sort,
+            link=link,
+            timezone=timezone,
+            lookback_days=lookback,
+            path=self.path,
+        )
+
+    def topics(self, node: yaml.Node, default_max: int) -> list[Topic]:
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.fail(node, "'keywords' must be a list")
+        if not node.value:
+            raise self.fail(node, "'keywords' must list at least one keyword")
+        topics: list[Topic] = []
+        names: dict[str, int] = {}
+        slugs: dict[str, tuple[str, int]] = {}
+        for item in node.value:
+            topic = self.topic(item, default_max)
+            line = line_of(item)
+            folded = topic.name.casefold()
+            if folded in names:
+                raise self.fail(item, f"duplicate keyword '{topic.name}' (first on line {names[folded]})")
+            if topic.slug in slugs:
+                other, other_line = slugs[topic.slug]
+                raise self.fail(
+                    item,
+                    f"keyword '{topic.name}' has the same file name '{topic.slug}' as "
+                    f"'{other}' (line {other_line})",
+                )
+            names[folded] = line
+            slugs[topic.slug] = (topic.name, line)
+            topics.append(topic)
+        return topics
+
+    def topic(self, node: yaml.Node, default_max: int) -> Topic:
+        if isinstance(node, yaml.ScalarNode):
+            name = self.phrase(node, "keyword")
+            return Topic(name=name, slug=self.slug(node, name), phrases=(name,), max_papers=default_max)
+        keys = self.mapping(node, TOPIC_KEYS, "keyword")
+        if "name" not in keys:
+            raise self.fail(node, "keyword needs a 'name'")
+        name = self.text(keys["name"], "name")
+        query = self.text(keys["query"], "query") if "query" in keys else None
+        if "phrases" in keys:
+            phrases = tuple(self.each(keys["phrases"], "phrases", self.phrase))
+        elif query is None:
+            phrases = (self.phrase(keys["name"], "name"),)
+        else:
+            phrases = ()
+        if query is not None and "phrases" in keys:
+            raise self.fail(keys["query"], "give either 'query' or 'phrases', not both")
+        fields: tuple[Field, ...] = ("title", "abstract")
+        if "fields" in keys:
+            fields = tuple(dict.fromkeys(self.each(keys["fields"], "fields", self.field)))
+        categories: tuple[str, ...] = ()
+        if "categories" in keys:
+            categories = tuple(self.each(keys["categories"], "categories", self.category))
+        exclude: tuple[str, ...] = ()
+        if "exclude" in keys:
+            exclude = tuple(self.each(keys["exclude"], "exclude", self.phrase))
+        max_papers = default_max
+        if "max_papers" in keys:
+            max_papers = self.integer(keys["max_papers"], "max_papers", 1, MAX_PAPERS_LIMIT)
+        return Topic(
+            name=name,
+            slug=self.slug(keys["name"], name),
+            phrases=phrases,
+            fields=fields,
+            categories=categories,
+            exclude=exclude,
+            query=query,
+            max_papers=max_papers,
+        )
+
+    def slug(self, node: yaml.Node, name: str) -> str:
+        slug = slugify(name)
+        if not slug:
+            raise self.fail(node, f"keyword '{name}' needs at least one letter or digit (A-Z, 0-9)")
+        return slug

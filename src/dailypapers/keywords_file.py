@@ -1,0 +1,89 @@
+"""Edits to keywords.yaml that keep the researcher's comments, order and layout.
+
+Lines are inserted or removed in the text itself (never re-dumped), and the result is validated
+as a whole before it replaces the file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import yaml
+
+from .config import compose, parse_config
+from .errors import ConfigError, InputError
+from .files import write_atomic
+from .models import Config
+
+_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .+_()/-]*")
+
+
+def _scalar(name: str) -> str:
+    if _PLAIN.fullmatch(name) and yaml.safe_load(name) == name:
+        return name
+    return json.dumps(name, ensure_ascii=False)
+
+
+def _keywords_node(text: str, path: str) -> yaml.SequenceNode:
+    root = compose(text, path)
+    parse_config(text, path)
+    assert isinstance(root, yaml.MappingNode)
+    for key, value in root.value:
+        if key.value == "keywords" and isinstance(value, yaml.SequenceNode):
+            if value.flow_style:
+                raise InputError(f"{path}: 'keywords' is written as [a, b]; edit it by hand")
+            return value
+    raise ConfigError(path, 1, "missing 'keywords:' list")
+
+
+def _item_name(node: yaml.Node) -> str:
+    if isinstance(node, yaml.ScalarNode):
+        return str(node.value)
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == "name":
+                return str(value.value)
+    return ""
+
+
+def _last_line(node: yaml.Node) -> int:
+    """Index of the last text line a node occupies (its end mark may sit on the next line)."""
+    end = node.end_mark
+    return int(end.line) - 1 if end.column == 0 else int(end.line)
+
+
+def _save(path: Path, lines: list[str]) -> Config:
+    text = "".join(lines)
+    config = parse_config(text, str(path))
+    write_atomic(path, [text])
+    return config
+
+
+def add_keyword(path: Path, name: str) -> Config:
+    text = path.read_text(encoding="utf-8")
+    keywords = _keywords_node(text, str(path))
+    lines = text.splitlines(keepends=True)
+    last = keywords.value[-1]
+    dash_column = int(keywords.start_mark.column)
+    at = _last_line(last) + 1
+    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    if at == len(lines) and lines and not lines[-1].endswith("\n"):
+        lines[-1] += newline
+    lines.insert(at, " " * dash_column + "- " + _scalar(" ".join(name.split())) + newline)
+    return _save(path, lines)
+
+
+def remove_keyword(path: Path, name: str) -> Config:
+    text = path.read_text(encoding="utf-8")
+    keywords = _keywords_node(text, str(path))
+    wanted = " ".join(name.split()).casefold()
+    for item in keywords.value:
+        if " ".join(_item_name(item).split()).casefold() == wanted:
+            break
+    else:
+        raise InputError(f"{path}: no keyword named '{name}'")
+    lines = text.splitlines(keepends=True)
+    del lines[int(item.start_mark.line) : _last_line(item) + 1]
+    return _save(path, lines)

@@ -1,0 +1,67 @@
+"""Everything written from the store goes through here: one snapshot in, files out.
+
+Each output module exposes ``write(snapshot, root) -> list[Path]`` returning the files whose bytes
+changed. Templates hold presentation; the filters they may use (all escaping) come from
+``dailypapers.text`` and are registered once, below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import jinja2
+
+from .. import text
+from ..models import Config, Paper, Topic
+from ..store import TopicStore
+
+
+@dataclass(frozen=True)
+class Section:
+    topic: Topic
+    store: TopicStore
+
+    @property
+    def papers(self) -> list[Paper]:
+        return self.store.papers
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The whole store as of one moment, in keywords.yaml order."""
+
+    config: Config
+    sections: tuple[Section, ...]
+
+    @property
+    def last_update(self) -> str:
+        return max((s.store.last_success for s in self.sections), default="")
+
+
+def templates_dir() -> Path:
+    installed = Path(__file__).resolve().parent.parent / "templates"
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parents[3] / "templates"
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir()),
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters.update(
+        md_cell=text.md_cell,
+        md_comment=text.md_comment,
+        md_abstract=text.md_abstract,
+        md_anchor=text.md_anchor,
+        html=text.html,
+    )
+    return env

@@ -1,0 +1,55 @@
+"""What a run shows people: a live line per keyword on a terminal, plain lines in CI logs."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from .models import Topic
+from .update import Progress, TopicReport, UpdateReport
+
+
+def describe(report: TopicReport) -> str:
+    name = report.topic.name
+    if report.error:
+        return f"{name}: FAILED ({report.error_kind}): {report.error}"
+    text = f"{name}: {len(report.new)} new, {report.kept} kept, {report.requests} request(s)"
+    if report.revised:
+        text += f", {len(report.revised)} revised"
+    if report.unsorted:
+        text += " (warning: arXiv ignored the sort order; the newest papers may be incomplete)"
+    return text
+
+
+class ConsoleProgress(Progress):
+    def __init__(self, stream: TextIO, total: int) -> None:
+        self.stream, self.total, self.index = stream, total, 0
+        self.live = stream.isatty()
+
+    def topic_started(self, topic: Topic) -> None:
+        self.index += 1
+        if self.live:
+            self.stream.write(f"\r\x1b[K[{self.index}/{self.total}] {topic.name}: asking arXiv...")
+            self.stream.flush()
+
+    def page(self, topic: Topic, received: int, expected: int) -> None:
+        if self.live:
+            self.stream.write(
+                f"\r\x1b[K[{self.index}/{self.total}] {topic.name}: {received} of {expected} entries"
+            )
+            self.stream.flush()
+
+    def topic_done(self, report: TopicReport) -> None:
+        prefix = "\r\x1b[K" if self.live else ""
+        self.stream.write(f"{prefix}[{self.index}/{self.total}] {describe(report)}\n")
+        self.stream.flush()
+
+
+def summary_lines(report: UpdateReport) -> list[str]:
+    failed = len(report.failed)
+    lines = [
+        f"{report.today}: {report.new_count} new paper(s) across {len(report.topics)} keyword(s)"
+        + (f"; {failed} failed" if failed else "")
+    ]
+    if not report.failed and report.new_count == 0:
+        lines.append("arXiv announced nothing new for these keywords (normal on weekends and holidays)")
+    return lines

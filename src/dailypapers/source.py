@@ -1,0 +1,204 @@
+"""The arXiv HTTP client: one connection, a politeness clock, bounded retries with backoff.
+
+Everything that waits goes through an injected ``clock``/``sleep`` pair so tests can run the real
+retry and pacing logic in virtual time.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import os
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import httpx
+
+from . import __version__
+from .atom import MalformedFeed, Page, parse_page
+from .errors import FetchError, QueryRejected
+
+DEFAULT_API_URL = "https://export.arxiv.org/api/query"
+DEFAULT_DELAY = 3.0
+MAX_RESULTS_LIMIT = 2000
+
+
+def user_agent() -> str:
+    repo = os.environ.get("GITHUB_REPOSITORY", "")
+    where = f"; +https://github.com/{repo}" if repo else ""
+    return f"dailypapers/{__version__} (arXiv keyword tracker{where})"
+
+
+@dataclass
+class Pacer:
+    """Keeps request starts at least ``delay`` seconds apart, across keywords and pages."""
+
+    delay: float
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    _last: float | None = None
+
+    def wait(self, at_least: float = 0.0) -> None:
+        now = self.clock()
+        due = now + at_least
+        if self._last is not None:
+            due = max(due, self._last + self.delay)
+        if due > now:
+            self.sleep(due - now)
+        self._last = self.clock()
+
+
+@dataclass
+class RetryPolicy:
+    """Exponential backoff with jitter; ``Retry-After`` wins when arXiv sends it."""
+
+    retries: int = 4
+    base: float = 5.0
+    cap: float = 120.0
+    max_retry_after: float = 600.0
+    jitter: Callable[[], float] = field(default=random.random)
+
+    def backoff(self, attempt: int) -> float:
+        return min(self.cap, self.base * 2 ** (attempt - 1)) * (1 + 0.25 * self.jitter())
+
+
+@dataclass
+class Stats:
+    requests: int = 0
+    bytes: int = 0
+    retries: int = 0
+
+
+class _Retryable(Exception):
+    def __init__(self, kind: str, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.kind, self.retry_after = kind, retry_after
+
+
+class _Final(Exception):
+    """An answer that retrying cannot change (HTTP 400 and arXiv's Error entry)."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+class ArxivClient:
+    """Asks ``/api/query`` one page at a time and returns only pages it could fully parse."""
+
+    def __init__(
+        self,
+        base_url: str = DEFAULT_API_URL,
+        *,
+        delay: float = DEFAULT_DELAY,
+        policy: RetryPolicy | None = None,
+        timeout: float = 30.0,
+        transport: httpx.BaseTransport | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.base_url = base_url
+        self.pacer = Pacer(delay, clock, sleep)
+        self.policy = policy or RetryPolicy()
+        self.stats = Stats()
+        self._http = httpx.Client(
+            headers={"User-Agent": user_agent(), "Accept": "application/atom+xml"},
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
+            follow_redirects=True,
+            transport=transport,
+        )
+
+    def __enter__(self) -> ArxivClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def search(self, query: str, *, start: int, max_results: int, sort_by: str) -> Page:
+        params = {
+            "search_query": query,
+            "start": str(start),
+            "max_results": str(min(max_results, MAX_RESULTS_LIMIT)),
+            "sortBy": sort_by,
+            "sortOrder": "descending",
+        }
+        url = str(httpx.URL(self.base_url, params=params))
+        wait = 0.0
+        attempts = 0
+        while True:
+            attempts += 1
+            self.pacer.wait(wait)
+            try:
+                return self._once(url, start)
+            except _Retryable as problem:
+                if attempts > self.policy.retries:
+                    raise FetchError(str(problem), url=url, attempts=attempts, kind=problem.kind) from None
+                if problem.retry_after is not None and problem.retry_after > self.policy.max_retry_after:
+                    raise FetchError(
+                        f"{problem}; arXiv asks to wait {problem.retry_after:.0f} s",
+                        url=url,
+                        attempts=attempts,
+                        kind=problem.kind,
+                    ) from None
+                self.stats.retries += 1
+                wait = self.policy.backoff(attempts)
+                if problem.retry_after is not None:
+                    wait = max(wait, problem.retry_after)
+            except _Final as final:
+                raise QueryRejected(str(final), url=url, attempts=attempts, kind=final.kind) from None
+
+    def _once(self, url: str, start: int) -> Page:
+        self.stats.requests += 1
+        try:
+            response = self._http.get(url)
+        except httpx.TimeoutException as exc:
+            raise _Retryable("timeout", f"timed out ({type(exc).__name__})") from None
+        except httpx.HTTPError as exc:
+            raise _Retryable("connection", f"connection failed: {exc}") from None
+        self.stats.bytes += len(response.content)
+        status = response.status_code
+        if status == 429 or status >= 500:
+            raise _Retryable(
+                f"http {status}", f"HTTP {status}", _retry_after(response.headers.get("Retry-After"))
+            )
+        if status == 400:
+            raise _Final("rejected", f"arXiv rejected the query: {_error_text(response.content)}")
+        if status != 200:
+            raise _Final(f"http {status}", f"HTTP {status}")
+        try:
+            page = parse_page(response.content)
+        except MalformedFeed as exc:
+            raise _Retryable("malformed", f"malformed answer: {exc}") from None
+        if page.error is not None:
+            raise _Final("rejected", f"arXiv error: {page.error}")
+        if not page.papers and page.total_results > start:
+            raise _Retryable(
+                "empty page", f"empty page although arXiv counts {page.total_results} results"
+            )
+        return page
+
+
+def _error_text(body: bytes) -> str:
+    try:
+        page = parse_page(body)
+    except MalformedFeed:
+        return body[:200].decode("utf-8", "replace").strip() or "no explanation"
+    return page.error or "no explanation"
