@@ -27,8 +27,12 @@ app = typer.Typer(
 ConfigOpt = Annotated[
     Path, typer.Option("--config", "-c", help="Keywords file.", show_default=True)
 ]
-DataOpt = Annotated[Path, typer.Option("--data", help="Folder of the JSON store (one file per keyword).")]
-ReadmeOpt = Annotated[Path, typer.Option("--readme", help="README whose paper tables are regenerated.")]
+DataOpt = Annotated[
+    Path, typer.Option("--data", help="Folder of the JSON store (one file per keyword).")
+]
+ReadmeOpt = Annotated[
+    Path, typer.Option("--readme", help="README whose paper tables are regenerated.")
+]
 
 
 def _fail(exc: Exception) -> NoReturn:
@@ -47,7 +51,9 @@ def _version(value: bool) -> None:
 def main(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
     ] = False,
 ) -> None:
     """Track new arXiv papers per keyword.
@@ -64,7 +70,9 @@ def _delay() -> float:
     except ValueError:
         value = -1.0
     if not 0 <= value <= 600:
-        typer.echo(f"dailypapers: DAILYPAPERS_DELAY={raw!r}: must be seconds from 0 to 600", err=True)
+        typer.echo(
+            f"dailypapers: DAILYPAPERS_DELAY={raw!r}: must be seconds from 0 to 600", err=True
+        )
         raise typer.Exit(2)
     return value
 
@@ -75,7 +83,8 @@ def update(
     data: DataOpt = Path("data"),
     readme: ReadmeOpt = Path("README.md"),
     keyword: Annotated[
-        list[str] | None, typer.Option("--keyword", "-k", help="Update only this keyword (repeatable).")
+        list[str] | None,
+        typer.Option("--keyword", "-k", help="Update only this keyword (repeatable)."),
     ] = None,
 ) -> None:
     """Fetch new papers from arXiv for every keyword, save them, regenerate the README.
@@ -164,7 +173,9 @@ def list_keywords(
 
 @app.command()
 def add(
-    name: Annotated[str, typer.Argument(help="The keyword (a phrase searched in title or abstract).")],
+    name: Annotated[
+        str, typer.Argument(help="The keyword (a phrase searched in title or abstract).")
+    ],
     config: ConfigOpt = Path("keywords.yaml"),
 ) -> None:
     """Add a keyword to keywords.yaml, keeping its comments; run `update` to fetch its papers."""

@@ -25,8 +25,10 @@ MAX_PAPERS_LIMIT = 2000
 
 # arXiv's archives; a category is an archive or ``archive.SUBJECT``.
 ARCHIVES = frozenset(
-    "astro-ph cond-mat cs econ eess gr-qc hep-ex hep-lat hep-ph hep-th math math-ph nlin "
-    "nucl-ex nucl-th physics q-bio q-fin quant-ph stat".split()
+    (
+        "astro-ph cond-mat cs econ eess gr-qc hep-ex hep-lat hep-ph hep-th math math-ph nlin "
+        "nucl-ex nucl-th physics q-bio q-fin quant-ph stat"
+    ).split()
 )
 _CATEGORY = re.compile(r"^([a-z-]+)(?:\.([A-Za-z-]+))?$")
 
@@ -157,7 +159,10 @@ class _Reader:
         if "max_papers" in top:
             max_papers = self.integer(top["max_papers"], "max_papers", 1, MAX_PAPERS_LIMIT)
         sort: SortKey = "updated"
-        if "sort" in top and self.choice(top["sort"], "sort", ("updated", "published")) != "updated":
+        if (
+            "sort" in top
+            and self.choice(top["sort"], "sort", ("updated", "published")) != "updated"
+        ):
             sort = "published"
         link: LinkStyle = "pdf"
         if "link" in top and self.choice(top["link"], "link", ("pdf", "abs")) != "pdf":
@@ -196,7 +201,9 @@ class _Reader:
             line = line_of(item)
             folded = topic.name.casefold()
             if folded in names:
-                raise self.fail(item, f"duplicate keyword '{topic.name}' (first on line {names[folded]})")
+                raise self.fail(
+                    item, f"duplicate keyword '{topic.name}' (first on line {names[folded]})"
+                )
             if topic.slug in slugs:
                 other, other_line = slugs[topic.slug]
                 raise self.fail(
@@ -212,7 +219,9 @@ class _Reader:
     def topic(self, node: yaml.Node, default_max: int) -> Topic:
         if isinstance(node, yaml.ScalarNode):
             name = self.phrase(node, "keyword")
-            return Topic(name=name, slug=self.slug(node, name), phrases=(name,), max_papers=default_max)
+            return Topic(
+                name=name, slug=self.slug(node, name), phrases=(name,), max_papers=default_max
+            )
         keys = self.mapping(node, TOPIC_KEYS, "keyword")
         if "name" not in keys:
             raise self.fail(node, "keyword needs a 'name'")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import Protocol
 
 from .atom import Page
@@ -46,7 +47,7 @@ def horizon(stored: Sequence[Paper], sort: SortKey, lookback_days: int) -> str |
 
 
 def _is_sorted(dates: Sequence[str]) -> bool:
-    return all(a >= b for a, b in zip(dates, dates[1:]))
+    return all(a >= b for a, b in pairwise(dates))
 
 
 def fetch_topic(

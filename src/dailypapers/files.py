@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import filecmp
 import os
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -80,7 +81,7 @@ def exclusive_lock(lock_path: Path) -> Iterator[None]:
 
 
 def _lock(fd: int) -> None:
-    if os.name == "nt":
+    if sys.platform == "win32":
         import msvcrt
 
         msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)

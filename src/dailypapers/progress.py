@@ -33,9 +33,8 @@ class ConsoleProgress(Progress):
 
     def page(self, topic: Topic, received: int, expected: int) -> None:
         if self.live:
-            self.stream.write(
-                f"\r\x1b[K[{self.index}/{self.total}] {topic.name}: {received} of {expected} entries"
-            )
+            where = f"[{self.index}/{self.total}] {topic.name}"
+            self.stream.write(f"\r\x1b[K{where}: {received} of {expected} entries")
             self.stream.flush()
 
     def topic_done(self, report: TopicReport) -> None:
@@ -51,5 +50,7 @@ def summary_lines(report: UpdateReport) -> list[str]:
         + (f"; {failed} failed" if failed else "")
     ]
     if not report.failed and report.new_count == 0:
-        lines.append("arXiv announced nothing new for these keywords (normal on weekends and holidays)")
+        lines.append(
+            "arXiv announced nothing new for these keywords (normal on weekends and holidays)"
+        )
     return lines

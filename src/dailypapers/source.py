@@ -60,7 +60,7 @@ class RetryPolicy:
     jitter: Callable[[], float] = field(default=random.random)
 
     def backoff(self, attempt: int) -> float:
-        return min(self.cap, self.base * 2 ** (attempt - 1)) * (1 + 0.25 * self.jitter())
+        return float(min(self.cap, self.base * 2 ** (attempt - 1)) * (1 + 0.25 * self.jitter()))
 
 
 @dataclass
@@ -150,8 +150,13 @@ class ArxivClient:
                 return self._once(url, start)
             except _Retryable as problem:
                 if attempts > self.policy.retries:
-                    raise FetchError(str(problem), url=url, attempts=attempts, kind=problem.kind) from None
-                if problem.retry_after is not None and problem.retry_after > self.policy.max_retry_after:
+                    raise FetchError(
+                        str(problem), url=url, attempts=attempts, kind=problem.kind
+                    ) from None
+                if (
+                    problem.retry_after is not None
+                    and problem.retry_after > self.policy.max_retry_after
+                ):
                     raise FetchError(
                         f"{problem}; arXiv asks to wait {problem.retry_after:.0f} s",
                         url=url,
@@ -163,7 +168,9 @@ class ArxivClient:
                 if problem.retry_after is not None:
                     wait = max(wait, problem.retry_after)
             except _Final as final:
-                raise QueryRejected(str(final), url=url, attempts=attempts, kind=final.kind) from None
+                raise QueryRejected(
+                    str(final), url=url, attempts=attempts, kind=final.kind
+                ) from None
 
     def _once(self, url: str, start: int) -> Page:
         self.stats.requests += 1
@@ -177,7 +184,9 @@ class ArxivClient:
         status = response.status_code
         if status == 429 or status >= 500:
             raise _Retryable(
-                f"http {status}", f"HTTP {status}", _retry_after(response.headers.get("Retry-After"))
+                f"http {status}",
+                f"HTTP {status}",
+                _retry_after(response.headers.get("Retry-After")),
             )
         if status == 400:
             raise _Final("rejected", f"arXiv rejected the query: {_error_text(response.content)}")

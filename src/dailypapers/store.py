@@ -144,7 +144,9 @@ def loads(text: str, path: str) -> TopicStore:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise StoreError(path, f"not valid JSON (line {exc.lineno}: {exc.msg}); left untouched") from None
+        raise StoreError(
+            path, f"not valid JSON (line {exc.lineno}: {exc.msg}); left untouched"
+        ) from None
     if not isinstance(document, dict) or document.get("schema") != SCHEMA:
         raise StoreError(path, f"not a dailypapers store of schema {SCHEMA}; left untouched")
     try:

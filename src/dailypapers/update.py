@@ -71,9 +71,7 @@ def today_in(timezone: str) -> str:
 
 
 def load_snapshot(config: Config, data_dir: Path) -> Snapshot:
-    sections = tuple(
-        Section(t, store_mod.load(data_dir, t.slug, t.name)) for t in config.topics
-    )
+    sections = tuple(Section(t, store_mod.load(data_dir, t.slug, t.name)) for t in config.topics)
     return Snapshot(config, sections)
 
 
