@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import base64
 import contextlib
+import gc
 import gzip
 import hashlib
 import json
@@ -247,17 +248,34 @@ def make_papers(
 _WORD_RE = re.compile(r"[^\W_]+")
 
 
-# Loose plural handling, applied to text and query alike: a trailing "s" after at least three
-# letters is dropped unless the word ends in "ss" ("models" ~ "model", "class" stays "class").
-_PLURAL_RE = re.compile(r"(?<=[^\W_]{2}[^\W_s])s(?![^\W_])")
+_ASCII_SEPARATORS = str.maketrans({chr(i): " " for i in range(128) if not chr(i).isalnum()})
 
 
-def _tokens(text: str) -> tuple[str, ...]:
-    return tuple(_WORD_RE.findall(_PLURAL_RE.sub("", text.lower())))
+def _words(text: str) -> list[str]:
+    """Lower-cased words of ``text`` (runs of letters and digits)."""
+    low = text.lower()
+    if low.isascii():
+        return low.translate(_ASCII_SEPARATORS).split()
+    return _WORD_RE.findall(low)
+
+
+def _forms(word: str) -> frozenset[str]:
+    """The text words a query word matches: loose plural handling ("model" ~ "models").
+
+    Both sides are reduced by dropping a trailing "s" after at least three characters unless
+    the word ends in "ss" ("class" stays "class"); words match when reductions are equal.
+    """
+    base = word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+    if len(base) >= 3 and not base.endswith("s"):
+        return frozenset({base, base + "s"})
+    return frozenset({base})
+
+
+_NON_DIGITS = re.compile(r"\D+")
 
 
 def _digits14(stamp: str) -> str:
-    return "".join(ch for ch in stamp if ch.isdigit())[:14].ljust(14, "0")
+    return _NON_DIGITS.sub("", stamp)[:14].ljust(14, "0")
 
 
 _TEXT_FIELDS = ("ti", "abs", "au", "co", "jr")
@@ -266,25 +284,35 @@ _TEXT_FIELDS = ("ti", "abs", "au", "co", "jr")
 class _Rec:
     """A paper with everything the query engine needs precomputed."""
 
-    __slots__ = ("allbag", "archives", "bags", "cats", "paper", "pub", "rel", "toks", "upd")
+    __slots__ = ("_toks", "allbag", "archives", "bags", "cats", "paper", "pub", "rel", "upd")
 
     def __init__(self, paper: FakePaper) -> None:
         self.paper = paper
-        texts = {
-            "ti": paper.title,
-            "abs": paper.abstract,
-            "au": " , ".join(paper.authors),
-            "co": paper.comment,
-            "jr": paper.journal_ref,
-        }
-        self.toks = {name: _tokens(text) for name, text in texts.items()}
-        self.bags = {name: frozenset(toks) for name, toks in self.toks.items()}
+        self.bags = {name: frozenset(_words(text)) for name, text in self._texts().items()}
         self.allbag = frozenset().union(*self.bags.values())
+        self._toks: dict[str, str] = {}
         self.cats = frozenset(c.lower() for c in paper.categories)
         self.archives = frozenset(c.split(".")[0] for c in self.cats)
         self.pub = _digits14(paper.published)
         self.upd = _digits14(paper.updated)
         self.rel = zlib.crc32(paper.id.encode("utf-8"))
+
+    def _texts(self) -> dict[str, str]:
+        p = self.paper
+        return {
+            "ti": p.title,
+            "abs": p.abstract,
+            "au": " , ".join(p.authors),
+            "co": p.comment,
+            "jr": p.journal_ref,
+        }
+
+    def joined(self, name: str) -> str:
+        """The words of one field joined by single spaces (made on first use, for phrases)."""
+        got = self._toks.get(name)
+        if got is None:
+            got = self._toks[name] = " ".join(_words(self._texts()[name]))
+        return got
 
 
 # --------------------------------------------------------------------------- query language
@@ -294,7 +322,7 @@ class QueryError(ValueError):
     """A malformed search_query / id_list / paging parameter (HTTP 400)."""
 
 
-_Pred = Callable[[_Rec], bool]
+_Filter = Callable[[list[_Rec]], list[_Rec]]
 _OPERATORS = ("AND", "OR", "ANDNOT")
 _FIELDS = {
     "ti",
@@ -340,60 +368,57 @@ def _lex(query: str) -> list[tuple[str, str]]:
     return out
 
 
-def _phrase_pred(
-    fields: tuple[str, ...], words: tuple[str, ...], vocab: Callable[[], frozenset[str]] | None
-) -> _Pred:
+def _text_filter(
+    fields: tuple[str, ...], words: list[str], vocab: Callable[[], frozenset[str]] | None
+) -> _Filter:
     """Match one word, a phrase (consecutive words) or, with ``vocab``, a word prefix."""
     every = fields == _TEXT_FIELDS
     if vocab is not None:
         stem = words[0]
-        matching: list[frozenset[str]] = []
 
-        def pred_prefix(rec: _Rec) -> bool:
-            if not matching:
-                matching.append(frozenset(w for w in vocab() if w.startswith(stem)))
-            hits = matching[0]
+        def prefix_filter(recs: list[_Rec]) -> list[_Rec]:
+            hits = frozenset(w for w in vocab() if w.startswith(stem))
             if every:
-                return not rec.allbag.isdisjoint(hits)
-            return any(not rec.bags[f].isdisjoint(hits) for f in fields)
+                return [r for r in recs if not r.allbag.isdisjoint(hits)]
+            return [r for r in recs if any(not r.bags[f].isdisjoint(hits) for f in fields)]
 
-        return pred_prefix
+        return prefix_filter
 
-    if len(words) == 1:
-        word = words[0]
+    forms = [_forms(w) for w in words]
+
+    def has_all(recs: list[_Rec], name: str | None) -> list[_Rec]:
+        for one in forms:
+            if name is None:
+                recs = [r for r in recs if not r.allbag.isdisjoint(one)]
+            else:
+                recs = [r for r in recs if not r.bags[name].isdisjoint(one)]
+        return recs
+
+    if len(forms) == 1:
         if every:
-            return lambda rec: word in rec.allbag
+            return lambda recs: has_all(recs, None)
         if len(fields) == 1:
-            name = fields[0]
-            return lambda rec: word in rec.bags[name]
-        return lambda rec: any(word in rec.bags[f] for f in fields)
+            return lambda recs: has_all(recs, fields[0])
+        return lambda recs: [
+            r for r in recs if any(not r.bags[f].isdisjoint(forms[0]) for f in fields)
+        ]
 
-    size = len(words)
-    first = words[0]
-    need = frozenset(words)
+    pattern = re.compile(
+        "(?<![^ ])"
+        + " ".join("(?:" + "|".join(map(re.escape, sorted(f))) + ")" for f in forms)
+        + "(?![^ ])"
+    )
 
-    def pred_phrase(rec: _Rec) -> bool:
-        if not need <= rec.allbag:
-            return False
-        for f in fields:
-            if not need <= rec.bags[f]:
-                continue
-            toks = rec.toks[f]
-            start = 0
-            while True:
-                try:
-                    i = toks.index(first, start)
-                except ValueError:
-                    break
-                if toks[i : i + size] == words:
-                    return True
-                start = i + 1
-        return False
+    def in_order(rec: _Rec) -> bool:
+        return any(pattern.search(rec.joined(name)) for name in fields)
 
-    return pred_phrase
+    def phrase_filter(recs: list[_Rec]) -> list[_Rec]:
+        return [r for r in has_all(recs, None) if in_order(r)]
+
+    return phrase_filter
 
 
-def _term_pred(term: str, vocab: Callable[[], frozenset[str]]) -> _Pred:
+def _term_filter(term: str, vocab: Callable[[], frozenset[str]]) -> _Filter:
     field_name = "all"
     value = term
     m = re.match(r"^([A-Za-z_]+):(.*)$", term, re.S)
@@ -412,7 +437,7 @@ def _term_pred(term: str, vocab: Callable[[], frozenset[str]]) -> _Pred:
         hi_raw = r.group(2)
         hi = hi_raw + "235959"[len(hi_raw) - 8 :] if len(hi_raw) < 14 else hi_raw
         # lastUpdatedDate is evaluated against the submission date, as the real API did.
-        return lambda rec: lo <= rec.pub <= hi
+        return lambda recs: [r for r in recs if lo <= r.pub <= hi]
 
     quoted = len(value) >= 2 and value.startswith('"') and value.endswith('"')
     if quoted:
@@ -424,27 +449,49 @@ def _term_pred(term: str, vocab: Callable[[], frozenset[str]]) -> _Pred:
             raise QueryError("empty category")
         if cat.endswith(".*"):
             archive = cat[:-2]
-            return lambda rec: archive in rec.archives
+            return lambda recs: [r for r in recs if archive in r.archives]
         if "." not in cat:
-            return lambda rec: cat in rec.archives
-        return lambda rec: cat in rec.cats
+            return lambda recs: [r for r in recs if cat in r.archives]
+        return lambda recs: [r for r in recs if cat in r.cats]
 
     if field_name == "id":
         wanted = re.sub(r"v\d+$", "", value.strip()).lower()
-        return lambda rec: rec.paper.id.lower() == wanted
+        return lambda recs: [r for r in recs if r.paper.id.lower() == wanted]
 
     prefix = not quoted and value.endswith("*")
-    words = _tokens(value)
+    words = _words(value)
     if not words:
         raise QueryError(f"no searchable words in {term!r}")
     if prefix and len(words) != 1:
         prefix = False
     if prefix:
-        words = (value[:-1].lower(),)
+        words = [value[:-1].lower()]
         if not _WORD_RE.fullmatch(words[0]):
             raise QueryError(f"bad wildcard term {term!r}")
     fields = _TEXT_FIELDS if field_name == "all" else (field_name,)
-    return _phrase_pred(fields, words, vocab if prefix else None)
+    return _text_filter(fields, words, vocab if prefix else None)
+
+
+def _and(a: _Filter, b: _Filter) -> _Filter:
+    return lambda recs: b(a(recs))
+
+
+def _and_not(a: _Filter, b: _Filter) -> _Filter:
+    def run(recs: list[_Rec]) -> list[_Rec]:
+        left = a(recs)
+        drop = set(b(left))
+        return [r for r in left if r not in drop]
+
+    return run
+
+
+def _or(a: _Filter, b: _Filter) -> _Filter:
+    def run(recs: list[_Rec]) -> list[_Rec]:
+        left = a(recs)
+        seen = set(left)
+        return left + b([r for r in recs if r not in seen])
+
+    return run
 
 
 class _Parser:
@@ -461,39 +508,39 @@ class _Parser:
         self.pos += 1
         return tok
 
-    def parse(self) -> _Pred:
+    def parse(self) -> _Filter:
         pred = self.parse_or()
         if self.peek() is not None:
             raise QueryError(f"unexpected {self.toks[self.pos][1]!r} in query")
         return pred
 
-    def parse_or(self) -> _Pred:
+    def parse_or(self) -> _Filter:
         left = self.parse_and()
         while (tok := self.peek()) is not None and tok == ("OP", "OR"):
             self.take()
             right = self.parse_and()
-            left = (lambda a, b: lambda rec: a(rec) or b(rec))(left, right)
+            left = _or(left, right)
         return left
 
-    def parse_and(self) -> _Pred:
+    def parse_and(self) -> _Filter:
         left = self.parse_unary()
         while (tok := self.peek()) is not None:
             if tok == ("OP", "AND"):
                 self.take()
                 right = self.parse_unary()
-                left = (lambda a, b: lambda rec: a(rec) and b(rec))(left, right)
+                left = _and(left, right)
             elif tok == ("OP", "ANDNOT"):
                 self.take()
                 right = self.parse_unary()
-                left = (lambda a, b: lambda rec: a(rec) and not b(rec))(left, right)
+                left = _and_not(left, right)
             elif tok[0] in ("TERM", "("):
                 right = self.parse_unary()
-                left = (lambda a, b: lambda rec: a(rec) and b(rec))(left, right)
+                left = _and(left, right)
             else:
                 break
         return left
 
-    def parse_unary(self) -> _Pred:
+    def parse_unary(self) -> _Filter:
         tok = self.peek()
         if tok is None:
             raise QueryError("query ends unexpectedly")
@@ -506,12 +553,12 @@ class _Parser:
             return inner
         if tok[0] == "TERM":
             self.take()
-            return _term_pred(tok[1], self.vocab)
+            return _term_filter(tok[1], self.vocab)
         raise QueryError(f"unexpected {tok[1]!r} in query")
 
 
-def compile_query(query: str, vocab: Callable[[], frozenset[str]] = frozenset) -> _Pred | None:
-    """Compile a search_query into a predicate; None for an empty query.
+def compile_query(query: str, vocab: Callable[[], frozenset[str]] = frozenset) -> _Filter | None:
+    """Compile a search_query into a filter over records; None for an empty query.
 
     ``vocab`` returns every (normalised) word of the served texts; only wildcard terms use it.
     """
@@ -934,14 +981,20 @@ class FakeArxiv:
             if key != self._snap_key:
                 cache: dict[int, _Rec] = {}
                 newest: dict[str, _Rec] = {}
-                for p in self.papers:
-                    rec = self._cache.get(id(p))
-                    if rec is None or rec.paper is not p:
-                        rec = _Rec(p)
-                    cache[id(p)] = rec
-                    old = newest.get(p.id)
-                    if old is None or p.version >= old.paper.version:
-                        newest[p.id] = rec
+                gc_was_enabled = gc.isenabled()
+                gc.disable()  # building ~10^5 small containers: avoid repeated full collections
+                try:
+                    for p in self.papers:
+                        rec = self._cache.get(id(p))
+                        if rec is None or rec.paper is not p:
+                            rec = _Rec(p)
+                        cache[id(p)] = rec
+                        old = newest.get(p.id)
+                        if old is None or p.version >= old.paper.version:
+                            newest[p.id] = rec
+                finally:
+                    if gc_was_enabled:
+                        gc.enable()
                 self._cache = cache
                 self._snap_key = key
                 self._snap = list(newest.values())
@@ -1015,11 +1068,13 @@ class FakeArxiv:
                 if ver is not None and not 1 <= ver <= rec.paper.version:
                     continue
                 versions[pid] = ver or rec.paper.version
-                if pred is None or pred(rec):
-                    hits.append(rec)
+                hits.append(rec)
+            if pred is not None:
+                kept = set(pred(hits))
+                hits = [rec for rec in hits if rec in kept]
             keep_given_order = True
         elif pred is not None:
-            hits = [rec for rec in recs if pred(rec)]
+            hits = pred(recs)
             keep_given_order = False
         else:
             hits = []
