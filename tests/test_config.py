@@ -1,0 +1,148 @@
+"""keywords.yaml: what it accepts, and the one-line error (file:line) for what it refuses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dailypapers.config import load_config, parse_config
+from dailypapers.errors import ConfigError
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def error_of(text: str) -> ConfigError:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text, "keywords.yaml")
+    return caught.value
+
+
+def test_shipped_keywords_file_lists_the_five_topics() -> None:
+    config = load_config(REPO / "keywords.yaml")
+    assert [t.name for t in config.topics] == [
+        "Video Understanding",
+        "World Model",
+        "Multimodal",
+        "Multimodal LLM",
+        "Video Foundation Model",
+    ]
+
+
+def test_defaults_apply_when_settings_are_absent() -> None:
+    config = parse_config("keywords:\n  - World Model\n")
+    assert (config.max_papers, config.sort, config.link, config.timezone) == (
+        100,
+        "updated",
+        "pdf",
+        "UTC",
+    )
+
+
+def test_plain_keyword_is_one_phrase_in_title_and_abstract() -> None:
+    topic = parse_config("keywords:\n  - World Model\n").topics[0]
+    assert topic.phrases == ("World Model",)
+    assert topic.fields == ("title", "abstract")
+    assert topic.slug == "world-model"
+
+
+def test_mapping_keyword_reads_every_option() -> None:
+    topic = parse_config(
+        "keywords:\n"
+        "  - name: Video Gen\n"
+        "    phrases: [video generation, text-to-video]\n"
+        "    fields: title\n"
+        "    categories: [cs.CV, eess]\n"
+        "    exclude: [survey]\n"
+        "    max_papers: 40\n"
+    ).topics[0]
+    assert topic.phrases == ("video generation", "text-to-video")
+    assert topic.fields == ("title",)
+    assert topic.categories == ("cs.CV", "eess")
+    assert topic.exclude == ("survey",)
+    assert topic.max_papers == 40
+
+
+def test_topic_inherits_global_max_papers() -> None:
+    config = parse_config("max_papers: 7\nkeywords:\n  - A thing\n")
+    assert config.topics[0].max_papers == 7
+
+
+def test_raw_query_needs_no_phrases() -> None:
+    topic = parse_config("keywords:\n  - name: Expert\n    query: 'cat:cs.CV'\n").topics[0]
+    assert topic.query == "cat:cs.CV"
+    assert topic.phrases == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("keywords:\n  - A\nsortt: updated\n", 3, "unknown key 'sortt'"),
+        ("keywords:\n  - name: A\n    phrase: [x]\n", 3, "unknown key 'phrase'"),
+        ("keywords:\n  - A\n  - B\n  - a\n", 4, "duplicate keyword"),
+        ("keywords:\n  - World Model\n  - world-model!\n", 3, "same file name"),
+        ("keywords:\n  - name: A\n    categories: [cs.XX.Y]\n", 3, "not an arXiv category"),
+        ("keywords:\n  - name: A\n    categories: [biology]\n", 3, "not an arXiv category"),
+        ('keywords:\n  - name: A\n    phrases: [\'say "hi"\']\n', 3, "double quote"),
+        ("max_papers: 0\nkeywords:\n  - A\n", 1, "from 1 to 2000"),
+        ("keywords:\n  - A\nmax_papers: 2001\n", 3, "from 1 to 2000"),
+        ("keywords:\n  - name: A\n    max_papers: many\n", 3, "from 1 to 2000"),
+        ("keywords:\n  - ''\n", 2, "must not be empty"),
+        ("keywords:\n  - name: '  '\n", 2, "must not be empty"),
+        ("keywords:\n  - '!!!'\n", 2, "letter or digit"),
+        ("keywords: [A, B\n", 2, "YAML syntax error"),
+        ("keywords:\n  - A\n - B\n", 3, "YAML syntax error"),
+        ("keywords: []\n", 1, "at least one keyword"),
+        ("sort: newest\nkeywords:\n  - A\n", 1, "updated, published"),
+        ("link: html\nkeywords:\n  - A\n", 1, "pdf, abs"),
+        ("timezone: Mars/Olympus\nkeywords:\n  - A\n", 1, "unknown timezone"),
+        ("max_papers: 5\n", 1, "missing 'keywords:'"),
+        ("- A\n- B\n", 1, "must be a mapping"),
+        ("keywords:\n  - A\nkeywords:\n  - B\n", 3, "duplicate key"),
+        ("keywords:\n  - name: A\n    query: x\n    phrases: [y]\n", 3, "not both"),
+        ("keywords:\n  - name: A\n    fields: [body]\n", 3, "title or abstract"),
+    ],
+)
+def test_bad_input_is_one_line_naming_file_and_line(text: str, line: int, words: str) -> None:
+    error = error_of(text)
+    message = str(error)
+    assert message.startswith(f"keywords.yaml:{line}: "), message
+    assert words in message
+    assert "\n" not in message
+
+
+def test_empty_file_is_refused() -> None:
+    assert "empty file" in str(error_of(""))
+
+
+def test_missing_file_names_the_path(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="file not found"):
+        load_config(tmp_path / "nope.yaml")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_any_text_either_parses_or_fails_with_a_config_error(text: str) -> None:
+    try:
+        parse_config(text, "keywords.yaml")
+    except ConfigError as error:
+        assert str(error).startswith("keywords.yaml")
+        assert "\n" not in str(error)
+
+
+yaml_atoms = st.sampled_from(
+    ["keywords:", "  - ", "name: ", "phrases: ", "[", "]", "{", "}", "- ", ": ", "'", '"', "\n",
+     "\t", "&a ", "*a", "!!python/object ", "max_papers: ", "categories: ", "cs.CV", "|", ">",
+     "#", "???", "1e9", "~", "null", "  ", "World Model", "query: ", "exclude: "]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(yaml_atoms, max_size=30).map("".join))
+def test_yaml_shaped_garbage_never_escapes_as_a_traceback(text: str) -> None:
+    try:
+        parse_config(text, "keywords.yaml")
+    except ConfigError as error:
+        assert "\n" not in str(error)
