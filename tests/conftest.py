@@ -6,18 +6,6 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-FIXTURES = SHARED / "fixtures"
-
-
-def shared_fixture(*parts: str) -> Path:
-    """A file under ../shared/fixtures, or a clean skip when that folder is absent."""
-    path = FIXTURES.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"shared fixture {path} not available")
-    return path
-
-
 @pytest.fixture
 def tracker(tmp_path: Path) -> Path:
     """A minimal tracker folder: two keywords, a README with user text around the markers."""
