@@ -72,3 +72,17 @@ def html(text: str) -> str:
         .replace('"', "&quot;")
         .replace("'", "&#39;")
     )
+
+
+def gha_message(text: str) -> str:
+    """The message of a GitHub Actions workflow command (``::error::message``).
+
+    A newline in arXiv's error text would end the command and let the rest of the line be read
+    as a new one; the runner decodes these percent escapes back.
+    """
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def gha_property(text: str) -> str:
+    """A property value of a workflow command (``::error title=value::``)."""
+    return gha_message(text).replace(":", "%3A").replace(",", "%2C")
