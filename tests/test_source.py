@@ -1,0 +1,232 @@
+"""The arXiv client: politeness, retries and backoff, and which answers count as failures.
+
+Time is virtual here: the client's clock and sleep are injected, so the real pacing and backoff
+logic runs without waiting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from dailypapers import __version__
+from dailypapers.errors import FetchError, QueryRejected
+from dailypapers.source import ArxivClient, Pacer, RetryPolicy
+from support import shared_fixture
+
+
+class VirtualTime:
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def page_body(name: str = "q_testing_s0_m10.xml") -> bytes:
+    return shared_fixture("arxiv", name).read_bytes()
+
+
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+def client_for(
+    handler: Handler, time: VirtualTime, *, retries: int = 4, delay: float = 3.0
+) -> tuple[ArxivClient, list[tuple[float, httpx.Request]]]:
+    seen: list[tuple[float, httpx.Request]] = []
+
+    def recording(request: httpx.Request) -> httpx.Response:
+        seen.append((time.now, request))
+        return handler(request)
+
+    client = ArxivClient(
+        "https://export.arxiv.org/api/query",
+        delay=delay,
+        policy=RetryPolicy(retries=retries, base=5.0, jitter=lambda: 0.0),
+        transport=httpx.MockTransport(recording),
+        clock=time.clock,
+        sleep=time.sleep,
+    )
+    return client, seen
+
+
+def search(client: ArxivClient, start: int = 0) -> object:
+    return client.search("ti:testing", start=start, max_results=10, sort_by="lastUpdatedDate")
+
+
+def test_requests_start_at_least_the_delay_apart() -> None:
+    time = VirtualTime()
+    body = page_body()
+    client, seen = client_for(lambda r: httpx.Response(200, content=body), time)
+    for _ in range(4):
+        search(client)
+    starts = [t for t, _ in seen]
+    assert all(b - a >= 3.0 for a, b in zip(starts, starts[1:], strict=False))
+
+
+def test_first_request_does_not_wait() -> None:
+    time = VirtualTime()
+    body = page_body()
+    client, _ = client_for(lambda r: httpx.Response(200, content=body), time)
+    search(client)
+    assert time.sleeps == []
+
+
+def test_pacer_counts_time_already_spent_elsewhere() -> None:
+    time = VirtualTime()
+    pacer = Pacer(3.0, time.clock, time.sleep)
+    pacer.wait()
+    time.now += 2.0
+    pacer.wait()
+    assert time.sleeps == [pytest.approx(1.0)]
+
+
+def test_request_names_the_project_asks_for_atom_and_sorts_newest_first() -> None:
+    time = VirtualTime()
+    body = page_body()
+    client, seen = client_for(lambda r: httpx.Response(200, content=body), time)
+    search(client, start=20)
+    request = seen[0][1]
+    assert request.headers["user-agent"].startswith(f"dailypapers/{__version__}")
+    assert request.headers["accept"] == "application/atom+xml"
+    params = request.url.params
+    assert params["search_query"] == "ti:testing"
+    assert (params["start"], params["max_results"]) == ("20", "10")
+    assert (params["sortBy"], params["sortOrder"]) == ("lastUpdatedDate", "descending")
+
+
+@pytest.mark.parametrize("status", [429, 500, 502, 503])
+def test_transient_http_errors_are_retried_then_succeed(status: int) -> None:
+    time = VirtualTime()
+    body = page_body()
+    answers = [httpx.Response(status), httpx.Response(status), httpx.Response(200, content=body)]
+    client, seen = client_for(lambda r: answers.pop(0), time)
+    page = search(client)
+    assert len(seen) == 3
+    assert client.stats.retries == 2
+    assert page is not None
+
+
+def test_backoff_grows_exponentially() -> None:
+    time = VirtualTime()
+    client, seen = client_for(lambda r: httpx.Response(503), time, retries=4)
+    with pytest.raises(FetchError):
+        search(client)
+    starts = [t for t, _ in seen]
+    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    assert gaps == [5.0, 10.0, 20.0, 40.0]
+
+
+def test_retry_after_is_honoured() -> None:
+    time = VirtualTime()
+    body = page_body()
+    answers = [httpx.Response(429, headers={"Retry-After": "30"}), httpx.Response(200, content=body)]
+    client, seen = client_for(lambda r: answers.pop(0), time)
+    search(client)
+    assert seen[1][0] - seen[0][0] == 30.0
+
+
+def test_absurd_retry_after_gives_up_at_once() -> None:
+    time = VirtualTime()
+    client, seen = client_for(lambda r: httpx.Response(503, headers={"Retry-After": "86400"}), time)
+    with pytest.raises(FetchError, match="asks to wait 86400 s"):
+        search(client)
+    assert len(seen) == 1
+
+
+def test_retries_are_bounded_and_the_error_carries_url_and_tries() -> None:
+    time = VirtualTime()
+    client, seen = client_for(lambda r: httpx.Response(500), time, retries=2)
+    with pytest.raises(FetchError) as caught:
+        search(client)
+    assert len(seen) == 3
+    assert caught.value.attempts == 3
+    assert caught.value.url.startswith("https://export.arxiv.org/api/query?search_query=")
+    assert "HTTP 500" in str(caught.value) and "3 tries" in str(caught.value)
+
+
+def test_http_400_error_entry_is_reported_and_not_retried() -> None:
+    time = VirtualTime()
+    body = page_body("id_abc_s0_m100.xml")
+    client, seen = client_for(lambda r: httpx.Response(400, content=body), time)
+    with pytest.raises(QueryRejected, match="incorrect id format for abc"):
+        search(client)
+    assert len(seen) == 1
+
+
+def test_empty_page_with_positive_total_is_retried() -> None:
+    time = VirtualTime()
+    full = page_body()
+    empty = full[: full.index(b"<entry>")] + b"</feed>\n"
+    answers = [httpx.Response(200, content=empty), httpx.Response(200, content=full)]
+    client, seen = client_for(lambda r: answers.pop(0), time)
+    page = search(client)
+    assert len(seen) == 2
+    assert page is not None
+
+
+def test_empty_page_past_the_end_is_a_normal_answer() -> None:
+    time = VirtualTime()
+    body = page_body("id_0000.0000_s0_m100.xml")
+    client, seen = client_for(lambda r: httpx.Response(200, content=body), time)
+    assert search(client) is not None
+    assert len(seen) == 1
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        lambda: httpx.Response(200, content=b"<html>oops</html>"),
+        lambda: httpx.Response(200, content=b"<?xml version='1.0'?><feed"),
+    ],
+)
+def test_malformed_answers_are_retried(answer: Callable[[], httpx.Response]) -> None:
+    time = VirtualTime()
+    client, seen = client_for(lambda r: answer(), time, retries=1)
+    with pytest.raises(FetchError, match="malformed"):
+        search(client)
+    assert len(seen) == 2
+
+
+def test_connection_errors_are_retried() -> None:
+    time = VirtualTime()
+    body = page_body()
+    calls = []
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        if len(calls) == 1:
+            raise httpx.ConnectError("refused", request=request)
+        if len(calls) == 2:
+            raise httpx.ReadTimeout("slow", request=request)
+        return httpx.Response(200, content=body)
+
+    client, _ = client_for(flaky, time)
+    assert search(client) is not None
+    assert client.stats.retries == 2
+
+
+def test_redirects_are_followed() -> None:
+    time = VirtualTime()
+    body = page_body()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.scheme == "http":
+            return httpx.Response(301, headers={"Location": str(request.url.copy_with(scheme="https"))})
+        return httpx.Response(200, content=body)
+
+    client = ArxivClient(
+        "http://export.arxiv.org/api/query",
+        delay=0,
+        transport=httpx.MockTransport(handler),
+        clock=time.clock,
+        sleep=time.sleep,
+    )
+    assert search(client) is not None
