@@ -11,8 +11,8 @@ Query semantics (``search_query``), case-insensitive:
   an unknown alphabetic field prefix (``foo:bar``) is a malformed query (HTTP 400).
 * Text is tokenised on non-alphanumerics and lower-cased; a term matches a word, a quoted phrase
   (or a term that tokenises to several words, e.g. ``au:del_maestro``) matches consecutive words.
-  A trailing plural ``s`` is ignored on both sides (``model`` ~ ``models``); a trailing ``*``
-  on a single word is a prefix match.
+  Plurals are matched loosely both ways (``model`` ~ ``models``, ``class`` ~ ``classes``,
+  ``study`` ~ ``studies``; see ``_reduce``); a trailing ``*`` on one word is a prefix match.
 * ``cat:cs.CV`` matches that category exactly, ``cat:cs`` / ``cat:cs.*`` any category of the
   archive.
 * ``submittedDate:[YYYYMMDDHHMM TO YYYYMMDDHHMM]`` (inclusive, GMT) filters on ``published``.
@@ -259,16 +259,24 @@ def _words(text: str) -> list[str]:
     return _WORD_RE.findall(low)
 
 
-def _forms(word: str) -> frozenset[str]:
-    """The text words a query word matches: loose plural handling ("model" ~ "models").
+def _reduce(word: str) -> str:
+    """Crude plural stripping: studies -> study, classes -> class, models -> model."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith("es") and word[:-2].endswith(("s", "x", "z", "ch", "sh")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
 
-    Both sides are reduced by dropping a trailing "s" after at least three characters unless
-    the word ends in "ss" ("class" stays "class"); words match when reductions are equal.
-    """
-    base = word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
-    if len(base) >= 3 and not base.endswith("s"):
-        return frozenset({base, base + "s"})
-    return frozenset({base})
+
+def _forms(word: str) -> frozenset[str]:
+    """The text words a query word matches: those with the same :func:`_reduce` form."""
+    base = _reduce(word)
+    candidates = {base, base + "s", base + "es"}
+    if base.endswith("y"):
+        candidates.add(base[:-1] + "ies")
+    return frozenset(c for c in candidates if _reduce(c) == base)
 
 
 _NON_DIGITS = re.compile(r"\D+")
