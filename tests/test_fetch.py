@@ -1,0 +1,114 @@
+"""How much a keyword fetches: everything needed, including late announcements, and no more."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from dailypapers.atom import Page
+from dailypapers.fetch import fetch_topic, horizon
+from dailypapers.models import Paper, Topic
+from dailypapers.store import merge
+
+TOPIC = Topic(name="World Model", slug="world-model", phrases=("World Model",), max_papers=100)
+
+
+def paper(n: int, hours_ago: float) -> Paper:
+    from datetime import datetime, timedelta
+
+    when = datetime(2026, 11, 21, 12, 0) - timedelta(hours=hours_ago)
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return Paper(id=f"2611.{n:05d}", version=1, title=f"P{n}", updated=stamp, published=stamp)
+
+
+class Archive:
+    """An in-memory arXiv: sorts newest first (unless told to shuffle) and pages."""
+
+    def __init__(self, papers: list[Paper], *, shuffled: bool = False) -> None:
+        self.papers = papers
+        self.shuffled = shuffled
+        self.calls: list[tuple[int, int]] = []
+
+    def search(self, query: str, *, start: int, max_results: int, sort_by: str) -> Page:
+        self.calls.append((start, max_results))
+        ordered = sorted(self.papers, key=lambda p: p.updated, reverse=True)
+        if self.shuffled:
+            ordered.sort(key=lambda p: int(p.id[-5:]) * 7919 % 1009)  # "relevance"
+        return Page(tuple(ordered[start : start + max_results]), len(ordered))
+
+    @property
+    def entries_sent(self) -> int:
+        total = len(self.papers)
+        return sum(max(0, min(size, total - start)) for start, size in self.calls)
+
+
+def run(archive: Archive, stored: list[Paper], topic: Topic = TOPIC, lookback: int = 1) -> list[Paper]:
+    outcome = fetch_topic(archive, topic, stored, sort="updated", lookback_days=lookback)
+    return merge(stored, outcome.papers, sort="updated", limit=topic.max_papers, today="d").papers
+
+
+def test_first_run_fetches_max_papers_in_one_request() -> None:
+    archive = Archive([paper(n, hours_ago=n) for n in range(300)])
+    kept = run(archive, [])
+    assert archive.calls == [(0, 100)]
+    assert [p.id for p in kept] == [paper(n, n).id for n in range(100)]
+
+
+def test_first_run_with_few_results_stops_when_exhausted() -> None:
+    archive = Archive([paper(n, hours_ago=n) for n in range(7)])
+    assert len(run(archive, [])) == 7
+    assert len(archive.calls) == 1
+
+
+def test_daily_run_downloads_new_entries_not_the_whole_list() -> None:
+    old = [paper(n, hours_ago=24 + 5 * n) for n in range(200)]
+    archive = Archive(old)
+    stored = run(archive, [])
+    archive.papers = old + [paper(1000 + n, hours_ago=n) for n in range(10)]
+    archive.calls.clear()
+    kept = run(archive, stored)
+    assert len(archive.calls) == 1
+    assert archive.entries_sent <= 25
+    assert {p.id for p in kept[:10]} == {paper(1000 + n, n).id for n in range(10)}
+
+
+def test_late_announced_paper_older_than_the_newest_stored_is_found() -> None:
+    old = [paper(n, hours_ago=2 * n) for n in range(150)]
+    archive = Archive(old)
+    stored = run(archive, [])
+    late = paper(999, hours_ago=9)  # dated between papers we already have
+    archive.papers = [*old, late]
+    kept = run(archive, stored)
+    assert late.id in {p.id for p in kept}
+
+
+def test_a_busy_day_pages_until_the_known_papers() -> None:
+    old = [paper(n, hours_ago=48 + n) for n in range(150)]
+    archive = Archive(old)
+    stored = run(archive, [])
+    new = [paper(2000 + n, hours_ago=n / 4) for n in range(80)]
+    archive.papers = old + new
+    archive.calls.clear()
+    kept = run(archive, stored)
+    assert {p.id for p in new} <= {p.id for p in kept}
+    assert len(archive.calls) > 1
+
+
+def test_unsorted_answers_are_detected_and_paged_to_max_papers() -> None:
+    old = [paper(n, hours_ago=n) for n in range(150)]
+    stored = run(Archive(old), [])
+    archive = Archive(old, shuffled=True)
+    outcome = fetch_topic(archive, TOPIC, stored, sort="updated", lookback_days=1)
+    assert outcome.unsorted
+    assert len(outcome.papers) == 100
+
+
+def test_horizon_is_lookback_days_behind_the_newest_stored_paper() -> None:
+    stored = [paper(1, hours_ago=0), paper(2, hours_ago=30)]
+    assert horizon(stored, "updated", 1) == "2026-11-20T12:00:00Z"
+    assert horizon([], "updated", 1) is None
+
+
+def test_small_max_papers_limits_every_request() -> None:
+    archive = Archive([paper(n, hours_ago=n) for n in range(50)])
+    run(archive, [], topic=replace(TOPIC, max_papers=5))
+    assert archive.calls == [(0, 5)]
