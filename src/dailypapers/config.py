@@ -61,6 +61,9 @@ def compose(text: str, path: str) -> yaml.Node | None:
         line = mark.line + 1 if mark else 0
         problem = exc.problem or exc.context or "invalid YAML"
         raise ConfigError(path, line, f"YAML syntax error: {problem}") from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise ConfigError(path, line, f"YAML error: {exc.reason}") from None
     except yaml.YAMLError as exc:
         raise ConfigError(path, 0, f"YAML error: {exc}") from None
 
@@ -84,8 +87,8 @@ class _Reader:
             return node
         try:
             return self._constructor.construct_object(node, deep=True)
-        except yaml.YAMLError as exc:
-            raise self.fail(node, f"invalid value: {exc}") from None
+        except yaml.MarkedYAMLError as exc:
+            raise self.fail(node, f"invalid value: {exc.problem}") from None
 
     def mapping(self, node: yaml.Node, allowed: set[str], what: str) -> dict[str, yaml.Node]:
         if not isinstance(node, yaml.MappingNode):

@@ -13,6 +13,7 @@ class ConfigError(DailyPapersError):
     exit_code = 2
 
     def __init__(self, path: str, line: int, message: str) -> None:
+        message = " ".join(message.split())
         self.path, self.line, self.message = path, line, message
         where = f"{path}:{line}" if line else path
         super().__init__(f"{where}: {message}")
