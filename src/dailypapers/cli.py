@@ -63,16 +63,16 @@ def main(
     """
 
 
-def _delay() -> float:
-    raw = os.environ.get("DAILYPAPERS_DELAY", "3")
+def _env_number(name: str, default: float, high: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
     try:
         value = float(raw)
     except ValueError:
         value = -1.0
-    if not 0 <= value <= 600:
-        typer.echo(
-            f"dailypapers: DAILYPAPERS_DELAY={raw!r}: must be seconds from 0 to 600", err=True
-        )
+    if not 0 <= value <= high:
+        typer.echo(f"dailypapers: {name}={raw!r}: must be a number from 0 to {high:g}", err=True)
         raise typer.Exit(2)
     return value
 
@@ -96,13 +96,22 @@ def update(
     from .errors import DailyPapersError
     from .progress import ConsoleProgress, summary_lines
 
-    delay = _delay()
+    from .source import DEFAULT_DELAY, RetryPolicy
+
+    delay = _env_number("DAILYPAPERS_DELAY", DEFAULT_DELAY, 600)
+    policy = RetryPolicy(
+        retries=int(_env_number("DAILYPAPERS_RETRIES", RetryPolicy.retries, 10)),
+        base=_env_number("DAILYPAPERS_BACKOFF", RetryPolicy.base, 600),
+    )
+    timeout = _env_number("DAILYPAPERS_TIMEOUT", 30.0, 600) or 30.0
     paths = api.Paths(config=config, data=data, readme=readme)
     try:
         cfg = api.load_config(config)
         only = _select(cfg, keyword) if keyword else None
         progress = ConsoleProgress(sys.stderr, total=len(only or cfg.topics))
-        report = api.update(cfg, paths, delay=delay, progress=progress, only=only)
+        report = api.update(
+            cfg, paths, delay=delay, policy=policy, timeout=timeout, progress=progress, only=only
+        )
     except DailyPapersError as exc:
         _fail(exc)
     for line in summary_lines(report):
