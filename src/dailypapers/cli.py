@@ -95,7 +95,6 @@ def update(
     from . import api
     from .errors import DailyPapersError
     from .progress import ConsoleProgress, summary_lines
-
     from .source import DEFAULT_DELAY, RetryPolicy
 
     delay = _env_number("DAILYPAPERS_DELAY", DEFAULT_DELAY, 600)
