@@ -203,10 +203,11 @@ def test_paging_and_total_results() -> None:
 
 
 def test_max_results_cap_and_deep_paging() -> None:
-    with FakeArxiv(make_papers(2100, "x")) as fake:
+    with FakeArxiv(make_papers(2001, "x")) as fake:
         resp = get(fake, search_query="ti:x", max_results=5000)
-        assert fake.requests[-1].entries == 2000
-        assert feedparser.parse(resp.content).feed.opensearch_itemsperpage == "2000"
+        assert fake.requests[-1].entries == 2000 == resp.text.count("<entry>")
+        assert "<opensearch:itemsPerPage>2000</opensearch:itemsPerPage>" in resp.text
+        assert "<opensearch:totalResults>2001</opensearch:totalResults>" in resp.text
         assert get(fake, search_query="ti:x", start=30001).status_code == 400
         assert get(fake, search_query="ti:x", start="abc").status_code == 400
 
