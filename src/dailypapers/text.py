@@ -6,6 +6,8 @@ filters and never escape on their own.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 import unicodedata
 
@@ -86,3 +88,133 @@ def gha_message(text: str) -> str:
 def gha_property(text: str) -> str:
     """A property value of a workflow command (``::error title=value::``)."""
     return gha_message(text).replace(":", "%3A").replace(",", "%2C")
+
+
+# Characters XML 1.0 cannot carry even as character references.
+_XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text for XML element content and double-quoted attributes (the Atom feeds).
+
+    Characters XML forbids outright are dropped: no escape can carry them, and a single one would
+    make a reader reject the whole feed.
+    """
+    return (
+        _XML_INVALID.sub("", text)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+    )
+
+
+# BibTeX counts every brace, escaped or not, so literal braces must become brace-free commands.
+_BIB_TEXT = {
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_BIB_TEXT_RE = re.compile(r"[\\{}&%$#_~^]")
+_UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
+_NAME_NEEDS_BRACES = re.compile(r",|\band\b", re.IGNORECASE)
+
+
+def bibtex_text(text: str) -> str:
+    """Plain text as LaTeX that typesets literally: every special character is escaped."""
+    return _bib_escape(fold(text))
+
+
+def _bib_escape(text: str) -> str:
+    return _BIB_TEXT_RE.sub(lambda m: _BIB_TEXT[m.group()], text)
+
+
+def _braces_balance(text: str, *, skip_escaped: bool) -> bool:
+    depth = 0
+    previous = ""
+    for ch in text:
+        if skip_escaped and previous == "\\":
+            previous = ""
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+        previous = ch
+    return depth == 0
+
+
+def _keepable_math(body: str) -> bool:
+    """Whether ``$body$`` can go to LaTeX as written without breaking the .bib or the document.
+
+    Non-ASCII breaks pdfLaTeX in math mode, ``% # &`` break it anywhere, and braces must balance
+    both as BibTeX counts them and as LaTeX does.
+    """
+    return (
+        bool(body.strip())
+        and body.isascii()
+        and not any(ch in body for ch in "%#&")
+        and _braces_balance(body, skip_escaped=False)
+        and _braces_balance(body, skip_escaped=True)
+    )
+
+
+def bibtex_field(text: str) -> str:
+    """A title (or other prose) for a brace-delimited BibTeX field.
+
+    arXiv titles carry intentional inline math such as ``$O(n)$``; a ``$...$`` span that is safe
+    to compile is kept so it typesets as the authors meant. Everything else, including other
+    LaTeX commands and unpaired dollars, is escaped to show literally, so the entry always
+    parses and compiles (math macros are the authors' own, e.g. ``\\mathbb`` needs amssymb).
+    """
+    pieces = _UNESCAPED_DOLLAR.split(fold(text))
+    out = [_bib_escape(pieces[0])]
+    for i in range(1, len(pieces), 2):
+        body = pieces[i]
+        closed = i + 1 < len(pieces)
+        if closed and _keepable_math(body):
+            out.append(f"${body}$")
+        else:
+            out.append(_bib_escape("$" + body + ("$" if closed else "")))
+        if closed:
+            out.append(_bib_escape(pieces[i + 1]))
+    return "".join(out)
+
+
+def bibtex_names(names: tuple[str, ...] | list[str]) -> str:
+    """Authors for BibTeX's ``author`` field, joined by `` and ``.
+
+    A name holding a comma or the word "and" would be split or reordered by BibTeX's name
+    parser; braces make it one literal name.
+    """
+    parts = []
+    for name in names:
+        escaped = bibtex_text(name)
+        if not escaped:
+            continue
+        parts.append(f"{{{escaped}}}" if _NAME_NEEDS_BRACES.search(escaped) else escaped)
+    return " and ".join(parts)
+
+
+def bibtex_verbatim(text: str) -> str:
+    """A DOI, URL or eprint id: fields that styles print verbatim, so nothing is escaped.
+
+    Braces and backslashes cannot occur in real identifiers and would unbalance the entry, so
+    they are dropped rather than escaped.
+    """
+    return "".join(ch for ch in fold(text) if ch not in "{}\\")
+
+
+def script_hash(script: str) -> str:
+    """The Content-Security-Policy source that allows exactly this inline script."""
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"

@@ -63,5 +63,10 @@ def environment() -> jinja2.Environment:
         md_abstract=text.md_abstract,
         md_anchor=text.md_anchor,
         html=text.html,
+        xml_text=text.xml_text,
+        bibtex_field=text.bibtex_field,
+        bibtex_names=text.bibtex_names,
+        bibtex_verbatim=text.bibtex_verbatim,
+        script_hash=text.script_hash,
     )
     return env
