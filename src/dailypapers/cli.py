@@ -10,11 +10,15 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .models import Config
+    from .update import UpdateReport
 
 app = typer.Typer(
     add_completion=False,
@@ -86,6 +90,20 @@ def update(
         list[str] | None,
         typer.Option("--keyword", "-k", help="Update only this keyword (repeatable)."),
     ] = None,
+    digest: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write the issue body of this run's new papers here (removed if none are new)."
+        ),
+    ] = None,
+    digest_title: Annotated[
+        Path | None,
+        typer.Option(help="Write the digest's issue title here (removed if none are new)."),
+    ] = None,
+    summary: Annotated[
+        Path | None,
+        typer.Option(help="Append a Markdown table of the run per keyword (job summary)."),
+    ] = None,
 ) -> None:
     """Fetch new papers from arXiv for every keyword, save them, regenerate the README.
 
@@ -94,9 +112,12 @@ def update(
     """
     from . import api
     from .errors import DailyPapersError
-    from .progress import ConsoleProgress, summary_lines
+    from .progress import ConsoleProgress, summary_lines, workflow_commands
     from .source import DEFAULT_DELAY, RetryPolicy
 
+    if digest_title is not None and digest is None:
+        typer.echo("dailypapers: --digest-title needs --digest", err=True)
+        raise typer.Exit(2)
     delay = _env_number("DAILYPAPERS_DELAY", DEFAULT_DELAY, 600)
     policy = RetryPolicy(
         retries=int(_env_number("DAILYPAPERS_RETRIES", RetryPolicy.retries, 10)),
@@ -115,10 +136,37 @@ def update(
         _fail(exc)
     for line in summary_lines(report):
         typer.echo(line)
+    _report_files(report, cfg, readme, digest, digest_title, summary)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        for line in workflow_commands(report):
+            typer.echo(line)
     if report.failed:
         names = ", ".join(t.topic.name for t in report.failed)
         typer.echo(f"dailypapers: failed keywords: {names}", err=True)
         raise typer.Exit(1)
+
+
+def _report_files(
+    report: UpdateReport,
+    cfg: Config,
+    readme: Path,
+    digest: Path | None,
+    digest_title: Path | None,
+    summary: Path | None,
+) -> None:
+    from .outputs import digest as digest_output
+    from .outputs import summary as summary_output
+
+    try:
+        if digest is not None:
+            url = digest_output.readme_url(readme, os.environ)
+            found = digest_output.build(report, cfg, url)
+            digest_output.write(found, digest, digest_title)
+        if summary is not None:
+            summary_output.append(report, summary)
+    except OSError as exc:
+        typer.echo(f"dailypapers: {exc.filename}: {exc.strerror}", err=True)
+        raise typer.Exit(2) from None
 
 
 def _select(cfg: object, names: list[str]) -> set[str]:
@@ -180,6 +228,44 @@ def list_keywords(
 
 
 @app.command()
+def health(
+    config: ConfigOpt = Path("keywords.yaml"),
+    data: DataOpt = Path("data"),
+    min_failures: Annotated[
+        int,
+        typer.Option(min=1, help="Alarm when a keyword failed this many runs in a row."),
+    ] = 3,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write the health issue body here while a keyword is failing; removed otherwise."
+        ),
+    ] = None,
+) -> None:
+    """Report keywords that failed on several consecutive runs (exit 0 either way)."""
+    from . import api
+    from . import health as health_mod
+    from .errors import DailyPapersError
+
+    try:
+        entries = health_mod.failing(api.load_config(config), data, min_failures)
+        if output is not None:
+            health_mod.write(entries, min_failures, output)
+    except DailyPapersError as exc:
+        _fail(exc)
+    except OSError as exc:
+        typer.echo(f"dailypapers: {exc.filename}: {exc.strerror}", err=True)
+        raise typer.Exit(2) from None
+    for entry in entries:
+        typer.echo(
+            f"{entry.name}: failed {entry.failures} run(s) in a row since {entry.since}: "
+            f"{entry.error}"
+        )
+    if not entries:
+        typer.echo(f"no keyword has failed {min_failures} or more runs in a row")
+
+
+@app.command()
 def add(
     name: Annotated[
         str, typer.Argument(help="The keyword (a phrase searched in title or abstract).")
@@ -217,3 +303,38 @@ def remove(
         typer.echo(f"dailypapers: {config}: {exc.strerror}", err=True)
         raise typer.Exit(2) from None
     typer.echo(f"removed '{name}' from {config}; run `dailypapers render` to update the README")
+
+
+@app.command("import")
+def import_readme(
+    file: Annotated[
+        Path, typer.Argument(help="A README (or issue body) written by a daily arXiv tracker.")
+    ],
+    add_keywords: Annotated[
+        bool,
+        typer.Option(
+            "--add-keywords", help="Add the file's sections missing from keywords.yaml."
+        ),
+    ] = False,
+    config: ConfigOpt = Path("keywords.yaml"),
+    data: DataOpt = Path("data"),
+    readme: ReadmeOpt = Path("README.md"),
+) -> None:
+    """Import the paper tables of another tracker's README into the store, then render.
+
+    Sections are matched to keywords by name; rows that cannot be understood are listed with
+    their line numbers and skipped.
+    """
+    from . import api
+    from .errors import DailyPapersError
+    from .importer import import_file, summary_lines
+
+    try:
+        report = import_file(file, config, data, add_keywords=add_keywords)
+        changed = api.render(report.config, api.Paths(config, data, readme))
+    except DailyPapersError as exc:
+        _fail(exc)
+    for line in summary_lines(report):
+        typer.echo(line)
+    for path in changed:
+        typer.echo(f"wrote {path}")

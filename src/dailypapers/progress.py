@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from .models import Topic
+from .text import gha_message, gha_property
 from .update import Progress, TopicReport, UpdateReport
 
 
@@ -53,4 +54,19 @@ def summary_lines(report: UpdateReport) -> list[str]:
         lines.append(
             "arXiv announced nothing new for these keywords (normal on weekends and holidays)"
         )
+    return lines
+
+
+def workflow_commands(report: UpdateReport) -> list[str]:
+    """GitHub Actions workflow commands that pin each failed keyword on the run's page."""
+    lines = []
+    for topic in report.topics:
+        where = gha_property(f"dailypapers: {topic.topic.name}")
+        if topic.error:
+            runs = "run" if topic.failures == 1 else "runs in a row"
+            text = f"update failed ({topic.failures} {runs}): {topic.error}"
+            lines.append(f"::error title={where}::{gha_message(text)}")
+        elif topic.unsorted:
+            text = "arXiv ignored the sort order; the newest papers may be incomplete"
+            lines.append(f"::warning title={where}::{gha_message(text)}")
     return lines

@@ -1,0 +1,154 @@
+"""The issue body that tells watchers what a run found: only papers first seen in that run.
+
+GitHub refuses issue bodies over 65,536 characters and a first run can find hundreds of papers,
+so the body is fitted to a budget: every keyword keeps its newest papers, the same number for
+all, and the rest are counted with a link to the keyword's README section.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ..files import write_atomic
+from ..models import Config, Paper, Topic
+from ..store import order_key
+from ..text import md_anchor
+from ..update import UpdateReport
+from . import environment
+
+GITHUB_BODY_LIMIT = 65_536
+# Room for what GitHub counts differently from Python (line endings, normalisation) and for a
+# maintainer who appends a note; the body never gets near the hard limit.
+BUDGET = 60_000
+
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    topic: Topic
+    papers: tuple[Paper, ...]
+    total: int
+    link: str
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.papers)
+
+
+@dataclass(frozen=True)
+class Digest:
+    title: str
+    body: str
+    count: int
+
+
+def readme_url(readme: Path, env: Mapping[str, str]) -> str:
+    """Where the README is read: the repository's page on GitHub, else the file itself.
+
+    An issue body cannot link relatively, so inside Actions (which sets both variables) the link
+    is absolute; elsewhere the relative path is the best there is.
+    """
+    repo = env.get("GITHUB_REPOSITORY", "").strip("/")
+    if repo:
+        server = env.get("GITHUB_SERVER_URL", "").rstrip("/") or "https://github.com"
+        return f"{server}/{repo}"
+    return readme.as_posix()
+
+
+def long_date(iso_day: str) -> str:
+    """``2026-11-22`` as ``November 22, 2026``, the same whatever the machine's locale."""
+    day = date.fromisoformat(iso_day)
+    return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def title(count: int, iso_day: str) -> str:
+    noun = "paper" if count == 1 else "papers"
+    return f"{count} new {noun} - {long_date(iso_day)}"
+
+
+def build(
+    report: UpdateReport, config: Config, readme: str, *, budget: int = BUDGET
+) -> Digest | None:
+    """The digest of ``report``'s new papers, or None when the run found nothing new."""
+    key = order_key(config.sort)
+    found = [(t.topic, sorted(t.new, key=key, reverse=True)) for t in report.topics if t.new]
+    if not found:
+        return None
+    count = sum(len(papers) for _, papers in found)
+
+    def render(cap: int | None) -> str:
+        sections = [
+            DigestSection(
+                topic=topic,
+                papers=tuple(papers if cap is None else papers[:cap]),
+                total=len(papers),
+                link=f"{readme}#{md_anchor(topic.name)}",
+            )
+            for topic, papers in found
+        ]
+        return _render(sections, count, report.today, readme, config)
+
+    body = render(None)
+    if len(body) > budget:
+        body = _fit(render, max(len(papers) for _, papers in found), budget)
+    return Digest(title=title(count, report.today), body=body, count=count)
+
+
+def _fit(render: Callable[[int], str], most: int, budget: int) -> str:
+    """The body with the largest per-keyword cap that fits; a plain summary if none does."""
+    low, high = 0, most
+    best = render(0)
+    while low < high:
+        cap = (low + high + 1) // 2
+        body = render(cap)
+        if len(body) <= budget:
+            low, best = cap, body
+        else:
+            high = cap - 1
+    if len(best) <= budget:
+        return best
+    cut = best[:budget].rfind("\n", 0, budget - 2)
+    return best[: max(cut, 0)] + "\n…\n"
+
+
+def _render(
+    sections: Sequence[DigestSection],
+    count: int,
+    today: str,
+    readme: str,
+    config: Config,
+) -> str:
+    return (
+        environment()
+        .get_template("digest.md.j2")
+        .render(
+            sections=sections,
+            count=count,
+            day=long_date(today),
+            readme=readme,
+            link=config.link,
+            sort=config.sort,
+        )
+    )
+
+
+def write(digest: Digest | None, body_path: Path, title_path: Path | None = None) -> list[Path]:
+    """Write the body (and title); with nothing new remove both so no stale issue is opened."""
+    targets = [(body_path, digest.body if digest else None)]
+    if title_path is not None:
+        targets.append((title_path, digest.title + "\n" if digest else None))
+    changed: list[Path] = []
+    for path, content in targets:
+        if content is None:
+            if path.exists():
+                path.unlink()
+                changed.append(path)
+        elif write_atomic(path, [content]):
+            changed.append(path)
+    return changed
