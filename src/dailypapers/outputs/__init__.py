@@ -7,6 +7,7 @@ changed. Templates hold presentation; the filters they may use (all escaping) co
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -14,8 +15,9 @@ from pathlib import Path
 import jinja2
 
 from .. import text
+from ..files import write_atomic
 from ..models import Config, Paper, Topic
-from ..store import TopicStore
+from ..store import TopicStore, order_key
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,49 @@ class Snapshot:
     @property
     def last_update(self) -> str:
         return max((s.store.last_success for s in self.sections), default="")
+
+    def all_papers(self) -> list[Paper]:
+        """Every stored paper once, newest first: a paper can match several keywords."""
+        by_id: dict[str, Paper] = {}
+        for section in self.sections:
+            for paper in section.papers:
+                known = by_id.get(paper.id)
+                if known is None or paper.version > known.version:
+                    by_id[paper.id] = paper
+        return sorted(by_id.values(), key=order_key(self.config.sort), reverse=True)
+
+
+ALL = "all"
+
+
+def file_stem(slug: str) -> str:
+    """A keyword's file name in site/feeds and site/bib, never the combined ``all`` file's.
+
+    Slugs never contain ``_``, so the renamed one cannot meet another keyword's.
+    """
+    return "all_keyword" if slug == ALL else slug
+
+
+def write_folder(
+    folder: Path, suffix: str, files: Iterable[tuple[str, Iterable[str]]]
+) -> list[Path]:
+    """Write each ``(stem, chunks)`` and delete the folder's other ``*suffix`` files.
+
+    Files of keywords removed from keywords.yaml would otherwise stay published. Returns the
+    written files whose bytes changed and the deleted ones.
+    """
+    changed: list[Path] = []
+    keep: set[str] = set()
+    for stem, chunks in files:
+        path = folder / f"{stem}{suffix}"
+        keep.add(path.name)
+        if write_atomic(path, chunks):
+            changed.append(path)
+    for stale in sorted(folder.glob(f"*{suffix}")):
+        if stale.name not in keep:
+            stale.unlink()
+            changed.append(stale)
+    return changed
 
 
 def templates_dir() -> Path:
