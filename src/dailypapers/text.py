@@ -34,7 +34,11 @@ def md_cell(text: str) -> str:
     Ordinary text comes out unchanged; only ``| & < >`` (and a backslash that would eat one of
     those escapes) change, so rows stay byte-identical to the established format.
     """
-    text = _HTML_RE.sub(lambda m: _HTML[m.group()], fold(text))
+    return _md_escape(fold(text))
+
+
+def _md_escape(text: str) -> str:
+    text = _HTML_RE.sub(lambda m: _HTML[m.group()], text)
     text = _LONELY_BACKSLASH.sub("&#92;", text)
     return text.replace("|", "\\|")
 
@@ -44,7 +48,8 @@ def md_comment(text: str) -> str:
     text = fold(text)
     if len(text) <= COMMENT_INLINE_MAX:
         return md_cell(text)
-    head = md_cell(text[:COMMENT_SUMMARY_CHARS])
+    # The established format cuts the summary verbatim, trailing space included ("MLHC ...").
+    head = _md_escape(text[:COMMENT_SUMMARY_CHARS])
     return f"<details><summary>{head}...</summary><p>{md_cell(text)}</p></details>"
 
 
