@@ -1,0 +1,388 @@
+"""Another tracker's README (or the issue body it posts) → Papers in the store.
+
+Groups switch only if their accumulated tables come along. The tables are the format this project
+renders, so a row is parsed by its known shape rather than split on ``|``: the other tracker wrote
+abstracts with raw ``|`` in them. Cells are un-escaped exactly as far as ``text.md_cell`` escapes
+them, so rendering an imported row gives the row back byte for byte.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from . import store as store_mod
+from .atom import MalformedFeed, split_id
+from .config import load_config
+from .errors import InputError
+from .files import exclusive_lock
+from .keywords_file import add_keyword
+from .models import Config, Paper, SortKey, Topic
+from .outputs.readme import END, START
+from .text import fold
+from .update import LOCK_NAME, today_in
+
+Layout = Literal["readme", "issue"]
+
+_LINK = r"(?P<link>[^\s()]+)"
+_HEAD = (
+    r"^\|\s*\*\*\[(?P<title>.*?)\]\(" + _LINK + r"\)\*\*\s*\|\s*(?P<date>\d{4}-\d{2}-\d{2})\s*\|\s*"
+)
+# A long comment is collapsed behind its first letters; a short one must not look like markup.
+_COMMENT = (
+    r"(?:<details><summary>.*?</summary><p>(?P<long>.*)</p></details>"
+    r"|(?!<details>)(?P<short>(?:(?!</p></details>).)*?))\s*\|$"
+)
+_ROWS: dict[Layout, re.Pattern[str]] = {
+    "readme": re.compile(
+        _HEAD
+        + r"<details><summary>Show</summary><p>(?P<abstract>.*?)</p></details>\s*\|\s*"
+        + _COMMENT
+    ),
+    "issue": re.compile(_HEAD + _COMMENT),
+}
+_SHAPES: dict[Layout, str] = {
+    "readme": "| **[title](link)** | date | <details><summary>Show</summary><p>abstract"
+    "</p></details> | comment |",
+    "issue": "| **[title](link)** | date | comment |",
+}
+_HEADER = re.compile(r"^\|\s*\*\*Title\*\*\s*\|\s*\*\*Date\*\*\s*\|(?P<rest>.*)$", re.IGNORECASE)
+_RULE = re.compile(r"^\|(?:\s*:?-+:?\s*\|)+$")
+_HEADING = re.compile(r"^##\s+(?P<name>.+?)\s*$")
+_LAST_UPDATE = re.compile(r"^Last update:\s*(?P<day>\d{4}-\d{2}-\d{2})$")
+_ISSUE_DAY = re.compile(r"(?P<month>[A-Z][a-z]+)\s+(?P<day>\d{1,2}),\s*(?P<year>\d{4})")
+_NEW_ID = re.compile(r"\d{4}\.\d{4,5}")
+_OLD_ID = re.compile(r"[a-z-]+(?:\.[A-Z]{2})?/\d{7}")
+_MD_ESCAPES = {"\\|": "|", "&lt;": "<", "&gt;": ">", "&amp;": "&", "&#92;": "\\"}
+_MD_ESCAPE = re.compile(r"\\\||&(?:lt|gt|amp|#92);")
+_HTML_ESCAPES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'"}
+_HTML_ESCAPE = re.compile(r"&(?:amp|lt|gt|quot|#39);")
+
+
+def unescape_cell(cell: str) -> str:
+    """Undo ``text.md_cell`` in one left-to-right pass, so ``&amp;lt;`` stays ``&lt;``."""
+    return _MD_ESCAPE.sub(lambda m: _MD_ESCAPES[m.group()], cell)
+
+
+def _unescape_heading(name: str) -> str:
+    return _HTML_ESCAPE.sub(lambda m: _HTML_ESCAPES[m.group()], name)
+
+
+def same_name(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+@dataclass(frozen=True)
+class SkippedRow:
+    line: int
+    reason: str
+
+
+@dataclass
+class ParsedSection:
+    """One ``## name`` section; ``is_papers`` says whether it holds a paper table at all."""
+
+    name: str
+    line: int
+    papers: list[Paper] = field(default_factory=list)
+    skipped: list[SkippedRow] = field(default_factory=list)
+    layout: Layout | None = None
+    rows: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def is_papers(self) -> bool:
+        return self.layout is not None or any(r.startswith("| **[") for _, r in self.rows)
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    sections: tuple[ParsedSection, ...]
+    seen: str
+    stray: tuple[SkippedRow, ...] = ()
+
+    @property
+    def paper_sections(self) -> list[ParsedSection]:
+        return [s for s in self.sections if s.is_papers]
+
+
+def parse(text: str, *, sort: SortKey = "updated") -> ParsedFile:
+    """Read every ``## name`` table; rows that cannot be understood are kept as SkippedRow.
+
+    The imported date goes into the field the tracker sorts by, so the README shows it again;
+    ``seen`` (its ``Last update``, or an issue's title date) becomes every paper's first-seen day.
+    """
+    lines = text.removeprefix("\ufeff").split("\n")
+    first, last = _generated_block(lines)
+    seen = _issue_day(lines)
+    sections: list[ParsedSection] = []
+    stray: list[SkippedRow] = []
+    for number in range(first, last):
+        line = lines[number].rstrip()
+        if match := _LAST_UPDATE.match(line):
+            seen = match.group("day")
+        elif match := _HEADING.match(line):
+            name = _unescape_heading(match.group("name"))
+            sections.append(ParsedSection(name=name, line=number + 1))
+        elif line.startswith("|"):
+            if sections:
+                sections[-1].rows.append((number + 1, line))
+            elif line.startswith("| **["):
+                stray.append(SkippedRow(number + 1, "paper row outside any '## keyword' section"))
+    for section in sections:
+        _read_rows(section, sort, seen)
+    return ParsedFile(tuple(sections), seen, tuple(stray))
+
+
+def _generated_block(lines: list[str]) -> tuple[int, int]:
+    """Our own README carries markers; only the block between them holds paper tables."""
+    stripped = [line.rstrip() for line in lines]
+    if START in stripped and END in stripped[stripped.index(START) :]:
+        start = stripped.index(START)
+        return start + 1, stripped.index(END, start)
+    return 0, len(lines)
+
+
+def _issue_day(lines: list[str]) -> str:
+    """An issue body has no ``Last update``; its front-matter title carries the day instead."""
+    if not lines or lines[0].rstrip() != "---":
+        return ""
+    for line in lines[1:]:
+        if line.rstrip() == "---":
+            break
+        if line.startswith("title:") and (match := _ISSUE_DAY.search(line)):
+            try:
+                parsed = datetime.strptime(
+                    f"{match['month']} {match['day']} {match['year']}", "%B %d %Y"
+                )
+            except ValueError:
+                return ""
+            return parsed.date().isoformat()
+    return ""
+
+
+def _read_rows(section: ParsedSection, sort: SortKey, seen: str) -> None:
+    for number, line in section.rows:
+        if header := _HEADER.match(line):
+            section.layout = "readme" if "abstract" in header["rest"].lower() else "issue"
+            continue
+        if _RULE.match(line):
+            continue
+        if section.layout is None:
+            section.layout = "readme" if "<summary>Show</summary>" in line else "issue"
+        try:
+            section.papers.append(_paper(line, section.layout, sort, seen))
+        except ValueError as exc:
+            section.skipped.append(SkippedRow(number, str(exc)))
+
+
+def _paper(line: str, layout: Layout, sort: SortKey, seen: str) -> Paper:
+    match = _ROWS[layout].match(line)
+    if not match:
+        raise ValueError(f"not a row of the form {_SHAPES[layout]}")
+    title = fold(unescape_cell(match["title"]))
+    if not title:
+        raise ValueError("the title is empty")
+    paper_id, version = _arxiv_id(match["link"])
+    day = match["date"]
+    try:
+        date.fromisoformat(day)
+    except ValueError:
+        raise ValueError(f"not a date: {day}") from None
+    comment = match["long"] if match["long"] is not None else match["short"]
+    stamp = f"{day}T00:00:00Z"
+    return Paper(
+        id=paper_id,
+        version=version,
+        title=title,
+        abstract=fold(unescape_cell(match["abstract"])) if layout == "readme" else "",
+        comment=fold(unescape_cell(comment)),
+        updated=stamp if sort == "updated" else "",
+        published=stamp if sort == "published" else "",
+        first_seen=seen,
+    )
+
+
+def _arxiv_id(link: str) -> tuple[str, int]:
+    parts = urlsplit(link)
+    host = parts.hostname or ""
+    if not (host == "arxiv.org" or host.endswith(".arxiv.org")) or not re.match(
+        r"/(?:abs|pdf)/", parts.path
+    ):
+        raise ValueError(f"not an arXiv /abs/ or /pdf/ link: {link}")
+    try:
+        paper_id, version = split_id(parts.path)
+    except MalformedFeed:
+        raise ValueError(f"no arXiv id in the link: {link}") from None
+    if not (_NEW_ID.fullmatch(paper_id) or _OLD_ID.fullmatch(paper_id)):
+        raise ValueError(f"no arXiv id in the link: {link}")
+    return paper_id, version
+
+
+def read(path: Path, *, sort: SortKey = "updated") -> ParsedFile:
+    """Parse a file, refusing (InputError) one that cannot be read or holds no paper table."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else f"not UTF-8 text ({exc.reason})"
+        raise InputError(f"{path}: cannot read: {reason}") from None
+    parsed = parse(text, sort=sort)
+    if not parsed.paper_sections:
+        raise InputError(
+            f"{path}: no paper tables found (expected '## keyword' sections with "
+            "'| **Title** | **Date** | ...' tables)"
+        )
+    return parsed
+
+
+# What a row says about its version; everything else about a paper outlives a revision.
+_VERSIONED = {"id", "version", "title", "comment", "updated", "first_seen"}
+
+
+def _keep_richer(incoming: Paper, old: Paper | None, has_abstract: bool) -> Paper:
+    """Prepare an imported copy so that merging it cannot lose what the store knows better.
+
+    The same version keeps the stored exact timestamps (a row has only the day). A newer version
+    keeps the stored fields a row cannot carry (authors, categories, the v1 date, and for an
+    issue body the abstract).
+    """
+    if old is None or incoming.version < old.version:
+        return incoming
+    if incoming.version == old.version:
+        return replace(
+            incoming,
+            updated="" if old.updated else incoming.updated,
+            published="" if old.published else incoming.published,
+        )
+    carried = _VERSIONED | ({"abstract"} if has_abstract else set())
+    filled = {
+        f.name: getattr(old, f.name)
+        for f in fields(Paper)
+        if f.name not in carried and not getattr(incoming, f.name)
+    }
+    return replace(incoming, **filled)
+
+
+@dataclass
+class TopicImport:
+    topic: Topic
+    rows: int = 0
+    new: int = 0
+    revised: int = 0
+    not_kept: int = 0
+    skipped: list[SkippedRow] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    source: Path
+    config: Config
+    topics: list[TopicImport]
+    missing: list[str]
+    added: list[str]
+    stray: list[SkippedRow]
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> int:
+        return sum(len(t.skipped) for t in self.topics) + len(self.stray)
+
+
+def import_file(
+    source: Path,
+    config_path: Path,
+    data_dir: Path,
+    *,
+    add_keywords: bool = False,
+    today: str | None = None,
+) -> ImportReport:
+    """Merge the file's sections into the stores of the matching keywords.
+
+    Sections without a keyword are imported only when ``add_keywords`` adds them (keeping the
+    file's comments); ``last_success`` stays as it was, since nothing was fetched.
+    """
+    config = load_config(config_path)
+    parsed = read(source, sort=config.sort)
+    sections = parsed.paper_sections
+    missing = list(
+        dict.fromkeys(
+            s.name for s in sections if not any(same_name(s.name, t.name) for t in config.topics)
+        )
+    )
+    added: list[str] = []
+    if add_keywords:
+        for name in missing:
+            config = add_keyword(config_path, name)
+            added.append(name)
+    today = today or today_in(config.timezone)
+    reports: list[TopicImport] = []
+    written: list[Path] = []
+    with exclusive_lock(data_dir / LOCK_NAME):
+        for topic in config.topics:
+            mine = [s for s in sections if same_name(s.name, topic.name)]
+            if not mine:
+                continue
+            report, changed = _import_topic(config, topic, mine, data_dir, today)
+            reports.append(report)
+            if changed:
+                written.append(store_mod.store_path(data_dir, topic.slug))
+    return ImportReport(
+        source=source,
+        config=config,
+        topics=reports,
+        missing=[] if add_keywords else missing,
+        added=added,
+        stray=list(parsed.stray),
+        written=written,
+    )
+
+
+def _import_topic(
+    config: Config, topic: Topic, sections: Iterable[ParsedSection], data_dir: Path, today: str
+) -> tuple[TopicImport, bool]:
+    stored = store_mod.load(data_dir, topic.slug, topic.name)
+    by_id = {p.id: p for p in stored.papers}
+    report = TopicImport(topic)
+    incoming: list[Paper] = []
+    for section in sections:
+        report.rows += len(section.papers)
+        report.skipped.extend(section.skipped)
+        incoming += [
+            _keep_richer(p, by_id.get(p.id), section.layout != "issue") for p in section.papers
+        ]
+    merged = store_mod.merge(
+        stored.papers, incoming, sort=config.sort, limit=topic.max_papers, today=today
+    )
+    kept = {p.id for p in merged.papers}
+    report.new, report.revised = len(merged.new), len(merged.revised)
+    report.not_kept = len({p.id for p in incoming} - kept)
+    stored.papers = merged.papers
+    return report, store_mod.save(data_dir, topic.slug, stored)
+
+
+def summary_lines(report: ImportReport) -> list[str]:
+    """What the CLI prints: counts per keyword, each skipped row, and what was left out."""
+    lines: list[str] = []
+    for name in report.added:
+        lines.append(f"added keyword '{name}' to {report.config.path}")
+    for topic in report.topics:
+        text = (
+            f"{topic.topic.name}: {topic.rows} row(s) imported ({topic.new} new, "
+            f"{topic.revised} revised), {len(topic.skipped)} skipped"
+        )
+        if topic.not_kept:
+            text += f", {topic.not_kept} older than the newest {topic.topic.max_papers} not kept"
+        lines.append(text)
+        lines += [f"  {report.source}:{s.line}: skipped: {s.reason}" for s in topic.skipped]
+    lines += [f"{report.source}:{s.line}: skipped: {s.reason}" for s in report.stray]
+    if report.missing:
+        names = ", ".join(f"'{n}'" for n in report.missing)
+        lines.append(
+            f"not imported: section(s) {names} match no keyword in {report.config.path}; "
+            "rerun with --add-keywords to add them"
+        )
+    return lines
