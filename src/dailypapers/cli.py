@@ -312,41 +312,6 @@ def import_readme(
     ],
     add_keywords: Annotated[
         bool,
-        typer.Option(
-            "--add-keywords", help="Add the file's sections missing from keywords.yaml."
-        ),
-    ] = False,
-    config: ConfigOpt = Path("keywords.yaml"),
-    data: DataOpt = Path("data"),
-    readme: ReadmeOpt = Path("README.md"),
-) -> None:
-    """Import the paper tables of another tracker's README into the store, then render.
-
-    Sections are matched to keywords by name; rows that cannot be understood are listed with
-    their line numbers and skipped.
-    """
-    from . import api
-    from .errors import DailyPapersError
-    from .importer import import_file, summary_lines
-
-    try:
-        report = import_file(file, config, data, add_keywords=add_keywords)
-        changed = api.render(report.config, api.Paths(config, data, readme))
-    except DailyPapersError as exc:
-        _fail(exc)
-    for line in summary_lines(report):
-        typer.echo(line)
-    for path in changed:
-        typer.echo(f"wrote {path}")
-
-
-@app.command("import")
-def import_readme(
-    file: Annotated[
-        Path, typer.Argument(help="A README (or issue body) written by a daily arXiv tracker.")
-    ],
-    add_keywords: Annotated[
-        bool,
         typer.Option("--add-keywords", help="Add the file's sections missing from keywords.yaml."),
     ] = False,
     config: ConfigOpt = Path("keywords.yaml"),
