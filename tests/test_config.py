@@ -85,7 +85,7 @@ def test_raw_query_needs_no_phrases() -> None:
         ("keywords:\n  - World Model\n  - world-model!\n", 3, "same file name"),
         ("keywords:\n  - name: A\n    categories: [cs.XX.Y]\n", 3, "not an arXiv category"),
         ("keywords:\n  - name: A\n    categories: [biology]\n", 3, "not an arXiv category"),
-        ('keywords:\n  - name: A\n    phrases: [\'say "hi"\']\n', 3, "double quote"),
+        ("keywords:\n  - name: A\n    phrases: ['say \"hi\"']\n", 3, "double quote"),
         ("max_papers: 0\nkeywords:\n  - A\n", 1, "from 1 to 2000"),
         ("keywords:\n  - A\nmax_papers: 2001\n", 3, "from 1 to 2000"),
         ("keywords:\n  - name: A\n    max_papers: many\n", 3, "from 1 to 2000"),
@@ -133,9 +133,39 @@ def test_any_text_either_parses_or_fails_with_a_config_error(text: str) -> None:
 
 
 yaml_atoms = st.sampled_from(
-    ["keywords:", "  - ", "name: ", "phrases: ", "[", "]", "{", "}", "- ", ": ", "'", '"', "\n",
-     "\t", "&a ", "*a", "!!python/object ", "max_papers: ", "categories: ", "cs.CV", "|", ">",
-     "#", "???", "1e9", "~", "null", "  ", "World Model", "query: ", "exclude: "]
+    [
+        "keywords:",
+        "  - ",
+        "name: ",
+        "phrases: ",
+        "[",
+        "]",
+        "{",
+        "}",
+        "- ",
+        ": ",
+        "'",
+        '"',
+        "\n",
+        "\t",
+        "&a ",
+        "*a",
+        "!!python/object ",
+        "max_papers: ",
+        "categories: ",
+        "cs.CV",
+        "|",
+        ">",
+        "#",
+        "???",
+        "1e9",
+        "~",
+        "null",
+        "  ",
+        "World Model",
+        "query: ",
+        "exclude: ",
+    ]
 )
 
 

@@ -41,7 +41,9 @@ class Archive:
         return sum(max(0, min(size, total - start)) for start, size in self.calls)
 
 
-def run(archive: Archive, stored: list[Paper], topic: Topic = TOPIC, lookback: int = 1) -> list[Paper]:
+def run(
+    archive: Archive, stored: list[Paper], topic: Topic = TOPIC, lookback: int = 1
+) -> list[Paper]:
     outcome = fetch_topic(archive, topic, stored, sort="updated", lookback_days=lookback)
     return merge(stored, outcome.papers, sort="updated", limit=topic.max_papers, today="d").papers
 

@@ -28,10 +28,14 @@ ALLOWED_HTML = {"<details>", "</details>", "<summary>", "</summary>", "<p>", "</
 markdown = MarkdownIt("commonmark").enable("table")
 
 
-def snapshot(papers: list[Paper], config: Config | None = None, day: str = "2026-11-22") -> Snapshot:
+def snapshot(
+    papers: list[Paper], config: Config | None = None, day: str = "2026-11-22"
+) -> Snapshot:
     config = config or parse_config("keywords:\n  - World Model\n")
     stores = [TopicStore(keyword=t.name, papers=papers, last_success=day) for t in config.topics]
-    return Snapshot(config, tuple(Section(t, s) for t, s in zip(config.topics, stores, strict=True)))
+    return Snapshot(
+        config, tuple(Section(t, s) for t, s in zip(config.topics, stores, strict=True))
+    )
 
 
 def render(tmp_path: Path, papers: list[Paper], config: Config | None = None) -> str:

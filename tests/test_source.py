@@ -7,14 +7,15 @@ logic runs without waiting.
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 
 import httpx
 import pytest
+from support import shared_fixture
 
 from dailypapers import __version__
 from dailypapers.errors import FetchError, QueryRejected
 from dailypapers.source import ArxivClient, Pacer, RetryPolicy
-from support import shared_fixture
 
 
 class VirtualTime:
@@ -68,7 +69,7 @@ def test_requests_start_at_least_the_delay_apart() -> None:
     for _ in range(4):
         search(client)
     starts = [t for t, _ in seen]
-    assert all(b - a >= 3.0 for a, b in zip(starts, starts[1:], strict=False))
+    assert all(b - a >= 3.0 for a, b in pairwise(starts))
 
 
 def test_first_request_does_not_wait() -> None:
@@ -83,6 +84,7 @@ def test_pacer_counts_time_already_spent_elsewhere() -> None:
     time = VirtualTime()
     pacer = Pacer(3.0, time.clock, time.sleep)
     pacer.wait()
+    pacer.done()
     time.now += 2.0
     pacer.wait()
     assert time.sleeps == [pytest.approx(1.0)]
@@ -120,14 +122,17 @@ def test_backoff_grows_exponentially() -> None:
     with pytest.raises(FetchError):
         search(client)
     starts = [t for t, _ in seen]
-    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    gaps = [b - a for a, b in pairwise(starts)]
     assert gaps == [5.0, 10.0, 20.0, 40.0]
 
 
 def test_retry_after_is_honoured() -> None:
     time = VirtualTime()
     body = page_body()
-    answers = [httpx.Response(429, headers={"Retry-After": "30"}), httpx.Response(200, content=body)]
+    answers = [
+        httpx.Response(429, headers={"Retry-After": "30"}),
+        httpx.Response(200, content=body),
+    ]
     client, seen = client_for(lambda r: answers.pop(0), time)
     search(client)
     assert seen[1][0] - seen[0][0] == 30.0
@@ -219,7 +224,9 @@ def test_redirects_are_followed() -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.scheme == "http":
-            return httpx.Response(301, headers={"Location": str(request.url.copy_with(scheme="https"))})
+            return httpx.Response(
+                301, headers={"Location": str(request.url.copy_with(scheme="https"))}
+            )
         return httpx.Response(200, content=body)
 
     client = ArxivClient(

@@ -71,7 +71,11 @@ def test_same_version_fills_missing_fields_without_erasing() -> None:
     rich = replace(paper(1), abstract="Long abstract", first_seen="2026-11-01")
     poor = replace(paper(1), abstract="", comment="12 pages")
     (kept,) = merge([rich], [poor]).papers
-    assert (kept.abstract, kept.comment, kept.first_seen) == ("Long abstract", "12 pages", "2026-11-01")
+    assert (kept.abstract, kept.comment, kept.first_seen) == (
+        "Long abstract",
+        "12 pages",
+        "2026-11-01",
+    )
 
 
 papers_strategy = st.lists(
@@ -104,7 +108,9 @@ def test_merge_invariants(stored: list[Paper], incoming: list[Paper], limit: int
 def test_save_and_load_round_trip(tmp_path: Path) -> None:
     data = store.TopicStore(
         keyword="World Model",
-        papers=[replace(paper(1), authors=("A", "B"), categories=("cs.CV",), first_seen="2026-11-22")],
+        papers=[
+            replace(paper(1), authors=("A", "B"), categories=("cs.CV",), first_seen="2026-11-22")
+        ],
         last_success="2026-11-22",
     )
     store.save(tmp_path, "world-model", data)

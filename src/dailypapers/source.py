@@ -32,7 +32,11 @@ def user_agent() -> str:
 
 @dataclass
 class Pacer:
-    """Keeps request starts at least ``delay`` seconds apart, across keywords and pages."""
+    """Keeps requests at least ``delay`` seconds apart, across keywords and pages.
+
+    The gap is counted from the end of the previous answer, so arXiv sees at least ``delay``
+    between request starts even when connection set-up delays one request and not the next.
+    """
 
     delay: float
     clock: Callable[[], float] = time.monotonic
@@ -46,6 +50,8 @@ class Pacer:
             due = max(due, self._last + self.delay)
         if due > now:
             self.sleep(due - now)
+
+    def done(self) -> None:
         self._last = self.clock()
 
 
@@ -171,6 +177,8 @@ class ArxivClient:
                 raise QueryRejected(
                     str(final), url=url, attempts=attempts, kind=final.kind
                 ) from None
+            finally:
+                self.pacer.done()
 
     def _once(self, url: str, start: int) -> Page:
         self.stats.requests += 1

@@ -1,0 +1,288 @@
+"""End to end: the installed `dailypapers` command against the loopback arXiv server."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fake_arxiv import FakeArxiv, FakePaper, Fault, make_papers
+from markdown_it import MarkdownIt
+
+DAILYPAPERS = Path(sys.executable).with_name("dailypapers")
+WORLD = make_papers(150, "World Model", start="2026-11-20T12:00:00Z", step_minutes=200)
+VIDEO = make_papers(
+    120, "Video Understanding", start="2026-11-20T11:00:00Z", step_minutes=300, first_number=5000
+)
+markdown = MarkdownIt("commonmark").enable("table")
+
+
+@pytest.fixture
+def server() -> Iterator[FakeArxiv]:
+    with FakeArxiv([*WORLD, *VIDEO]) as fake:
+        yield fake
+
+
+def run(
+    folder: Path, server: FakeArxiv | None, *args: str, delay: str = "0", **env: str
+) -> subprocess.CompletedProcess[str]:
+    environment = {
+        **os.environ,
+        "DAILYPAPERS_API_URL": server.url if server else "http://127.0.0.1:9/none",
+        "DAILYPAPERS_RETRIES": "1",
+        "DAILYPAPERS_BACKOFF": "0",
+        "DAILYPAPERS_TIMEOUT": "5",
+        **env,
+    }
+    if delay:
+        environment["DAILYPAPERS_DELAY"] = delay
+    else:
+        environment.pop("DAILYPAPERS_DELAY", None)
+    return subprocess.run(
+        [str(DAILYPAPERS), *args],
+        cwd=folder,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def snapshot_files(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != ".lock"
+    }
+
+
+def sections(readme: str) -> dict[str, list[list[str]]]:
+    """Body rows of each `## keyword` table, cells as a GFM parser splits them."""
+    result: dict[str, list[list[str]]] = {}
+    current = ""
+    in_body = False
+    tokens = markdown.parse(readme)
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and token.tag == "h2":
+            current = tokens[i + 1].content
+            result[current] = []
+        elif token.type == "tbody_open":
+            in_body = True
+        elif token.type == "tbody_close":
+            in_body = False
+        elif in_body and token.type == "tr_open":
+            result[current].append([])
+        elif in_body and token.type == "inline":
+            result[current][-1].append(token.content)
+    return result
+
+
+def newest(papers: list[FakePaper], n: int = 100) -> list[str]:
+    ordered = sorted(papers, key=lambda p: (p.updated, p.id), reverse=True)
+    return [p.versioned_id for p in ordered[:n]]
+
+
+def linked_ids(rows: list[list[str]]) -> list[str]:
+    return [row[0].split("/pdf/")[1].rstrip(")*") for row in rows]
+
+
+def test_update_writes_the_newest_100_per_keyword_newest_first(
+    tracker: Path, server: FakeArxiv
+) -> None:
+    result = run(tracker, server, "update")
+    assert result.returncode == 0, result.stderr
+    tables = sections((tracker / "README.md").read_text(encoding="utf-8"))
+    assert list(tables) == ["World Model", "Video Understanding"]
+    for name, papers in (("World Model", WORLD), ("Video Understanding", VIDEO)):
+        assert all(len(row) == 4 for row in tables[name])
+        assert linked_ids(tables[name]) == newest(papers)
+    assert (tracker / "README.md").read_text(encoding="utf-8").startswith("# My tracker\n\nIntro")
+
+
+def test_update_stores_one_json_file_per_keyword(tracker: Path, server: FakeArxiv) -> None:
+    run(tracker, server, "update")
+    document = json.loads((tracker / "data" / "world-model.json").read_text(encoding="utf-8"))
+    assert document["keyword"] == "World Model"
+    assert len(document["papers"]) == 100
+
+
+def test_requests_start_at_least_three_seconds_apart_by_default(
+    tracker: Path, server: FakeArxiv
+) -> None:
+    result = run(tracker, server, "update", delay="")
+    assert result.returncode == 0, result.stderr
+    starts = [r.started for r in server.requests]
+    assert len(starts) == 2
+    assert starts[1] - starts[0] >= 3.0
+    assert server.max_in_flight == 1
+
+
+def test_second_run_the_same_day_changes_nothing_and_downloads_little(
+    tracker: Path, server: FakeArxiv
+) -> None:
+    run(tracker, server, "update")
+    before = snapshot_files(tracker)
+    first_bytes = sum(r.bytes_sent for r in server.requests)
+    server.requests.clear()
+    result = run(tracker, server, "update")
+    assert result.returncode == 0, result.stderr
+    assert snapshot_files(tracker) == before
+    assert len(server.requests) == 2
+    assert sum(r.bytes_sent for r in server.requests) < first_bytes * 0.3
+
+
+def test_next_day_adds_only_the_new_papers_with_one_request_per_keyword(
+    tracker: Path, server: FakeArxiv
+) -> None:
+    run(tracker, server, "update")
+    fresh = make_papers(10, "World Model", start="2026-11-21T12:00:00Z", first_number=900)
+    server.add(fresh)
+    server.requests.clear()
+    result = run(tracker, server, "update")
+    assert result.returncode == 0, result.stderr
+    assert len(server.requests) == 2
+    tables = sections((tracker / "README.md").read_text(encoding="utf-8"))
+    assert linked_ids(tables["World Model"]) == newest([*WORLD, *fresh])
+    assert "10 new paper(s)" in result.stdout
+
+
+def test_a_failing_keyword_keeps_its_papers_and_the_others_update(
+    tracker: Path, server: FakeArxiv
+) -> None:
+    run(tracker, server, "update")
+    video_before = (tracker / "data" / "video-understanding.json").read_bytes()
+    server.add(make_papers(3, "World Model", start="2026-11-21T12:00:00Z", first_number=900))
+    server.inject(Fault("503", times=-1, match=lambda q: "Video" in q.get("search_query", "")))
+    result = run(tracker, server, "update")
+    assert result.returncode == 1
+    assert "failed keywords: Video Understanding" in result.stderr
+    tables = sections((tracker / "README.md").read_text(encoding="utf-8"))
+    assert len(tables["Video Understanding"]) == 100
+    assert linked_ids(tables["World Model"])[0].startswith("2611.00900")
+    stored = json.loads((tracker / "data" / "video-understanding.json").read_text(encoding="utf-8"))
+    assert stored["papers"] == json.loads(video_before)["papers"]
+    assert stored["health"]["failures"] == 1
+
+
+def test_arxiv_going_away_mid_run_loses_nothing(tracker: Path, server: FakeArxiv) -> None:
+    run(tracker, server, "update")
+    papers_before = {
+        p.name: json.loads(p.read_text(encoding="utf-8"))["papers"]
+        for p in (tracker / "data").glob("*.json")
+    }
+    readme_before = (tracker / "README.md").read_bytes()
+    server.inject(Fault("truncated", times=1))
+    server.inject(Fault("refuse", times=-1))
+    result = run(tracker, server, "update")
+    assert result.returncode == 1
+    for path in (tracker / "data").glob("*.json"):
+        assert json.loads(path.read_text(encoding="utf-8"))["papers"] == papers_before[path.name]
+    assert (tracker / "README.md").read_bytes() == readme_before
+
+
+def test_stopped_server_fails_every_keyword_with_exit_1(tracker: Path, server: FakeArxiv) -> None:
+    server.stop()
+    result = run(tracker, server, "update")
+    assert result.returncode == 1
+    assert "World Model: FAILED" in result.stderr
+    assert "Video Understanding: FAILED" in result.stderr
+
+
+def test_bad_keywords_file_exits_2_with_one_line_and_writes_nothing(
+    tracker: Path, server: FakeArxiv
+) -> None:
+    (tracker / "keywords.yaml").write_text("keywords:\n  - A\n  - a\n", encoding="utf-8")
+    before = snapshot_files(tracker)
+    result = run(tracker, server, "update")
+    assert result.returncode == 2
+    assert (
+        result.stderr == "dailypapers: keywords.yaml:3: duplicate keyword 'a' (first on line 2)\n"
+    )
+    assert snapshot_files(tracker) == before
+    assert server.requests == []
+
+
+def test_corrupt_store_exits_3_before_any_request(tracker: Path, server: FakeArxiv) -> None:
+    (tracker / "data").mkdir()
+    (tracker / "data" / "world-model.json").write_text("{oops", encoding="utf-8")
+    before = snapshot_files(tracker)
+    result = run(tracker, server, "update")
+    assert result.returncode == 3
+    assert "world-model.json" in result.stderr and "left untouched" in result.stderr
+    assert snapshot_files(tracker) == before
+    assert server.requests == []
+
+
+def test_second_concurrent_run_exits_4(tracker: Path, server: FakeArxiv) -> None:
+    from dailypapers.files import exclusive_lock
+
+    with exclusive_lock(tracker / "data" / ".lock"):
+        result = run(tracker, server, "update")
+    assert result.returncode == 4
+    assert "another dailypapers run" in result.stderr
+    assert server.requests == []
+
+
+def test_render_needs_no_network(tracker: Path, server: FakeArxiv) -> None:
+    run(tracker, server, "update")
+    readme = tracker / "README.md"
+    expected = readme.read_bytes()
+    readme.write_text(readme.read_text(encoding="utf-8").replace("| --- |", "|---|"), "utf-8")
+    result = run(tracker, None, "render")
+    assert result.returncode == 0, result.stderr
+    assert readme.read_bytes() == expected
+
+
+def test_logs_are_one_line_per_keyword_when_not_a_terminal(
+    tracker: Path, server: FakeArxiv
+) -> None:
+    result = run(tracker, server, "update")
+    lines = result.stderr.splitlines()
+    assert lines == [
+        "[1/2] World Model: 100 new, 100 kept, 1 request(s)",
+        "[2/2] Video Understanding: 100 new, 100 kept, 1 request(s)",
+    ]
+    assert result.stdout.startswith("2026-") or "200 new paper(s)" in result.stdout
+
+
+def test_one_keyword_can_be_updated_alone(tracker: Path, server: FakeArxiv) -> None:
+    result = run(tracker, server, "update", "-k", "world model")
+    assert result.returncode == 0, result.stderr
+    assert len(server.requests) == 1
+    assert not (tracker / "data" / "video-understanding.json").exists()
+
+
+def test_add_and_remove_keep_the_files_comments(tracker: Path) -> None:
+    assert run(tracker, None, "add", "Video Generation").returncode == 0
+    text = (tracker / "keywords.yaml").read_text(encoding="utf-8")
+    assert text == (
+        "# my topics\nkeywords:\n  - World Model\n  - Video Understanding\n  - Video Generation\n"
+    )
+    assert run(tracker, None, "remove", "world model").returncode == 0
+    text = (tracker / "keywords.yaml").read_text(encoding="utf-8")
+    assert text == "# my topics\nkeywords:\n  - Video Understanding\n  - Video Generation\n"
+
+
+def test_adding_a_duplicate_keyword_is_refused(tracker: Path) -> None:
+    result = run(tracker, None, "add", "World model")
+    assert result.returncode == 2
+    assert "duplicate keyword" in result.stderr
+    assert "World model" not in (tracker / "keywords.yaml").read_text(encoding="utf-8")
+
+
+def test_list_shows_each_keyword_and_its_query(tracker: Path) -> None:
+    result = run(tracker, None, "list")
+    assert result.returncode == 0
+    assert 'World Model\t0 papers\t(ti:"World Model" OR abs:"World Model")' in result.stdout
+
+
+def test_version_and_help(tracker: Path) -> None:
+    assert run(tracker, None, "--version").stdout.startswith("dailypapers ")
+    help_text = run(tracker, None, "--help").stdout
+    for command in ("update", "render", "list", "add", "remove"):
+        assert command in help_text
