@@ -13,7 +13,10 @@ import httpx
 from .config import load_config
 from .models import Config
 from .outputs import Snapshot
+from .outputs import bibtex as bibtex_output
+from .outputs import feeds as feeds_output
 from .outputs import readme as readme_output
+from .outputs import site as site_output
 from .source import DEFAULT_API_URL, DEFAULT_DELAY, ArxivClient, RetryPolicy
 from .update import Progress, UpdateReport, load_snapshot, run_update
 
@@ -27,6 +30,7 @@ class Paths:
     config: Path = Path("keywords.yaml")
     data: Path = Path("data")
     readme: Path = Path("README.md")
+    site: Path = Path("site")
 
 
 def api_url_from_env() -> str:
@@ -34,7 +38,10 @@ def api_url_from_env() -> str:
 
 
 def write_outputs(snapshot: Snapshot, paths: Paths) -> list[Path]:
-    return readme_output.write(snapshot, paths.readme)
+    changed = readme_output.write(snapshot, paths.readme)
+    for output in (feeds_output, bibtex_output, site_output):
+        changed += output.write(snapshot, paths.site)
+    return changed
 
 
 def render(config: Config, paths: Paths) -> list[Path]:

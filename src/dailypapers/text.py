@@ -114,7 +114,8 @@ def xml_text(text: str) -> str:
     )
 
 
-# BibTeX counts every brace, escaped or not, so literal braces must become brace-free commands.
+# BibTeX counts every brace, escaped or not, so literal braces must become brace-free commands;
+# ``< > |`` print as other glyphs in LaTeX's default font encoding.
 _BIB_TEXT = {
     "\\": r"\textbackslash{}",
     "{": r"\textbraceleft{}",
@@ -126,8 +127,11 @@ _BIB_TEXT = {
     "_": r"\_",
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+    "|": r"\textbar{}",
 }
-_BIB_TEXT_RE = re.compile(r"[\\{}&%$#_~^]")
+_BIB_TEXT_RE = re.compile(r"[\\{}&%$#_~^<>|]")
 _UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
 _NAME_NEEDS_BRACES = re.compile(r",|\band\b", re.IGNORECASE)
 
