@@ -37,6 +37,9 @@ DataOpt = Annotated[
 ReadmeOpt = Annotated[
     Path, typer.Option("--readme", help="README whose paper tables are regenerated.")
 ]
+SiteOpt = Annotated[
+    Path, typer.Option("--site", help="Folder for the Atom feeds, BibTeX files and web page.")
+]
 
 
 def _fail(exc: Exception) -> NoReturn:
@@ -86,6 +89,7 @@ def update(
     config: ConfigOpt = Path("keywords.yaml"),
     data: DataOpt = Path("data"),
     readme: ReadmeOpt = Path("README.md"),
+    site: SiteOpt = Path("site"),
     keyword: Annotated[
         list[str] | None,
         typer.Option("--keyword", "-k", help="Update only this keyword (repeatable)."),
@@ -124,7 +128,7 @@ def update(
         base=_env_number("DAILYPAPERS_BACKOFF", RetryPolicy.base, 600),
     )
     timeout = _env_number("DAILYPAPERS_TIMEOUT", 30.0, 600) or 30.0
-    paths = api.Paths(config=config, data=data, readme=readme)
+    paths = api.Paths(config=config, data=data, readme=readme, site=site)
     try:
         cfg = api.load_config(config)
         only = _select(cfg, keyword) if keyword else None
@@ -189,13 +193,14 @@ def render(
     config: ConfigOpt = Path("keywords.yaml"),
     data: DataOpt = Path("data"),
     readme: ReadmeOpt = Path("README.md"),
+    site: SiteOpt = Path("site"),
 ) -> None:
-    """Regenerate the README tables from the store, without the network."""
+    """Regenerate the README tables, feeds, BibTeX and web page from the store, offline."""
     from . import api
     from .errors import DailyPapersError
 
     try:
-        changed = api.render(api.load_config(config), api.Paths(config, data, readme))
+        changed = api.render(api.load_config(config), api.Paths(config, data, readme, site))
     except DailyPapersError as exc:
         _fail(exc)
     for path in changed:
