@@ -114,3 +114,18 @@ def test_small_max_papers_limits_every_request() -> None:
     archive = Archive([paper(n, hours_ago=n) for n in range(50)])
     run(archive, [], topic=replace(TOPIC, max_papers=5))
     assert archive.calls == [(0, 5)]
+
+
+def test_raising_max_papers_fills_the_store_on_the_next_run() -> None:
+    archive = Archive([paper(n, hours_ago=n) for n in range(300)])
+    stored = run(archive, [], topic=replace(TOPIC, max_papers=50))
+    kept = run(archive, stored, topic=replace(TOPIC, max_papers=120))
+    assert [p.id for p in kept] == [paper(n, n).id for n in range(120)]
+
+
+def test_a_keyword_with_few_papers_does_not_refetch_them_all_daily() -> None:
+    archive = Archive([paper(n, hours_ago=24 * n) for n in range(40)])
+    stored = run(archive, [])
+    archive.calls.clear()
+    run(archive, stored)
+    assert archive.entries_sent <= 15

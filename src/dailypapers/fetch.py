@@ -50,6 +50,15 @@ def _is_sorted(dates: Sequence[str]) -> bool:
     return all(a >= b for a, b in pairwise(dates))
 
 
+def _missing(stored: Sequence[Paper], got: Sequence[Paper], total: int, limit: int) -> bool:
+    """A store short of ``limit`` while arXiv counts more matches than we hold (``max_papers``
+    was raised, or an earlier run was cut short): older papers belong in it too."""
+    if len(stored) >= limit:
+        return False
+    have = {p.id for p in stored} | {p.id for p in got}
+    return total > len(have)
+
+
 def fetch_topic(
     client: Searcher,
     topic: Topic,
@@ -84,7 +93,12 @@ def fetch_topic(
         unsorted = unsorted or not _is_sorted(dates)
         if not page.papers or start >= total or len(got) >= limit:
             break
-        if not unsorted and since is not None and dates[-1] < since:
+        if (
+            not unsorted
+            and since is not None
+            and dates[-1] < since
+            and not _missing(stored, got, total, limit)
+        ):
             break
         size = min(limit - len(got), max(size * 2, MIN_PAGE))
     return FetchOutcome(papers=got, total_results=total, requests=requests, unsorted=unsorted)
