@@ -1,0 +1,148 @@
+"""A stand-in for the GitHub CLI (``gh``) that keeps issues and labels in a JSON file.
+
+Only the commands and flags the workflow uses are understood, with gh's own meaning; anything
+else exits with status 2 so a workflow that relies on more than this fake knows fails its test.
+Every call's arguments are recorded. The state file is named by ``FAKE_GH_STATE``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+# The only jq programs the fake evaluates; real gh accepts any.
+JQ_PROGRAMS = {".[].number"}
+
+
+def load(path: Path) -> dict[str, Any]:
+    if path.exists():
+        state: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return state
+    return {"calls": [], "labels": {}, "issues": []}
+
+
+def _issue(state: dict[str, Any], number: str) -> dict[str, Any]:
+    for issue in state["issues"]:
+        if str(issue["number"]) == number:
+            return issue
+    raise SystemExit(f"GraphQL: Could not resolve to an issue with the number of {number}.")
+
+
+def _body(args: argparse.Namespace) -> str:
+    if getattr(args, "body_file", None):
+        return Path(args.body_file).read_text(encoding="utf-8")
+    return str(getattr(args, "body", None) or "")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="gh", exit_on_error=False)
+    groups = top.add_subparsers(dest="group", required=True)
+
+    label = groups.add_parser("label").add_subparsers(dest="command", required=True)
+    create = label.add_parser("create")
+    create.add_argument("name")
+    create.add_argument("--color", default="")
+    create.add_argument("--description", default="")
+    create.add_argument("--force", action="store_true")
+
+    issue = groups.add_parser("issue").add_subparsers(dest="command", required=True)
+    create = issue.add_parser("create")
+    create.add_argument("--title", required=True)
+    create.add_argument("--body-file")
+    create.add_argument("--body")
+    create.add_argument("--label", action="append", default=[])
+    listing = issue.add_parser("list")
+    listing.add_argument("--label", action="append", default=[])
+    listing.add_argument("--state", default="open", choices=["open", "closed", "all"])
+    listing.add_argument("--json", required=True)
+    listing.add_argument("--jq")
+    edit = issue.add_parser("edit")
+    edit.add_argument("number")
+    edit.add_argument("--body-file")
+    edit.add_argument("--body")
+    comment = issue.add_parser("comment")
+    comment.add_argument("number")
+    comment.add_argument("--body-file")
+    comment.add_argument("--body")
+    close = issue.add_parser("close")
+    close.add_argument("number")
+    close.add_argument("--comment")
+    return top
+
+
+def run(argv: list[str], state: dict[str, Any]) -> str:
+    args = parser().parse_args(argv)
+    where = f"{args.group} {args.command}"
+    if where == "label create":
+        if args.name in state["labels"] and not args.force:
+            raise SystemExit(f"label with name {args.name!r} already exists; use `--force`")
+        state["labels"][args.name] = {"color": args.color, "description": args.description}
+        return ""
+    if where == "issue create":
+        missing = [name for name in args.label if name not in state["labels"]]
+        if missing:
+            raise SystemExit(f"could not add label: {missing[0]!r} not found")
+        number = len(state["issues"]) + 1
+        state["issues"].append(
+            {
+                "number": number,
+                "title": args.title,
+                "body": _body(args),
+                "labels": args.label,
+                "state": "open",
+                "comments": [],
+            }
+        )
+        return f"https://github.com/{os.environ.get('GH_REPO', 'owner/repo')}/issues/{number}\n"
+    if where == "issue list":
+        if args.json != "number":
+            raise SystemExit(f"fake gh: --json {args.json!r} not supported")
+        found = [
+            {"number": i["number"]}
+            for i in reversed(state["issues"])
+            if set(args.label) <= set(i["labels"]) and args.state in ("all", i["state"])
+        ]
+        if args.jq is None:
+            return json.dumps(found) + "\n"
+        if args.jq not in JQ_PROGRAMS:
+            raise SystemExit(f"fake gh: --jq {args.jq!r} not supported")
+        return "".join(f"{i['number']}\n" for i in found)
+    issue = _issue(state, args.number)
+    if where == "issue edit":
+        issue["body"] = _body(args)
+    elif where == "issue comment":
+        issue["comments"].append(_body(args))
+    elif where == "issue close":
+        issue["state"] = "closed"
+        if args.comment:
+            issue["comments"].append(args.comment)
+    return ""
+
+
+def main(argv: list[str]) -> int:
+    path = Path(os.environ["FAKE_GH_STATE"])
+    state = load(path)
+    state["calls"].append(argv)
+    status, output = 0, ""
+    try:
+        if not os.environ.get("GH_TOKEN"):
+            raise SystemExit("gh: To use GitHub CLI in a GitHub Actions workflow, set GH_TOKEN.")
+        output = run(argv, state)
+    except argparse.ArgumentError as exc:
+        sys.stderr.write(f"gh: {exc}\n")
+        status = 2
+    except SystemExit as exc:
+        if isinstance(exc.code, str):
+            sys.stderr.write(f"{exc.code}\n")
+        status = exc.code if isinstance(exc.code, int) else 1
+    path.write_text(json.dumps(state, indent=2), encoding="utf-8")
+    sys.stdout.write(output)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,409 @@
+"""The daily workflow's own `run:` steps, executed in order against a fake GitHub.
+
+GitHub cannot be reached from the tests, so each run is played here the way Actions plays it:
+a fresh clone of a bare remote (the checkout), the workflow's steps in order under
+``bash -eo pipefail``, a job that stops at the first failing step, a fake ``gh`` keeping issues
+in a JSON file, and the loopback arXiv server behind ``DAILYPAPERS_API_URL``. The `uses:` steps
+are done by the harness: the clone is the checkout, and the project is already installed in the
+test's Python environment, whose bin folder comes first on PATH.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from fake_arxiv import FakeArxiv, FakePaper, Fault, make_papers
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKFLOW = ROOT / ".github" / "workflows" / "update.yml"
+FAKE_GH = Path(__file__).resolve().parent / "fake_gh.py"
+REPOSITORY = "owner/tracker"
+BODY_LIMIT = 65_536
+KEYWORDS = "keywords:\n  - World Model\n  - Foo Detection\n"
+README = (
+    "# My papers\n\nWhat this tracker is for.\n\n"
+    "<!-- dailypapers:start -->\n<!-- dailypapers:end -->\n"
+)
+KNOWN_ACTIONS = ("actions/checkout@", "actions/setup-python@")
+STEP_KEYS = {"name", "id", "run", "uses", "with", "env"}
+EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+BOT = "github-actions[bot]"
+
+
+def git(*args: str, cwd: Path, env: dict[str, str] | None = None) -> str:
+    done = subprocess.run(
+        ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+@dataclass
+class StepResult:
+    name: str
+    status: int
+    output: str
+
+
+@dataclass
+class Run:
+    steps: list[StepResult] = field(default_factory=list)
+    summary: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return all(s.status == 0 for s in self.steps)
+
+    @property
+    def log(self) -> str:
+        return "".join(f"--- {s.name} ({s.status})\n{s.output}" for s in self.steps)
+
+
+class Tracker:
+    """A tracker repository on a fake GitHub: a bare remote, its issues, and a job runner."""
+
+    def __init__(self, root: Path, api_url: str, keywords: str = KEYWORDS) -> None:
+        self.root, self.api_url = root, api_url
+        self.remote = root / "remote.git"
+        self.gh_state = root / "gh-state.json"
+        self.bin = root / "bin"
+        self.home = root / "home"
+        self.runs = 0
+        self.workflow: dict[str, Any] = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+        for folder in (self.bin, self.home):
+            folder.mkdir()
+        self._fake_tools()
+        self._seed(keywords)
+
+    def _fake_tools(self) -> None:
+        gh = self.bin / "gh"
+        gh.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{FAKE_GH}" "$@"\n', encoding="utf-8")
+        # The project is installed in this environment already; the install step must still
+        # ask for exactly what the README says.
+        pip = self.bin / "pip"
+        pip.write_text(
+            '#!/bin/sh\n[ "$*" = "install ." ] || { echo "unexpected: pip $*" >&2; exit 2; }\n'
+            'exec "$(dirname "$0")/dailypapers-installed"\n',
+            encoding="utf-8",
+        )
+        probe = self.bin / "dailypapers-installed"
+        probe.write_text(
+            f'#!/bin/sh\nexec "{sys.executable}" -c "import dailypapers"\n', encoding="utf-8"
+        )
+        for tool in (gh, pip, probe):
+            tool.chmod(0o755)
+
+    def _seed(self, keywords: str) -> None:
+        git("init", "--quiet", "--bare", "--initial-branch=main", str(self.remote), cwd=self.root)
+        seed = self.root / "seed"
+        git("init", "--quiet", "--initial-branch=main", str(seed), cwd=self.root)
+        (seed / "keywords.yaml").write_text(keywords, encoding="utf-8")
+        (seed / "README.md").write_text(README, encoding="utf-8")
+        (seed / "data").mkdir()
+        (seed / "data" / ".gitkeep").write_text("", encoding="utf-8")
+        git("add", ".", cwd=seed, env=self.env())
+        git("-c", "user.name=Owner", "-c", "user.email=owner@example.org", "commit",
+            "--quiet", "-m", "My tracker", cwd=seed, env=self.env())  # fmt: skip
+        git("push", "--quiet", str(self.remote), "main", cwd=seed, env=self.env())
+
+    def env(self) -> dict[str, str]:
+        """What every process sees: nothing from the machine running the tests but PATH."""
+        venv_bin = str(Path(sys.executable).parent)
+        return {
+            "PATH": os.pathsep.join([str(self.bin), venv_bin, os.environ.get("PATH", "")]),
+            "HOME": str(self.home),
+            "LANG": "C.UTF-8",
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "FAKE_GH_STATE": str(self.gh_state),
+        }
+
+    # ------------------------------------------------------------------ the job
+
+    def run(self) -> Run:
+        """One scheduled run of the `update` job, from a fresh checkout as on GitHub."""
+        self.runs += 1
+        here = self.root / f"run-{self.runs}"
+        workspace, temp = here / "workspace", here / "temp"
+        temp.mkdir(parents=True)
+        git("clone", "--quiet", str(self.remote), str(workspace), cwd=self.root, env=self.env())
+        job = self.workflow["jobs"]["update"]
+        base = {
+            **self.env(),
+            "CI": "true",
+            "GITHUB_ACTIONS": "true",
+            "GITHUB_REPOSITORY": REPOSITORY,
+            "GITHUB_SERVER_URL": "https://github.com",
+            "GITHUB_WORKSPACE": str(workspace),
+            "RUNNER_TEMP": str(temp),
+        }
+        outputs: dict[str, dict[str, str]] = {}
+        run = Run()
+        for index, step in enumerate(job["steps"]):
+            unknown = set(step) - STEP_KEYS
+            assert not unknown, f"the harness does not emulate {unknown} in step {step}"
+            if "uses" in step:
+                assert step["uses"].startswith(KNOWN_ACTIONS), step["uses"]
+                continue
+            name = step.get("name", f"step {index}")
+            env = {**base}
+            for scope in (self.workflow.get("env", {}), job.get("env", {}), step.get("env", {})):
+                env.update({k: self._expand(str(v), outputs) for k, v in scope.items()})
+            env.update(
+                DAILYPAPERS_API_URL=self.api_url,
+                DAILYPAPERS_DELAY="0",
+                DAILYPAPERS_RETRIES="0",
+                GITHUB_OUTPUT=str(temp / f"output-{index}"),
+                GITHUB_STEP_SUMMARY=str(temp / f"summary-{index}"),
+            )
+            script = temp / f"step-{index}.sh"
+            assert "${{" not in step["run"], f"expression inside run: of {name!r}"
+            script.write_text(step["run"], encoding="utf-8")
+            done = subprocess.run(
+                ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+                cwd=workspace,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                timeout=120,
+            )
+            run.steps.append(StepResult(name, done.returncode, done.stdout))
+            outputs[step.get("id", f"step-{index}")] = _read_outputs(temp / f"output-{index}")
+            summary = temp / f"summary-{index}"
+            if summary.exists():
+                run.summary += summary.read_text(encoding="utf-8")
+            if done.returncode != 0:
+                break
+        return run
+
+    def _expand(self, value: str, outputs: dict[str, dict[str, str]]) -> str:
+        """The few contexts the workflow may use outside scripts; any other is a test failure."""
+
+        def one(match: re.Match[str]) -> str:
+            expression = match.group(1)
+            if expression == "github.token":
+                return "fake-token"
+            if expression == "github.repository":
+                return REPOSITORY
+            step_output = re.fullmatch(r"steps\.([\w-]+)\.outputs\.([\w-]+)", expression)
+            if step_output:
+                return outputs.get(step_output.group(1), {}).get(step_output.group(2), "")
+            raise AssertionError(f"expression not emulated by the harness: {expression}")
+
+        return EXPRESSION.sub(one, value)
+
+    # ------------------------------------------------------------------ what GitHub would show
+
+    def head(self) -> str:
+        return git("rev-parse", "main", cwd=self.remote).strip()
+
+    def commits(self) -> list[str]:
+        return git("log", "--format=%an|%s", "main", cwd=self.remote).splitlines()
+
+    def committed(self, path: str) -> str:
+        return git("show", f"main:{path}", cwd=self.remote)
+
+    def files(self) -> set[str]:
+        return set(git("ls-tree", "-r", "--name-only", "main", cwd=self.remote).split())
+
+    def store(self, slug: str) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(self.committed(f"data/{slug}.json"))
+        return data
+
+    def issues(self, label: str, state: str | None = None) -> list[dict[str, Any]]:
+        if not self.gh_state.exists():
+            return []
+        found: list[dict[str, Any]] = json.loads(self.gh_state.read_text(encoding="utf-8"))[
+            "issues"
+        ]
+        return [i for i in found if label in i["labels"] and state in (None, i["state"])]
+
+
+def _read_outputs(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    values = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        assert "<<" not in line, "multi-line outputs are not emulated"
+        key, _, value = line.partition("=")
+        values[key] = value
+    return values
+
+
+def world(n: int = 4, **kwargs: Any) -> list[FakePaper]:
+    return make_papers(n, "World Model", **kwargs)
+
+
+def foo(n: int = 3) -> list[FakePaper]:
+    return make_papers(n, "Foo Detection", first_number=900)
+
+
+@pytest.fixture
+def arxiv() -> Iterator[FakeArxiv]:
+    with FakeArxiv(world() + foo()) as server:
+        yield server
+
+
+@pytest.fixture
+def tracker(tmp_path: Path, arxiv: FakeArxiv) -> Tracker:
+    return Tracker(tmp_path, arxiv.url)
+
+
+def health_threshold() -> int:
+    workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    return int(workflow["jobs"]["update"]["env"]["HEALTH_MIN_FAILURES"])
+
+
+# ---------------------------------------------------------------------- scenarios
+
+
+def test_first_run_commits_the_papers_as_the_bot_and_opens_one_issue(tracker: Tracker) -> None:
+    run = tracker.run()
+
+    assert run.ok, run.log
+    author, message = tracker.commits()[0].split("|", 1)
+    assert author == BOT
+    assert message.startswith("Update papers: 7 new papers - ")
+    assert {"data/world-model.json", "data/foo-detection.json"} <= tracker.files()
+    assert "data/.lock" not in tracker.files()
+    assert "World Model: synthetic study 1" in tracker.committed("README.md")
+    [issue] = tracker.issues("papers")
+    assert re.fullmatch(r"7 new papers - [A-Z][a-z]+ \d{1,2}, \d{4}", issue["title"])
+    for paper in world() + foo():
+        assert paper.title in issue["body"]
+
+
+def test_second_run_commits_nothing_and_opens_no_issue(tracker: Tracker) -> None:
+    tracker.run()
+    head = tracker.head()
+
+    run = tracker.run()
+
+    assert run.ok, run.log
+    assert tracker.head() == head
+    assert len(tracker.issues("papers")) == 1
+    assert "arXiv announced nothing new" in run.summary
+
+
+def test_a_failing_keyword_commits_the_others_and_fails_the_job(
+    tracker: Tracker, arxiv: FakeArxiv
+) -> None:
+    arxiv.inject(Fault("500", times=-1, match=lambda q: "Foo" in q.get("search_query", "")))
+
+    run = tracker.run()
+
+    assert not run.ok
+    assert run.steps[-1].name == "Fail the job if a keyword failed"
+    assert len(tracker.store("world-model")["papers"]) == 4
+    foo_store = tracker.store("foo-detection")
+    assert foo_store["papers"] == []
+    assert foo_store["health"]["failures"] == 1
+    assert "::error title=dailypapers%3A Foo Detection::" in run.log
+    assert "FAILED" in run.summary
+    [issue] = tracker.issues("papers")
+    assert issue["title"].startswith("4 new papers")
+    assert "Foo Detection" not in issue["body"]
+
+
+def test_arxiv_down_changes_no_paper_and_no_table(tracker: Tracker, arxiv: FakeArxiv) -> None:
+    tracker.run()
+    readme = tracker.committed("README.md")
+    papers = {slug: tracker.store(slug)["papers"] for slug in ("world-model", "foo-detection")}
+    arxiv.stop()
+
+    run = tracker.run()
+
+    assert not run.ok
+    assert tracker.committed("README.md") == readme
+    for slug, before in papers.items():
+        store = tracker.store(slug)
+        assert store["papers"] == before
+        assert store["health"]["failures"] == 1  # committed, so the next run can count on
+    assert len(tracker.issues("papers")) == 1
+
+
+def test_repeated_failures_open_one_health_issue_that_the_next_good_run_closes(
+    tracker: Tracker, arxiv: FakeArxiv
+) -> None:
+    threshold = health_threshold()
+    tracker.run()
+    arxiv.stop()
+    for _ in range(threshold - 1):
+        tracker.run()
+    assert tracker.issues("tracker-health") == []
+
+    tracker.run()
+    [issue] = tracker.issues("tracker-health", "open")
+    assert "World Model" in issue["body"] and "Foo Detection" in issue["body"]
+    tracker.run()
+    [issue] = tracker.issues("tracker-health")
+    assert f"| {threshold + 1} |" in issue["body"]
+
+    arxiv.start()
+    run = tracker.run()
+
+    assert run.ok, run.log
+    [issue] = tracker.issues("tracker-health")
+    assert issue["state"] == "closed"
+
+
+def test_five_hundred_new_papers_fit_in_one_issue(tmp_path: Path) -> None:
+    papers = world(500, step_minutes=3)
+    for paper in papers:
+        paper.comment = "Accepted at a conference with a long name; " * 6 + paper.comment
+    keywords = "keywords:\n  - name: World Model\n    max_papers: 600\n"
+    with FakeArxiv(papers) as server:
+        tracker = Tracker(tmp_path, server.url, keywords)
+        run = tracker.run()
+
+    assert run.ok, run.log
+    [issue] = tracker.issues("papers")
+    assert issue["title"].startswith("500 new papers - ")
+    assert len(issue["body"]) < BODY_LIMIT
+    assert papers[0].title in issue["body"]
+    assert re.search(
+        r"…and \d+ more in the \[README section\]\(https://github.com/owner/tracker#world-model\)",
+        issue["body"],
+    )
+
+
+# ---------------------------------------------------------------------- linters
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+    if path is None:
+        pytest.skip(f"{name} is not installed (pip install '.[test]')")
+    return path
+
+
+def test_actionlint_finds_nothing() -> None:
+    done = subprocess.run(
+        [_tool("actionlint"), "-no-color", str(WORKFLOW)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert (done.returncode, done.stdout + done.stderr) == (0, "")
+
+
+def test_zizmor_finds_nothing_even_pedantic() -> None:
+    done = subprocess.run(
+        [_tool("zizmor"), "--offline", "--persona", "pedantic", "--no-progress",
+         "--config", str(ROOT / ".github" / "zizmor.yml"), "--format", "json", str(WORKFLOW)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout) == []
