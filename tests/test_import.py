@@ -382,7 +382,7 @@ def test_cli_refuses_unreadable_or_tableless_files_with_status_2(
 
 def fixture_files(issue: bool) -> list[object]:
     files = sorted(README_DIR.glob("*.md")) if README_DIR.is_dir() else []
-    chosen = [f for f in files if f.read_text("utf-8").startswith("---\n") == issue]
+    chosen: list[object] = [f for f in files if f.read_text("utf-8").startswith("---\n") == issue]
     return chosen or [pytest.param(None, marks=pytest.mark.skip(reason=f"no {README_DIR}"))]
 
 
