@@ -1,0 +1,699 @@
+"""Rerunnable benchmark of what dailypapers costs: requests, bytes, wall time, render, start-up.
+
+    python benchmarks/run.py            # full run (politeness delay 3 s; takes ~7 minutes)
+    python benchmarks/run.py --quick    # same scenarios, 0.2 s delay and short latency (~1 min)
+
+Everything runs offline: the installed ``dailypapers`` command talks to the loopback arXiv server
+of ``tests/fake_arxiv.py``, fed with real paper text from ``../shared/fixtures/corpus`` when it is
+there (synthetic text of similar size otherwise). The report is Markdown on stdout; ``--json``
+also writes the raw numbers. Benchmarks are not tests: nothing here asserts a timing, the report
+only compares each number with its target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from fake_arxiv import FakeArxiv, FakePaper, RequestLog, load_corpus  # noqa: E402
+
+from dailypapers import store as store_mod  # noqa: E402
+from dailypapers.atom import parse_page  # noqa: E402
+from dailypapers.models import Paper  # noqa: E402
+from dailypapers.text import fold  # noqa: E402
+
+DAILYPAPERS = Path(sys.executable).with_name("dailypapers")
+FIXTURES = ROOT.parent / "shared" / "fixtures" / "arxiv"
+MARKERS = "<!-- dailypapers:start -->\n<!-- dailypapers:end -->\n"
+README = "# Benchmark tracker\n\nUser text above the tables.\n\n" + MARKERS + "\nFooter.\n"
+PER_DAY = 10
+STORED = 100
+OLDER = 30
+DAY_ONE_NEWEST = datetime(2026, 11, 19, 18, 0, tzinfo=timezone.utc)
+HEAVY = ("httpx", "feedparser", "jinja2", "yaml", "rich")
+
+
+# --------------------------------------------------------------------------- the server
+
+
+class TimedArxiv(FakeArxiv):
+    """The fake server with a seeded latency per request and the time it spent on each.
+
+    Latency is drawn uniformly from ``[low, high]`` by a seeded generator, so two runs with the
+    same arguments wait the same total; the server time of a request runs from its parsed request
+    line to its last byte sent (latency, search, Atom writing).
+    """
+
+    def __init__(self, papers: Sequence[FakePaper], low: float, high: float, seed: int) -> None:
+        super().__init__(papers)
+        self.low, self.high = low, high
+        self.rng = random.Random(seed)
+        self.spent: list[float] = []
+        self._started: dict[int, float] = {}
+
+    def _begin(self, log: RequestLog) -> None:
+        self.latency = self.rng.uniform(self.low, self.high) if self.high > 0 else 0.0
+        self._started[threading.get_ident()] = time.monotonic()
+        super()._begin(log)
+
+    def _end(self) -> None:
+        super()._end()
+        began = self._started.pop(threading.get_ident(), None)
+        if began is not None:
+            self.spent.append(time.monotonic() - began)
+
+
+# --------------------------------------------------------------------------- papers
+
+
+def paper_texts(count: int, seed: int) -> tuple[list[FakePaper], str]:
+    """``count`` records with real text from the shared corpus, or synthetic of similar size."""
+    try:
+        corpus = load_corpus(None if count > 30000 else count * 2)
+        source = "shared corpus (real titles, abstracts, comments)"
+    except FileNotFoundError:
+        corpus = []
+        source = "synthetic (corpus absent): ~1.3 kB abstracts, 2 authors"
+    rng = random.Random(seed)
+    rng.shuffle(corpus)
+    while len(corpus) < count:
+        n = len(corpus)
+        words = " ".join(rng.choice(SYNTHETIC_WORDS) for _ in range(190))
+        corpus.append(
+            FakePaper(
+                id=f"0000.{n:05d}",
+                version=1,
+                title=f"A synthetic study of {rng.choice(SYNTHETIC_WORDS)} number {n}",
+                abstract=words.capitalize() + ".",
+                comment=f"{8 + n % 9} pages, {n % 6} figures",
+                authors=[f"Author {n} {k}" for k in range(2)],
+            )
+        )
+    return corpus[:count], source
+
+
+SYNTHETIC_WORDS = (
+    "model learning data neural network method results show propose approach training graph "
+    "performance dataset task deep framework tasks time state art image based video attention "
+    "efficient transformer diffusion inference compression sparse robust scalable benchmark"
+).split()
+
+
+def stamp(when: datetime) -> str:
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def keyword_name(i: int) -> str:
+    return f"Bench Topic {i:03d}"
+
+
+def as_keyword_paper(base: FakePaper, i: int, number: int, when: datetime) -> FakePaper:
+    """A corpus record given to keyword ``i``: a fresh id, its date, the phrase in the abstract."""
+    return FakePaper(
+        id=f"{2601 + i // 100}.{i % 100:02d}{number:03d}",
+        version=1,
+        title=base.title,
+        abstract=f"{keyword_name(i)}. {base.abstract}",
+        comment=base.comment,
+        authors=list(base.authors),
+        categories=list(base.categories),
+        published=stamp(when),
+        updated=stamp(when),
+        doi=base.doi,
+        journal_ref=base.journal_ref,
+    )
+
+
+@dataclass
+class Scenario:
+    """Per keyword: 130 papers at ~10 a day before day one, 10 announced for day two.
+
+    Day-two papers carry dates from 20 h before to 24 h after the newest stored one: arXiv
+    announces papers one to three days after their date, so some arrive older than what the
+    tracker already has (the reason the fetcher looks back a day).
+    """
+
+    day_one: list[FakePaper] = field(default_factory=list)
+    day_two: list[FakePaper] = field(default_factory=list)
+    late: int = 0
+
+
+def scenario(keywords: int, texts: Sequence[FakePaper], seed: int) -> Scenario:
+    rng = random.Random(seed)
+    out = Scenario()
+    per_keyword = STORED + OLDER + PER_DAY
+    for i in range(keywords):
+        pool = texts[i * per_keyword : (i + 1) * per_keyword]
+        newest = DAY_ONE_NEWEST - timedelta(minutes=rng.randrange(0, 120))
+        for n in range(STORED + OLDER):
+            day, rank = divmod(n, PER_DAY)
+            offset = timedelta(days=day, minutes=rank * 144 + rng.randrange(0, 100))
+            when = newest if n == 0 else newest - offset
+            out.day_one.append(as_keyword_paper(pool[n], i, n, when))
+        for k in range(PER_DAY):
+            when = newest + timedelta(minutes=rng.randrange(-20 * 60, 24 * 60))
+            out.late += when < newest
+            out.day_two.append(as_keyword_paper(pool[STORED + OLDER + k], i, 900 + k, when))
+    return out
+
+
+def to_paper(p: FakePaper, today: str) -> Paper:
+    return Paper(
+        id=p.id,
+        version=p.version,
+        title=fold(p.title),
+        abstract=fold(p.abstract),
+        comment=fold(p.comment),
+        authors=tuple(p.authors),
+        published=p.published,
+        updated=p.updated,
+        primary_category=p.primary_category,
+        categories=tuple(p.categories),
+        journal_ref=p.journal_ref,
+        doi=p.doi,
+        first_seen=today,
+    )
+
+
+# --------------------------------------------------------------------------- processes
+
+
+@dataclass
+class Run:
+    wall: float
+    peak_mb: float
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(args: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """Run the installed command in a fresh process; its own peak RSS comes from wait4."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        began = time.perf_counter()
+        child = subprocess.Popen(
+            [str(DAILYPAPERS), *args],
+            cwd=cwd,
+            env={**os.environ, **(env or {})},
+            stdout=out,
+            stderr=err,
+        )
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - began
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Run(
+            wall=wall,
+            peak_mb=usage.ru_maxrss / 1024,
+            returncode=child.returncode,
+            stdout=out.read().decode("utf-8", "replace"),
+            stderr=err.read().decode("utf-8", "replace"),
+        )
+
+
+def checked(run: Run, what: str) -> Run:
+    if run.returncode != 0:
+        raise SystemExit(f"{what} failed with status {run.returncode}:\n{run.stderr}")
+    return run
+
+
+def write_tracker(folder: Path, keywords: int) -> None:
+    names = "".join(f"  - {keyword_name(i)}\n" for i in range(keywords))
+    (folder / "keywords.yaml").write_text(f"keywords:\n{names}", encoding="utf-8")
+    (folder / "README.md").write_text(README, encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- 1. update
+
+
+@dataclass
+class DayResult:
+    keywords: int
+    day: str
+    requests: int
+    bytes: int
+    wall: float
+    server: float
+    delay: float
+    new_found: int = 0
+    new_expected: int = 0
+    refetch_bytes: int = 0
+
+    @property
+    def floor(self) -> float:
+        return max(0, self.requests - 1) * self.delay + self.server
+
+    @property
+    def over_floor(self) -> float:
+        return self.wall / self.floor if self.floor else float("nan")
+
+
+def bench_update(
+    keywords: int, texts: Sequence[FakePaper], args: argparse.Namespace
+) -> list[DayResult]:
+    plan = scenario(keywords, texts, args.seed)
+    env = {
+        "DAILYPAPERS_DELAY": str(args.delay),
+        "DAILYPAPERS_RETRIES": "0",
+        "DAILYPAPERS_TIMEOUT": "60",
+    }
+    results: list[DayResult] = []
+    server = TimedArxiv(plan.day_one, args.latency[0], args.latency[1], args.seed)
+    with tempfile.TemporaryDirectory(prefix="dp-bench-") as tmp, server:
+        folder = Path(tmp)
+        write_tracker(folder, keywords)
+        env["DAILYPAPERS_API_URL"] = server.url
+        for day in ("one", "two"):
+            if day == "two":
+                server.add(plan.day_two)
+            seen, spent = len(server.requests), len(server.spent)
+            run = checked(run_cli(["update"], folder, env), f"update day {day}")
+            logs = server.requests[seen:]
+            results.append(
+                DayResult(
+                    keywords=keywords,
+                    day=day,
+                    requests=len(logs),
+                    bytes=sum(log.bytes_sent for log in logs),
+                    wall=run.wall,
+                    server=sum(server.spent[spent:]),
+                    delay=args.delay,
+                )
+            )
+        stored = set()
+        for i in range(keywords):
+            name = keyword_name(i)
+            slug = name.lower().replace(" ", "-")
+            stored |= {p.id for p in store_mod.load(folder / "data", slug, name).papers}
+        two = results[-1]
+        two.new_expected = len(plan.day_two)
+        two.new_found = sum(1 for p in plan.day_two if p.id in stored)
+        two.refetch_bytes = refetch_bytes(server, keywords)
+    return results
+
+
+def refetch_bytes(server: TimedArxiv, keywords: int) -> int:
+    """What asking for the newest 100 papers of every keyword again would download."""
+    server.low = server.high = 0.0
+    total = 0
+    with httpx.Client(headers={"Accept": "application/atom+xml"}) as client:
+        for i in range(keywords):
+            phrase = f'"{keyword_name(i)}"'
+            params = {
+                "search_query": f"(ti:{phrase} OR abs:{phrase})",
+                "start": "0",
+                "max_results": str(STORED),
+                "sortBy": "lastUpdatedDate",
+                "sortOrder": "descending",
+            }
+            total += len(client.get(server.url, params=params).content)
+    return total
+
+
+# --------------------------------------------------------------------------- 2. render
+
+
+@dataclass
+class RenderResult:
+    keywords: int
+    papers: int
+    store_mb: float
+    wall: float
+    beyond_startup: float
+    peak_mb: float
+    written_mb: float
+    files: int
+
+
+def build_store(folder: Path, keywords: int, texts: Sequence[FakePaper]) -> int:
+    write_tracker(folder, keywords)
+    data = folder / "data"
+    n = 0
+    for i in range(keywords):
+        papers = []
+        for k in range(STORED):
+            base = texts[n % len(texts)]
+            when = DAY_ONE_NEWEST - timedelta(minutes=144 * k + i)
+            papers.append(to_paper(as_keyword_paper(base, i, k, when), "2026-11-20"))
+            n += 1
+        store = store_mod.TopicStore(keyword=keyword_name(i), papers=papers)
+        store.last_success = "2026-11-20"
+        store_mod.save(data, keyword_name(i).lower().replace(" ", "-"), store)
+    return sum(p.stat().st_size for p in data.glob("*.json"))
+
+
+def reset_outputs(folder: Path, keep: set[str]) -> None:
+    for entry in folder.iterdir():
+        if entry.name not in keep:
+            if entry.is_dir():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+    (folder / "README.md").write_text(README, encoding="utf-8")
+
+
+def written_bytes(folder: Path, keep: set[str]) -> tuple[int, int]:
+    sizes = [(folder / "README.md").stat().st_size]
+    for entry in folder.iterdir():
+        if entry.name in keep:
+            continue
+        paths = entry.rglob("*") if entry.is_dir() else [entry]
+        sizes += [p.stat().st_size for p in paths if p.is_file()]
+    return sum(sizes), len(sizes)
+
+
+def bench_render(
+    sizes: Sequence[int], texts: Sequence[FakePaper], repeat: int, startup: float
+) -> list[RenderResult]:
+    results = []
+    for keywords in sizes:
+        with tempfile.TemporaryDirectory(prefix="dp-render-") as tmp:
+            folder = Path(tmp)
+            store_bytes = build_store(folder, keywords, texts)
+            keep = {"keywords.yaml", "data", "README.md"}
+            runs = []
+            for _ in range(repeat):
+                reset_outputs(folder, keep)
+                runs.append(checked(run_cli(["render"], folder), f"render {keywords}"))
+            total, files = written_bytes(folder, keep)
+            wall = statistics.median(r.wall for r in runs)
+            results.append(
+                RenderResult(
+                    keywords=keywords,
+                    papers=keywords * STORED,
+                    store_mb=store_bytes / 2**20,
+                    wall=wall,
+                    beyond_startup=wall - startup,
+                    peak_mb=max(r.peak_mb for r in runs),
+                    written_mb=total / 2**20,
+                    files=files,
+                )
+            )
+    return results
+
+
+# --------------------------------------------------------------------------- 3. start-up
+
+
+@dataclass
+class StartupResult:
+    help: float
+    noop_render: float
+    import_ms: float
+    heavy_at_help: list[str]
+
+
+def bench_startup(repeat: int) -> StartupResult:
+    with tempfile.TemporaryDirectory(prefix="dp-start-") as tmp:
+        folder = Path(tmp)
+        write_tracker(folder, 1)
+        checked(run_cli(["render"], folder), "first render")
+        helps = [checked(run_cli(["--help"], folder), "--help").wall for _ in range(repeat)]
+        noops = []
+        for _ in range(repeat):
+            run = checked(run_cli(["render"], folder), "no-op render")
+            if "wrote" in run.stdout:
+                raise SystemExit(f"the no-op render wrote files:\n{run.stdout}")
+            noops.append(run.wall)
+    probe = (
+        "import sys, time; t = time.perf_counter(); import dailypapers.cli; "
+        "t = time.perf_counter() - t; "
+        f"print(t * 1000, *[m for m in {HEAVY!r} if m in sys.modules])"
+    )
+    imports = []
+    for _ in range(repeat):
+        line = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        ).stdout.split()
+        imports.append(float(line[0]))
+    return StartupResult(
+        help=statistics.median(helps),
+        noop_render=statistics.median(noops),
+        import_ms=statistics.median(imports),
+        heavy_at_help=line[1:],
+    )
+
+
+# --------------------------------------------------------------------------- 4. parsing
+
+
+@dataclass
+class ParseResult:
+    pages: int
+    entries: int
+    megabytes: float
+    seconds: float
+
+    @property
+    def per_second(self) -> float:
+        return self.entries / self.seconds if self.seconds else float("nan")
+
+
+def bench_parse(min_seconds: float) -> ParseResult | None:
+    bodies = [p.read_bytes() for p in sorted(FIXTURES.glob("*.xml"))]
+    bodies = [b for b in bodies if b"<entry>" in b and b"/api/errors" not in b]
+    if not bodies:
+        return None
+    pages = entries = size = 0
+    began = time.perf_counter()
+    while True:
+        for body in bodies:
+            entries += len(parse_page(body).papers)
+            size += len(body)
+        pages += len(bodies)
+        if time.perf_counter() - began >= min_seconds:
+            break
+    return ParseResult(pages, entries, size / 2**20, time.perf_counter() - began)
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or platform.machine()
+    with_model = Path("/proc/cpuinfo")
+    if with_model.is_file():
+        for line in with_model.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    ram = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.is_file():
+        kb = int(meminfo.read_text().split("MemTotal:")[1].split()[0])
+        ram = f"{kb / 2**20:.1f} GiB"
+    return {
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "ram": ram,
+        "python": platform.python_version(),
+        "os": platform.platform(),
+    }
+
+
+def mark(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def report(
+    args: argparse.Namespace,
+    source: str,
+    update: list[DayResult],
+    render: list[RenderResult],
+    startup: StartupResult,
+    parse: ParseResult | None,
+    entry_bytes: float,
+) -> Iterator[str]:
+    info = machine()
+    yield "# dailypapers benchmark"
+    yield ""
+    yield f"Command: `python benchmarks/{Path(sys.argv[0]).name} {' '.join(sys.argv[1:])}`"
+    yield ""
+    yield (
+        f"Machine: {info['cpu']}, {info['cores']} cores, {info['ram']} RAM, "
+        f"Python {info['python']}, {info['os']}"
+    )
+    yield ""
+    yield "## 1. Daily update (CLI against the loopback arXiv server)"
+    yield ""
+    yield (
+        f"Politeness delay {args.delay:g} s; server latency uniform "
+        f"{args.latency[0]:g}-{args.latency[1]:g} s per request (seed {args.seed}); "
+        f"paper text: {source}; mean entry {entry_bytes / 1024:.1f} kB on the wire. "
+        f"Each keyword: {STORED + OLDER} papers at ~{PER_DAY} a day before day one, "
+        f"{PER_DAY} announced on day two."
+    )
+    yield ""
+    yield (
+        "| keywords | day | requests | kB downloaded | wall s | server s | floor s "
+        "| wall / floor | new papers found |"
+    )
+    yield "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+    for r in update:
+        found = f"{r.new_found}/{r.new_expected}" if r.day == "two" else ""
+        yield (
+            f"| {r.keywords} | {r.day} | {r.requests} | {r.bytes / 1024:,.0f} | {r.wall:.2f} "
+            f"| {r.server:.2f} | {r.floor:.2f} | {r.over_floor:.3f} | {found} |"
+        )
+    yield ""
+    for r in update:
+        if r.day != "two":
+            continue
+        share = r.bytes / r.refetch_bytes if r.refetch_bytes else float("nan")
+        yield (
+            f"- {r.keywords} keywords, day two: {r.requests / r.keywords:.2f} requests per "
+            f"keyword (target 1: {mark(r.requests <= r.keywords)}); "
+            f"{share:.1%} of the {r.refetch_bytes / 1024:,.0f} kB that refetching "
+            f"{STORED} papers per keyword downloads (target ≤ 15%: {mark(share <= 0.15)})"
+        )
+    for r in update:
+        yield (
+            f"- {r.keywords} keywords, day {r.day}: wall {r.over_floor - 1:+.1%} over the floor "
+            f"(target ≤ +10%: {mark(r.over_floor <= 1.10)})"
+        )
+    yield ""
+    yield "## 2. Render (`dailypapers render`, fresh process, median of runs)"
+    yield ""
+    yield (
+        "| keywords | papers | store MB | wall s | beyond start-up s | µs per paper "
+        "| peak RSS MB | written MB (files) |"
+    )
+    yield "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    for x in render:
+        yield (
+            f"| {x.keywords} | {x.papers:,} | {x.store_mb:.1f} | {x.wall:.3f} "
+            f"| {x.beyond_startup:.3f} | {x.beyond_startup / x.papers * 1e6:.1f} "
+            f"| {x.peak_mb:.0f} | {x.written_mb:.1f} ({x.files}) |"
+        )
+    yield ""
+    if render:
+        big = render[-1]
+        yield (
+            f"- {big.keywords} keywords x {STORED} papers: "
+            f"{big.beyond_startup:.3f} s beyond start-up "
+            f"(target < 1 s: {mark(big.beyond_startup < 1)}), peak {big.peak_mb:.0f} MB "
+            f"(target < 150 MB: {mark(big.peak_mb < 150)})"
+        )
+        yield ""
+    yield "## 3. Start-up (median of runs)"
+    yield ""
+    yield "| command | wall s | target |"
+    yield "| --- | ---: | --- |"
+    yield f"| `dailypapers --help` | {startup.help:.3f} | < 0.3 s: {mark(startup.help < 0.3)} |"
+    yield (
+        "| `dailypapers render` (nothing to change, 1 keyword, empty store) "
+        f"| {startup.noop_render:.3f} "
+        f"| < 0.3 s: {mark(startup.noop_render < 0.3)} |"
+    )
+    yield ""
+    heavy = ", ".join(startup.heavy_at_help) or "none"
+    yield (
+        f"`import dailypapers.cli`: {startup.import_ms:.0f} ms; heavy modules it loads "
+        f"(of {', '.join(HEAVY)}): {heavy}."
+    )
+    yield ""
+    yield "## 4. Parsing real arXiv Atom pages (`dailypapers.atom.parse_page`)"
+    yield ""
+    if parse is None:
+        yield f"Skipped: no recorded pages in {FIXTURES}."
+    else:
+        yield (
+            f"{parse.per_second:,.0f} entries/s ({parse.entries:,} entries in {parse.pages} pages, "
+            f"{parse.megabytes / parse.seconds:.1f} MB/s, {parse.seconds:.1f} s)."
+        )
+    yield ""
+
+
+def mean_entry_bytes(texts: Sequence[FakePaper]) -> float:
+    sample = [as_keyword_paper(p, 0, n, DAY_ONE_NEWEST) for n, p in enumerate(texts[:100])]
+    with FakeArxiv(sample) as server:
+        body = httpx.get(
+            server.url,
+            params={"id_list": ",".join(p.id for p in sample), "max_results": "100"},
+            headers={"Accept": "application/atom+xml"},
+        ).content
+    return len(body) / len(sample)
+
+
+def numbers(x: Sequence[str]) -> list[int]:
+    return [int(v) for v in x]
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    ap.add_argument("--quick", action="store_true", help="0.2 s delay, 0.05-0.1 s latency")
+    ap.add_argument("--delay", type=float, help="politeness delay in seconds (default 3)")
+    ap.add_argument(
+        "--latency",
+        type=lambda s: tuple(float(v) for v in s.split(",")),
+        help="server latency range LOW,HIGH in seconds (default 0.3,0.8)",
+    )
+    ap.add_argument("--keywords", default="5,50", help="keyword counts of the update runs")
+    ap.add_argument("--render", default="5,100,500", help="keyword counts of the render runs")
+    ap.add_argument("--repeat", type=int, default=5, help="runs per timing (median)")
+    ap.add_argument("--parse-seconds", type=float, default=3.0)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--json", type=Path, help="also write the raw numbers here")
+    args = ap.parse_args(argv)
+    if args.delay is None:
+        args.delay = 0.2 if args.quick else 3.0
+    if args.latency is None:
+        args.latency = (0.05, 0.1) if args.quick else (0.3, 0.8)
+    if len(args.latency) != 2:
+        ap.error("--latency takes LOW,HIGH")
+    args.keywords = numbers(args.keywords.split(",")) if args.keywords else []
+    args.render = numbers(args.render.split(",")) if args.render else []
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parse_args(argv)
+    if not DAILYPAPERS.exists():
+        raise SystemExit(f"{DAILYPAPERS} not found: install dailypapers in this Python first")
+    wanted = max([k * (STORED + OLDER + PER_DAY) for k in args.keywords] + [STORED * 5, 100])
+    texts, source = paper_texts(min(wanted, 30000), args.seed)
+    gc.collect()
+    entry = mean_entry_bytes(texts)
+    update = [r for k in args.keywords for r in bench_update(k, texts, args)]
+    startup = bench_startup(args.repeat)
+    render = bench_render(args.render, texts, args.repeat, startup.noop_render)
+    parse = bench_parse(args.parse_seconds)
+    print("\n".join(report(args, source, update, render, startup, parse, entry)), flush=True)
+    if args.json:
+        raw: dict[str, Any] = {
+            "machine": machine(),
+            "args": {k: v for k, v in vars(args).items() if k != "json"},
+            "update": [vars(r) | {"floor": r.floor} for r in update],
+            "render": [vars(r) for r in render],
+            "startup": vars(startup),
+            "parse": vars(parse) if parse else None,
+            "children_max_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        }
+        args.json.write_text(json.dumps(raw, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
