@@ -1,0 +1,213 @@
+"""The digest issue body: only papers first seen in a run, always small enough for GitHub."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from fake_arxiv import FakeArxiv, make_papers
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from dailypapers.config import parse_config
+from dailypapers.models import Config, Paper
+from dailypapers.outputs.digest import (
+    GITHUB_BODY_LIMIT,
+    build,
+    readme_url,
+    title,
+    write,
+)
+from dailypapers.update import TopicReport, UpdateReport
+
+DAY = "2026-11-22"
+README = "https://github.com/owner/tracker"
+CONFIG = parse_config("keywords:\n  - World Model\n  - Video Understanding\n")
+markdown = MarkdownIt("commonmark").enable("table")
+
+
+def paper(number: int, *, title: str = "", comment: str = "", hour: int = 0) -> Paper:
+    return Paper(
+        id=f"2611.{number:05d}",
+        version=1,
+        title=title or f"Paper {number}",
+        abstract=f"Abstract of paper {number} that the digest never shows.",
+        comment=comment,
+        updated=f"2026-11-{20 - hour // 24:02d}T{hour % 24:02d}:00:00Z",
+        published=f"2026-11-{20 - hour // 24:02d}T{hour % 24:02d}:00:00Z",
+    )
+
+
+def report(
+    *new: list[Paper], revised: list[Paper] | None = None, config: Config = CONFIG
+) -> UpdateReport:
+    topics = [
+        TopicReport(topic=topic, new=papers, kept=len(papers))
+        for topic, papers in zip(config.topics, new, strict=False)
+    ]
+    if revised:
+        topics[0].revised = revised
+    return UpdateReport(today=DAY, topics=topics)
+
+
+def rows(body: str) -> list[str]:
+    return re.findall(r"^\| \*\*\[(.*?)\]\(", body, flags=re.MULTILINE)
+
+
+def test_lists_new_papers_by_keyword_in_config_order_newest_first() -> None:
+    world = [paper(1, hour=1), paper(2, hour=5), paper(3, hour=3)]
+    video = [paper(4, hour=2)]
+
+    digest = build(report(world, video), CONFIG, README)
+
+    assert digest is not None
+    body = digest.body
+    assert body.index("## World Model") < body.index("## Video Understanding")
+    assert rows(body) == ["Paper 2", "Paper 3", "Paper 1", "Paper 4"]
+
+
+def test_row_is_linked_title_date_and_comment_without_abstract() -> None:
+    digest = build(report([paper(7, comment="8 pages")]), CONFIG, README)
+
+    assert digest is not None
+    assert "| **[Paper 7](https://arxiv.org/pdf/2611.00007v1)** | 2026-11-20 | 8 pages |" in (
+        digest.body
+    )
+    assert "Abstract" not in digest.body
+
+
+def test_top_line_gives_the_count_the_keywords_and_the_readme() -> None:
+    digest = build(report([paper(1), paper(2)], [paper(3)]), CONFIG, README)
+
+    assert digest is not None
+    first = digest.body.splitlines()[0]
+    assert first.startswith("**3 new papers** on November 22, 2026 for World Model (2) and ")
+    assert "Video Understanding (1)" in first
+    assert f"]({README})" in first
+
+
+def test_nothing_new_means_no_digest_even_with_revised_papers() -> None:
+    assert build(report([], [], revised=[paper(9)]), CONFIG, README) is None
+
+
+def test_revised_papers_are_not_listed() -> None:
+    digest = build(report([paper(1)], revised=[paper(2)]), CONFIG, README)
+
+    assert digest is not None
+    assert rows(digest.body) == ["Paper 1"]
+    assert digest.count == 1
+
+
+def test_title_names_the_count_and_the_date() -> None:
+    assert title(12, "2026-11-22") == "12 new papers - November 22, 2026"
+    assert title(1, "2027-01-03") == "1 new paper - January 3, 2027"
+
+
+def test_readme_link_points_at_the_repository_on_github() -> None:
+    env = {"GITHUB_REPOSITORY": "owner/tracker", "GITHUB_SERVER_URL": "https://ghe.example"}
+    assert readme_url(Path("README.md"), env) == "https://ghe.example/owner/tracker"
+    assert readme_url(Path("README.md"), {"GITHUB_REPOSITORY": "a/b"}) == "https://github.com/a/b"
+
+
+def test_readme_link_is_the_relative_file_outside_github() -> None:
+    assert readme_url(Path("docs/README.md"), {}) == "docs/README.md"
+
+
+def test_hostile_titles_and_comments_stay_inside_their_cells() -> None:
+    nasty = [
+        paper(1, title="A | B <script>alert(1)</script>", comment="x | y"),
+        paper(2, title="Trailing backslash \\", comment="& <b>bold</b>"),
+    ]
+    digest = build(report(nasty), CONFIG, README)
+
+    assert digest is not None
+    tokens = markdown.parse(digest.body)
+    assert sum(t.type == "tr_open" for t in tokens) == 3  # header + two papers
+    assert not any(t.type in ("html_block", "html_inline") for t in tokens)
+
+
+def test_a_busy_day_is_trimmed_the_same_for_every_keyword_with_a_link_for_the_rest() -> None:
+    long_comment = "Accepted at a workshop with a rather long name, " * 8
+    world = [paper(i, comment=long_comment, hour=i % 400) for i in range(500)]
+    video = [paper(1000 + i, comment=long_comment, hour=i) for i in range(40)]
+
+    digest = build(report(world, video), CONFIG, README)
+
+    assert digest is not None
+    assert len(digest.body) < GITHUB_BODY_LIMIT
+    shown = rows(digest.body)
+    assert len(shown) < 540
+    more = [int(n) for n in re.findall(r"…and (\d+) more in the \[README section\]", digest.body)]
+    assert sum(more) + len(shown) == 540
+    assert f"]({README}#world-model)" in digest.body
+    assert digest.title == "540 new papers - November 22, 2026"
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    counts=st.lists(st.integers(0, 120), min_size=1, max_size=4),
+    comment=st.text(max_size=600),
+    title_text=st.text(min_size=1, max_size=300),
+    budget=st.integers(2_000, 20_000),
+)
+def test_the_body_always_fits_its_budget_and_accounts_for_every_paper(
+    counts: list[int], comment: str, title_text: str, budget: int
+) -> None:
+    names = "".join(f"  - Keyword {i}\n" for i in range(len(counts)))
+    config = parse_config(f"keywords:\n{names}")
+    new = [
+        [paper(k * 1000 + i, title=f"{title_text} {i}", comment=comment) for i in range(n)]
+        for k, n in enumerate(counts)
+    ]
+
+    digest = build(report(*new, config=config), config, README, budget=budget)
+
+    if sum(counts) == 0:
+        assert digest is None
+        return
+    assert digest is not None
+    assert len(digest.body) <= budget
+    tokens = markdown.parse(digest.body)
+    shown = sum(t.type == "tr_open" for t in tokens) - digest.body.count("| --- | --- | --- |")
+    more = re.findall(r"…and (\d+) more in the|^(\d+) new in the", digest.body, re.MULTILINE)
+    hidden = sum(int(a or b) for a, b in more)
+    assert shown + hidden == sum(counts)
+
+
+def test_write_removes_a_stale_digest_when_nothing_is_new(tmp_path: Path) -> None:
+    body, head = tmp_path / "digest.md", tmp_path / "title.txt"
+    write(build(report([paper(1)]), CONFIG, README), body, head)
+    assert head.read_text(encoding="utf-8") == "1 new paper - November 22, 2026\n"
+
+    write(build(report([]), CONFIG, README), body, head)
+
+    assert not body.exists() and not head.exists()
+
+
+def test_update_command_writes_the_digest_then_removes_it_on_a_day_without_news(
+    tracker: Path,
+) -> None:
+    command = [
+        str(Path(sys.executable).with_name("dailypapers")),
+        "update",
+        "--digest",
+        "digest.md",
+        "--digest-title",
+        "title.txt",
+    ]
+    with FakeArxiv(make_papers(3, "World Model")) as server:
+        env = {**os.environ, "DAILYPAPERS_API_URL": server.url, "DAILYPAPERS_DELAY": "0"}
+        env.pop("GITHUB_REPOSITORY", None)
+        first = subprocess.run(command, cwd=tracker, env=env, capture_output=True, text=True)
+        body = (tracker / "digest.md").read_text(encoding="utf-8")
+        second = subprocess.run(command, cwd=tracker, env=env, capture_output=True, text=True)
+
+    assert (first.returncode, second.returncode) == (0, 0), first.stderr + second.stderr
+    assert "World Model: synthetic study 1" in body
+    assert "[README](README.md)" in body
+    assert not (tracker / "digest.md").exists()
+    assert not (tracker / "title.txt").exists()
