@@ -1,0 +1,172 @@
+"""What a run reports about itself: the health alarm, the job summary, the log annotations."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dailypapers import store
+from dailypapers.config import parse_config
+from dailypapers.health import failing, write
+from dailypapers.models import Paper
+from dailypapers.outputs import summary
+from dailypapers.progress import workflow_commands
+from dailypapers.text import gha_message, gha_property
+from dailypapers.update import TopicReport, UpdateReport
+
+CONFIG = parse_config("keywords:\n  - World Model\n  - Video Understanding\n")
+WORLD, VIDEO = CONFIG.topics
+DAILYPAPERS = Path(sys.executable).with_name("dailypapers")
+
+
+def save_health(data: Path, slug: str, failures: int, error: str = "HTTP 503") -> None:
+    health = store.Health(failures, "2026-11-19" if failures else "", error if failures else "")
+    store.save(data, slug, store.TopicStore(keyword=slug, last_success="2026-11-18", health=health))
+
+
+def failed(topic_report: TopicReport, failures: int, error: str = "HTTP 500 (5 tries)") -> None:
+    topic_report.error, topic_report.error_kind, topic_report.failures = error, "http 500", failures
+
+
+# ---------------------------------------------------------------------- health
+
+
+def test_only_keywords_failing_at_least_the_threshold_raise_the_alarm(tmp_path: Path) -> None:
+    save_health(tmp_path, WORLD.slug, 3)
+    save_health(tmp_path, VIDEO.slug, 2)
+
+    entries = failing(CONFIG, tmp_path, min_failures=3)
+
+    assert [(e.name, e.failures, e.since, e.error) for e in entries] == [
+        ("World Model", 3, "2026-11-19", "HTTP 503")
+    ]
+
+
+def test_health_body_names_keywords_errors_and_since_when(tmp_path: Path) -> None:
+    save_health(tmp_path, WORLD.slug, 4, error="HTTP 429 | rate limited")
+    output = tmp_path / "health.md"
+
+    assert write(failing(CONFIG, tmp_path, 3), 3, output)
+
+    body = output.read_text(encoding="utf-8")
+    assert "| World Model | 4 | 2026-11-19 | 2026-11-18 | HTTP 429 \\| rate limited |" in body
+    assert "Video Understanding" not in body
+
+
+def test_a_healthy_tracker_removes_the_stale_health_body(tmp_path: Path) -> None:
+    output = tmp_path / "health.md"
+    output.write_text("old alarm", encoding="utf-8")
+    save_health(tmp_path, WORLD.slug, 0)
+
+    assert not write(failing(CONFIG, tmp_path, 1), 1, output)
+    assert not output.exists()
+
+
+def test_health_command_writes_the_body_only_while_something_fails(tracker: Path) -> None:
+    command = [str(DAILYPAPERS), "health", "--min-failures", "2", "--output", "health.md"]
+    save_health(tracker / "data", WORLD.slug, 2)
+    alarm = subprocess.run(command, cwd=tracker, capture_output=True, text=True)
+    body_written = (tracker / "health.md").exists()
+    save_health(tracker / "data", WORLD.slug, 0)
+    calm = subprocess.run(command, cwd=tracker, capture_output=True, text=True)
+
+    assert (alarm.returncode, calm.returncode) == (0, 0)
+    assert body_written and "World Model: failed 2 run(s) in a row" in alarm.stdout
+    assert not (tracker / "health.md").exists()
+
+
+# ---------------------------------------------------------------------- job summary
+
+
+def test_summary_tells_an_empty_day_from_a_failure(tmp_path: Path) -> None:
+    world, video = TopicReport(WORLD, kept=10), TopicReport(VIDEO, kept=7)
+    failed(video, 2)
+    path = tmp_path / "summary.md"
+    path.write_text("earlier step\n", encoding="utf-8")
+
+    summary.append(UpdateReport("2026-11-22", [world, video]), path)
+
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("earlier step\n")
+    assert re.search(r"\| World Model \| 0 \| 10 \| .*arXiv announced nothing new", text)
+    assert re.search(r"\| Video Understanding \| 0 \| 7 \| .*FAILED.*2 runs in a row", text)
+    assert "1 of 2 keywords failed" in text
+
+
+def test_summary_of_a_normal_day_counts_new_papers() -> None:
+    paper = Paper(id="2611.00001", version=1, title="T", updated="2026-11-21T00:00:00Z")
+    text = summary.render(UpdateReport("2026-11-22", [TopicReport(WORLD, new=[paper], kept=1)]))
+
+    assert "| World Model | 1 | 1 | :white_check_mark: ok |" in text
+    assert "FAILED" not in text and "failed" not in text
+
+
+def test_summary_of_a_day_without_news_is_not_a_failure() -> None:
+    text = summary.render(UpdateReport("2026-11-22", [TopicReport(WORLD, kept=3)]))
+
+    assert "announced nothing new" in text and "not a failure" in text
+    assert "FAILED" not in text
+
+
+# ---------------------------------------------------------------------- annotations
+
+
+def test_each_failed_keyword_becomes_one_error_annotation() -> None:
+    world, video = TopicReport(WORLD), TopicReport(VIDEO)
+    failed(video, 3, error="HTTP 503\nRetry later: 100%")
+
+    lines = workflow_commands(UpdateReport("2026-11-22", [world, video]))
+
+    assert lines == [
+        "::error title=dailypapers%3A Video Understanding::"
+        "update failed (3 runs in a row): HTTP 503%0ARetry later: 100%25"
+    ]
+
+
+def test_an_unsorted_answer_is_a_warning() -> None:
+    world = TopicReport(WORLD, unsorted=True)
+
+    [line] = workflow_commands(UpdateReport("2026-11-22", [world]))
+
+    assert line.startswith("::warning title=dailypapers%3A World Model::")
+
+
+def test_update_prints_annotations_only_under_github_actions(tracker: Path) -> None:
+    env = {**os.environ, "DAILYPAPERS_API_URL": "http://127.0.0.1:9/api/query"}
+    env.update(DAILYPAPERS_DELAY="0", DAILYPAPERS_RETRIES="0", DAILYPAPERS_TIMEOUT="5")
+    env.pop("GITHUB_ACTIONS", None)
+    command = [str(DAILYPAPERS), "update"]
+    plain = subprocess.run(command, cwd=tracker, env=env, capture_output=True, text=True)
+    actions = subprocess.run(
+        command, cwd=tracker, env={**env, "GITHUB_ACTIONS": "true"}, capture_output=True, text=True
+    )
+
+    assert (plain.returncode, actions.returncode) == (1, 1)
+    assert "::error" not in plain.stdout
+    assert actions.stdout.count("::error title=dailypapers%3A ") == 2
+
+
+def _decode(text: str) -> str:
+    return re.sub(r"%(25|0D|0A|3A|2C)", lambda m: chr(int(m.group(1), 16)), text)
+
+
+@given(st.text())
+def test_an_annotation_message_is_one_line_and_decodes_back(text: str) -> None:
+    encoded = gha_message(text)
+
+    assert "\n" not in encoded and "\r" not in encoded
+    assert _decode(encoded) == text
+
+
+@given(st.text())
+def test_an_annotation_property_cannot_end_early(text: str) -> None:
+    encoded = gha_property(text)
+
+    assert not set(encoded) & set(":,\r\n")
+    assert _decode(encoded) == text
