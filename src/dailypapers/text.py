@@ -134,6 +134,7 @@ _BIB_TEXT = {
 _BIB_TEXT_RE = re.compile(r"[\\{}&%$#_~^<>|]")
 _UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
 _NAME_NEEDS_BRACES = re.compile(r",|\band\b", re.IGNORECASE)
+_VERBATIM_DROP = str.maketrans("", "", "{}\\")
 
 
 def bibtex_text(text: str) -> str:
@@ -220,7 +221,7 @@ def bibtex_verbatim(text: str) -> str:
     Braces and backslashes cannot occur in real identifiers and would unbalance the entry, so
     they are dropped rather than escaped.
     """
-    return "".join(ch for ch in fold(text) if ch not in "{}\\")
+    return fold(text).translate(_VERBATIM_DROP)
 
 
 def script_hash(script: str) -> str:

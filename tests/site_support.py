@@ -1,0 +1,88 @@
+"""A tracker on disk with hand-made papers, for the feed, BibTeX and web page tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dailypapers import api, store
+from dailypapers.models import Config, Paper
+from dailypapers.text import slugify
+
+TODAY = "2026-11-22"
+
+WORLD_MODELS = Paper(
+    id="1803.10122",
+    version=4,
+    title="World Models",
+    abstract="We explore building generative neural network models of popular RL environments.",
+    comment="Interactive version at https://worldmodels.github.io",
+    authors=("David Ha", "Jürgen Schmidhuber"),
+    published="2018-03-27T17:51:36Z",
+    updated="2018-05-09T13:51:30Z",
+    primary_category="cs.LG",
+    categories=("cs.LG", "stat.ML"),
+    journal_ref="NeurIPS 2018",
+    doi="10.5281/zenodo.1207631",
+    first_seen="2026-11-20",
+)
+
+HOSTILE = Paper(
+    id="2611.00001",
+    version=2,
+    title='<img src=x onerror="window.__pwned=1"> </script><script>window.__pwned=2</script>',
+    abstract="Quotes \" and ' and &amp; and ]]> and <b>bold</b> stay text.",
+    comment="<a href=javascript:window.__pwned=3>click</a>",
+    authors=("Mallory <script>window.__pwned=4</script>", "O'Brien & Sons"),
+    published="2026-11-19T10:00:00Z",
+    updated="2026-11-20T09:30:00Z",
+    primary_category="cs.CR",
+    categories=("cs.CR", "cs.LG"),
+    first_seen=TODAY,
+)
+
+LATEX = Paper(
+    id="2611.00002",
+    version=1,
+    title="Sorting in $O(n \\log n)$: 100% of a_b {x} ~ ^ \\emph{y} # & $5",
+    abstract="Math $x^2$ and 50% off.",
+    authors=("Ana Li, Jr.", "Ben and Jerry"),
+    published="2026-11-18T08:00:00Z",
+    updated="2026-11-18T08:00:00Z",
+    primary_category="cs.DS",
+    categories=("cs.DS",),
+    first_seen=TODAY,
+)
+
+OLD_STYLE = Paper(
+    id="astro-ph/0601001",
+    version=1,
+    title="The Cosmic Dawn",
+    authors=("Zoë Ångström",),
+    published="2006-01-01T00:00:00Z",
+    updated="2006-01-01T00:00:00Z",
+    primary_category="astro-ph",
+    categories=("astro-ph",),
+    first_seen="2026-11-01",
+)
+
+
+def make_tracker(
+    folder: Path, keywords: dict[str, list[Paper]], *, last_success: str = TODAY
+) -> tuple[Config, api.Paths]:
+    """Write keywords.yaml and one store file per keyword, papers in the order given."""
+    names = "".join(f"  - {name}\n" for name in keywords)
+    (folder / "keywords.yaml").write_text(f"keywords:\n{names}", encoding="utf-8")
+    for name, papers in keywords.items():
+        topic = store.TopicStore(keyword=name, papers=papers, last_success=last_success)
+        store.save(folder / "data", slugify(name), topic)
+    paths = api.Paths(
+        folder / "keywords.yaml", folder / "data", folder / "README.md", folder / "site"
+    )
+    return api.load_config(paths.config), paths
+
+
+def render(folder: Path, keywords: dict[str, list[Paper]], **kwargs: str) -> Path:
+    """Render a tracker holding these papers; returns its site folder."""
+    config, paths = make_tracker(folder, keywords, **kwargs)
+    api.render(config, paths)
+    return paths.site
