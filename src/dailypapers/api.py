@@ -7,8 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-import httpx
+from typing import TYPE_CHECKING
 
 from .config import load_config
 from .models import Config
@@ -17,8 +16,12 @@ from .outputs import bibtex as bibtex_output
 from .outputs import feeds as feeds_output
 from .outputs import readme as readme_output
 from .outputs import site as site_output
-from .source import DEFAULT_API_URL, DEFAULT_DELAY, ArxivClient, RetryPolicy
 from .update import Progress, UpdateReport, load_snapshot, run_update
+
+if TYPE_CHECKING:
+    import httpx
+
+    from .source import RetryPolicy
 
 __all__ = ["Paths", "load_config", "render", "update"]
 
@@ -34,6 +37,8 @@ class Paths:
 
 
 def api_url_from_env() -> str:
+    from .source import DEFAULT_API_URL
+
     return os.environ.get("DAILYPAPERS_API_URL") or DEFAULT_API_URL
 
 
@@ -54,7 +59,7 @@ def update(
     paths: Paths,
     *,
     api_url: str | None = None,
-    delay: float = DEFAULT_DELAY,
+    delay: float | None = None,
     policy: RetryPolicy | None = None,
     timeout: float = 30.0,
     transport: httpx.BaseTransport | None = None,
@@ -64,9 +69,16 @@ def update(
     progress: Progress | None = None,
     only: set[str] | None = None,
 ) -> UpdateReport:
+    """Fetch, save and render; ``delay`` defaults to arXiv's 3 s between requests.
+
+    The HTTP client and the Atom parser are imported here, not at module level: ``render``
+    never needs them and they are a large share of its start-up.
+    """
+    from .source import DEFAULT_DELAY, ArxivClient
+
     with ArxivClient(
         api_url or api_url_from_env(),
-        delay=delay,
+        delay=DEFAULT_DELAY if delay is None else delay,
         policy=policy,
         timeout=timeout,
         transport=transport,

@@ -13,11 +13,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from .atom import Page
 from .models import Paper, SortKey, Topic
 from .query import search_query
+
+if TYPE_CHECKING:
+    from .atom import Page
 
 SORT_BY: dict[SortKey, str] = {"updated": "lastUpdatedDate", "published": "submittedDate"}
 MIN_PAGE = 12
