@@ -58,6 +58,7 @@ def parser() -> argparse.ArgumentParser:
     listing = issue.add_parser("list")
     listing.add_argument("--label", action="append", default=[])
     listing.add_argument("--state", default="open", choices=["open", "closed", "all"])
+    listing.add_argument("--limit", type=int, default=30)
     listing.add_argument("--json", required=True)
     listing.add_argument("--jq")
     edit = issue.add_parser("edit")
@@ -105,7 +106,7 @@ def run(argv: list[str], state: dict[str, Any]) -> str:
             {"number": i["number"]}
             for i in reversed(state["issues"])
             if set(args.label) <= set(i["labels"]) and args.state in ("all", i["state"])
-        ]
+        ][: args.limit]
         if args.jq is None:
             return json.dumps(found) + "\n"
         if args.jq not in JQ_PROGRAMS:
