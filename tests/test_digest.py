@@ -178,6 +178,18 @@ def test_the_body_always_fits_its_budget_and_accounts_for_every_paper(
     assert shown + hidden == sum(counts)
 
 
+def test_even_hundreds_of_keywords_never_exceed_the_budget() -> None:
+    names = "".join(f"  - Keyword number {i}\n" for i in range(300))
+    config = parse_config(f"keywords:\n{names}")
+    new = [[paper(k * 10 + i) for i in range(3)] for k in range(300)]
+
+    digest = build(report(*new, config=config), config, README, budget=5_000)
+
+    assert digest is not None
+    assert len(digest.body) <= 5_000
+    assert digest.title == "900 new papers - November 22, 2026"
+
+
 def test_write_removes_a_stale_digest_when_nothing_is_new(tmp_path: Path) -> None:
     body, head = tmp_path / "digest.md", tmp_path / "title.txt"
     write(build(report([paper(1)]), CONFIG, README), body, head)

@@ -101,7 +101,11 @@ def build(
 
 
 def _fit(render: Callable[[int], str], most: int, budget: int) -> str:
-    """The body with the largest per-keyword cap that fits; a plain summary if none does."""
+    """The body with the largest per-keyword cap that fits.
+
+    Only a tracker with hundreds of keywords overflows even with no rows at all; its body is cut
+    at a line end rather than refused by GitHub.
+    """
     low, high = 0, most
     best = render(0)
     while low < high:
