@@ -1,0 +1,155 @@
+"""The web page in a real headless Chromium: search, keyword filter, copy, and no injected script.
+
+Skipped when Chromium or its driver is not installed; CI (.ci/run) installs Debian's packages.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from site_support import HOSTILE, LATEX, OLD_STYLE, WORLD_MODELS, render
+
+webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER), reason="chromium and chromedriver are not installed"
+)
+
+SCRIPTED_AUTHOR = replace(
+    HOSTILE,
+    id="2611.00003",
+    title='Hostile "quotes" and \'apostrophes\' <svg onload="window.__pwned=5">',
+    abstract="An abstract about diffusion.",
+)
+KEYWORDS = {
+    "World Model": [HOSTILE, LATEX, WORLD_MODELS],
+    "Astro": [SCRIPTED_AUTHOR, OLD_STYLE, WORLD_MODELS],
+}
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1000,900",
+        f"--user-data-dir={profile}",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = webdriver.ChromeService(executable_path=str(CHROMEDRIVER))
+    browser = webdriver.Chrome(options=options, service=service)
+    try:
+        yield browser
+    finally:
+        browser.quit()
+
+
+@pytest.fixture
+def page(driver: webdriver.Chrome, tmp_path: Path) -> webdriver.Chrome:
+    site = render(tmp_path, KEYWORDS)
+    driver.get_log("browser")
+    driver.get((site / "index.html").as_uri())
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "filters").is_displayed())
+    return driver
+
+
+def visible_titles(driver: webdriver.Chrome) -> list[str]:
+    return [
+        a.text for a in driver.find_elements(By.CSS_SELECTOR, "li.paper a.t") if a.is_displayed()
+    ]
+
+
+def status(driver: webdriver.Chrome) -> str:
+    return str(driver.find_element(By.ID, "status").text)
+
+
+def test_typing_in_the_search_box_shows_only_matching_papers(page: webdriver.Chrome) -> None:
+    page.find_element(By.ID, "q").send_keys("world models")
+    assert visible_titles(page) == ["World Models", "World Models"]
+    assert status(page) == "2 papers shown"
+
+
+def test_search_matches_words_in_authors_and_abstracts(page: webdriver.Chrome) -> None:
+    box = page.find_element(By.ID, "q")
+    box.send_keys("schmidhuber")
+    assert visible_titles(page) == ["World Models", "World Models"]
+    box.clear()
+    box.send_keys("DIFFUSION")
+    assert visible_titles(page) == [SCRIPTED_AUTHOR.title]
+
+
+def test_hostile_titles_show_literally_and_can_be_searched(page: webdriver.Chrome) -> None:
+    page.find_element(By.ID, "q").send_keys("onerror")
+    assert visible_titles(page) == [HOSTILE.title]
+    assert page.find_elements(By.TAG_NAME, "img") == []
+    assert page.find_elements(By.TAG_NAME, "svg") == []
+
+
+def test_no_script_from_paper_text_runs(page: webdriver.Chrome) -> None:
+    page.find_element(By.ID, "q").send_keys("a")
+    for details in page.find_elements(By.CSS_SELECTOR, "li.paper details summary"):
+        if details.is_displayed():
+            details.click()
+    assert page.execute_script("return window.__pwned === undefined") is True
+
+
+def test_the_keyword_filter_shows_one_keyword(page: webdriver.Chrome) -> None:
+    Select(page.find_element(By.ID, "kw")).select_by_visible_text("Astro")
+    sections = page.find_elements(By.CSS_SELECTOR, "section.kw")
+    assert [s.get_attribute("id") for s in sections if s.is_displayed()] == ["astro"]
+    assert status(page) == "3 papers shown"
+
+
+def test_only_new_hides_papers_seen_before_the_last_update(page: webdriver.Chrome) -> None:
+    page.find_element(By.ID, "fresh").click()
+    assert visible_titles(page) == [HOSTILE.title, LATEX.title, SCRIPTED_AUTHOR.title]
+
+
+def test_the_abstract_opens_from_the_keyboard(page: webdriver.Chrome) -> None:
+    abstract = page.find_element(By.CSS_SELECTOR, "li.paper p.abs")
+    assert not abstract.is_displayed()
+    summary = page.find_element(By.CSS_SELECTOR, "li.paper summary")
+    summary.send_keys("\n")
+    assert abstract.is_displayed()
+    assert abstract.text == HOSTILE.abstract
+
+
+def test_the_bibtex_button_copies_the_entry(page: webdriver.Chrome) -> None:
+    page.find_elements(By.CSS_SELECTOR, "button.copy")[2].click()
+    WebDriverWait(page, 5).until(lambda d: status(d) != "6 papers")
+    assert status(page) == "BibTeX copied"
+    box = page.find_element(By.ID, "q")
+    box.send_keys(" ")
+    box.send_keys("\ue009v")  # Ctrl+V into the search box
+    assert "ha2018world-1803.10122" in str(box.get_attribute("value"))
+
+
+def test_the_console_stays_free_of_errors(page: webdriver.Chrome, tmp_path: Path) -> None:
+    page.find_element(By.ID, "q").send_keys("model")
+    Select(page.find_element(By.ID, "kw")).select_by_visible_text("World Model")
+    [button, *_] = [
+        b for b in page.find_elements(By.CSS_SELECTOR, "button.copy") if b.is_displayed()
+    ]
+    button.click()
+    page.save_screenshot(str(tmp_path / "page.png"))
+    assert (tmp_path / "page.png").stat().st_size > 0
+    errors = [e for e in page.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
+    assert errors == []
