@@ -1,0 +1,31 @@
+"""The benchmark script still runs end to end; its numbers are not checked (benchmarks are not
+tests), only that every section of its report is there."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
+
+
+def test_benchmark_script_reports_every_section_on_a_tiny_size(tmp_path: Path) -> None:
+    raw = tmp_path / "raw.json"
+    args = ["--keywords", "2", "--render", "2", "--repeat", "1", "--delay", "0"]
+    args += ["--latency", "0,0", "--parse-seconds", "0", "--json", str(raw)]
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    for heading in ("## 1. Daily update", "## 2. Render", "## 3. Start-up", "## 4. Parsing"):
+        assert heading in done.stdout
+    numbers = json.loads(raw.read_text(encoding="utf-8"))
+    assert [(r["keywords"], r["day"]) for r in numbers["update"]] == [(2, "one"), (2, "two")]
+    assert numbers["update"][1]["new_found"] == numbers["update"][1]["new_expected"] == 20
+    assert [r["papers"] for r in numbers["render"]] == [200]
