@@ -35,7 +35,7 @@ README = (
     "# My papers\n\nWhat this tracker is for.\n\n"
     "<!-- dailypapers:start -->\n<!-- dailypapers:end -->\n"
 )
-KNOWN_ACTIONS = ("actions/checkout@", "actions/setup-python@")
+KNOWN_ACTIONS = ("actions/checkout@", "actions/setup-python@", "actions/upload-pages-artifact@")
 STEP_KEYS = {"name", "id", "run", "uses", "with", "env"}
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 BOT = "github-actions[bot]"
