@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+
 @pytest.fixture
 def tracker(tmp_path: Path) -> Path:
     """A minimal tracker folder: two keywords, a README with user text around the markers."""
