@@ -69,14 +69,15 @@ def write_folder(
     """Write each ``(stem, chunks)`` and delete the folder's other ``*suffix`` files.
 
     Files of keywords removed from keywords.yaml would otherwise stay published. Returns the
-    written files whose bytes changed and the deleted ones.
+    written files whose bytes changed and the deleted ones. They are written without fsync:
+    one per keyword made fsync most of a fresh render's time, and the store regenerates them.
     """
     changed: list[Path] = []
     keep: set[str] = set()
     for stem, chunks in files:
         path = folder / f"{stem}{suffix}"
         keep.add(path.name)
-        if write_atomic(path, chunks):
+        if write_atomic(path, chunks, durable=False):
             changed.append(path)
     for stale in sorted(folder.glob(f"*{suffix}")):
         if stale.name not in keep:
