@@ -50,7 +50,9 @@ def tracker(folder: Path, keywords: str = "  - World Model\n", extra: str = "") 
     (folder / "keywords.yaml").write_text(
         f"# my topics\nkeywords:\n{keywords}link: abs\n{extra}", encoding="utf-8"
     )
-    return api.Paths(folder / "keywords.yaml", folder / "data", folder / "README.md")
+    return api.Paths(
+        folder / "keywords.yaml", folder / "data", folder / "README.md", folder / "site"
+    )
 
 
 def import_text(paths: api.Paths, text: str, name: str = "old.md") -> None:
@@ -332,6 +334,8 @@ def test_cli_reports_counts_and_skipped_lines_then_renders(tmp_path: Path) -> No
             str(paths.data),
             "--readme",
             str(paths.readme),
+            "--site",
+            str(paths.site),
         ],
     )
     assert result.exit_code == 0, result.output
@@ -354,6 +358,8 @@ def test_cli_says_which_sections_were_not_imported(tmp_path: Path) -> None:
             str(paths.data),
             "--readme",
             str(paths.readme),
+            "--site",
+            str(paths.site),
         ],
     )
     assert result.exit_code == 0
@@ -446,6 +452,8 @@ def test_every_real_readme_renders_back_row_for_row(tmp_path: Path, source: Path
             str(paths.data),
             "--readme",
             str(paths.readme),
+            "--site",
+            str(paths.site),
         ],
     )
     assert result.exit_code == 0, result.output
@@ -460,6 +468,8 @@ def test_every_real_readme_renders_back_row_for_row(tmp_path: Path, source: Path
             str(paths.data),
             "--readme",
             str(paths.readme),
+            "--site",
+            str(paths.site),
         ],
     )
     assert result.exit_code == 0, result.output

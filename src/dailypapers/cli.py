@@ -322,6 +322,7 @@ def import_readme(
     config: ConfigOpt = Path("keywords.yaml"),
     data: DataOpt = Path("data"),
     readme: ReadmeOpt = Path("README.md"),
+    site: SiteOpt = Path("site"),
 ) -> None:
     """Import the paper tables of another tracker's README into the store, then render.
 
@@ -334,7 +335,7 @@ def import_readme(
 
     try:
         report = import_file(file, config, data, add_keywords=add_keywords)
-        changed = api.render(report.config, api.Paths(config, data, readme))
+        changed = api.render(report.config, api.Paths(config, data, readme, site))
     except DailyPapersError as exc:
         _fail(exc)
     for line in summary_lines(report):
