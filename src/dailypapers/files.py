@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import filecmp
+import glob
 import os
 import sys
 import tempfile
@@ -24,27 +25,59 @@ def write_atomic(path: Path, chunks: Iterable[str], *, durable: bool = True) -> 
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # Locked until renamed: a sibling's lock tells remove_stale_temps its writer is alive.
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            _hold(handle.fileno())
             for chunk in chunks:
                 handle.write(chunk)
-        if path.exists() and filecmp.cmp(tmp, path, shallow=False):
-            os.unlink(tmp)
-            return False
-        if durable:
-            with open(tmp, "rb") as written:
-                os.fsync(written.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+            handle.flush()
+            changed = not (path.exists() and filecmp.cmp(tmp, path, shallow=False))
+            if changed:
+                if durable:
+                    os.fsync(handle.fileno())
+                os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+                if os.name == "posix":
+                    os.replace(tmp, path)
+        if not changed:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        elif os.name != "posix":
+            os.replace(tmp, path)  # Windows renames only closed files
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    if durable:
+    remove_stale_temps(path)
+    if changed and durable:
         _fsync_dir(path.parent)
-    return True
+    return changed
+
+
+def remove_stale_temps(path: Path) -> None:
+    """Delete temporary siblings of ``path`` that a killed writer left behind.
+
+    A writer holds a lock on its temporary file until the rename, and the OS drops it when the
+    process dies; so an unlocked one belongs to nobody.
+    """
+    if os.name != "posix":
+        return
+    import fcntl
+
+    # mkstemp's random part is 8 characters; "*" would also match "README.md.bak"'s temps.
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.{'?' * 8}.tmp"):
+        try:
+            with open(stale, "rb") as handle:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                stale.unlink()
+        except OSError:
+            continue
+
+
+def _hold(fd: int) -> None:
+    if os.name == "posix":
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX)
 
 
 def _fsync_dir(directory: Path) -> None:
