@@ -103,7 +103,8 @@ def xml_text(text: str) -> str:
     """Text for XML element content and double-quoted attributes (the Atom feeds).
 
     Characters XML forbids outright are dropped: no escape can carry them, and a single one would
-    make a reader reject the whole feed.
+    make a reader reject the whole feed. Tabs and line breaks become character references, which
+    parsers return as written instead of normalising them (CR to LF, or to spaces in attributes).
     """
     return (
         _XML_INVALID.sub("", text)
@@ -111,6 +112,9 @@ def xml_text(text: str) -> str:
         .replace("<", "&lt;")
         .replace(">", "&gt;")
         .replace('"', "&quot;")
+        .replace("\r", "&#13;")
+        .replace("\n", "&#10;")
+        .replace("\t", "&#9;")
     )
 
 
