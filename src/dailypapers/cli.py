@@ -7,8 +7,10 @@ Exit statuses: 0 success (also when arXiv announced nothing); 1 some keyword fai
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -42,10 +44,22 @@ SiteOpt = Annotated[
 ]
 
 
-def _fail(exc: Exception) -> NoReturn:
-    code = getattr(exc, "exit_code", 1)
-    typer.echo(f"dailypapers: {exc}", err=True)
+def _fail(message: str, code: int) -> NoReturn:
+    typer.echo(f"dailypapers: {message}", err=True)
     raise typer.Exit(code)
+
+
+@contextlib.contextmanager
+def _exit_on_error() -> Iterator[None]:
+    """Library errors and unwritable files become one line on stderr and their exit status."""
+    from .errors import DailyPapersError
+
+    try:
+        yield
+    except DailyPapersError as exc:
+        _fail(str(exc), exc.exit_code)
+    except OSError as exc:
+        _fail(f"{exc.filename or ''}: {exc.strerror or exc}", 2)
 
 
 def _version(value: bool) -> None:
@@ -79,8 +93,7 @@ def _env_number(name: str, default: float, high: float) -> float:
     except ValueError:
         value = -1.0
     if not 0 <= value <= high:
-        typer.echo(f"dailypapers: {name}={raw!r}: must be a number from 0 to {high:g}", err=True)
-        raise typer.Exit(2)
+        _fail(f"{name}={raw!r}: must be a number from 0 to {high:g}", 2)
     return value
 
 
@@ -115,13 +128,11 @@ def update(
     the seconds between requests (default 3; raise it when arXiv rate-limits you).
     """
     from . import api
-    from .errors import DailyPapersError
     from .progress import ConsoleProgress, summary_lines, workflow_commands
     from .source import DEFAULT_DELAY, RetryPolicy
 
     if digest_title is not None and digest is None:
-        typer.echo("dailypapers: --digest-title needs --digest", err=True)
-        raise typer.Exit(2)
+        _fail("--digest-title needs --digest", 2)
     delay = _env_number("DAILYPAPERS_DELAY", DEFAULT_DELAY, 600)
     policy = RetryPolicy(
         retries=int(_env_number("DAILYPAPERS_RETRIES", RetryPolicy.retries, 10)),
@@ -129,18 +140,17 @@ def update(
     )
     timeout = _env_number("DAILYPAPERS_TIMEOUT", 30.0, 600) or 30.0
     paths = api.Paths(config=config, data=data, readme=readme, site=site)
-    try:
+    with _exit_on_error():
         cfg = api.load_config(config)
         only = _select(cfg, keyword) if keyword else None
         progress = ConsoleProgress(sys.stderr, total=len(only or cfg.topics))
         report = api.update(
             cfg, paths, delay=delay, policy=policy, timeout=timeout, progress=progress, only=only
         )
-    except DailyPapersError as exc:
-        _fail(exc)
     for line in summary_lines(report):
         typer.echo(line)
-    _report_files(report, cfg, readme, digest, digest_title, summary)
+    with _exit_on_error():
+        _report_files(report, cfg, readme, digest, digest_title, summary)
     if os.environ.get("GITHUB_ACTIONS") == "true":
         for line in workflow_commands(report):
             typer.echo(line)
@@ -161,23 +171,17 @@ def _report_files(
     from .outputs import digest as digest_output
     from .outputs import summary as summary_output
 
-    try:
-        if digest is not None:
-            url = digest_output.readme_url(readme, os.environ)
-            found = digest_output.build(report, cfg, url)
-            digest_output.write(found, digest, digest_title)
-        if summary is not None:
-            summary_output.append(report, summary)
-    except OSError as exc:
-        typer.echo(f"dailypapers: {exc.filename}: {exc.strerror}", err=True)
-        raise typer.Exit(2) from None
+    if digest is not None:
+        url = digest_output.readme_url(readme, os.environ)
+        found = digest_output.build(report, cfg, url)
+        digest_output.write(found, digest, digest_title)
+    if summary is not None:
+        summary_output.append(report, summary)
 
 
-def _select(cfg: object, names: list[str]) -> set[str]:
+def _select(cfg: Config, names: list[str]) -> set[str]:
     from .errors import InputError
-    from .models import Config
 
-    assert isinstance(cfg, Config)
     by_name = {t.name.casefold(): t.slug for t in cfg.topics}
     chosen: set[str] = set()
     for name in names:
@@ -197,12 +201,9 @@ def render(
 ) -> None:
     """Regenerate the README tables, feeds, BibTeX and web page from the store, offline."""
     from . import api
-    from .errors import DailyPapersError
 
-    try:
+    with _exit_on_error():
         changed = api.render(api.load_config(config), api.Paths(config, data, readme, site))
-    except DailyPapersError as exc:
-        _fail(exc)
     for path in changed:
         typer.echo(f"wrote {path}")
 
@@ -214,14 +215,11 @@ def list_keywords(
 ) -> None:
     """List the keywords, their arXiv query and how many papers each has stored."""
     from . import api
-    from .errors import DailyPapersError
     from .query import search_query
     from .update import load_snapshot
 
-    try:
+    with _exit_on_error():
         snapshot = load_snapshot(api.load_config(config), data)
-    except DailyPapersError as exc:
-        _fail(exc)
     for section in snapshot.sections:
         store = section.store
         status = f"{len(store.papers)} papers"
@@ -250,17 +248,11 @@ def health(
     """Report keywords that failed on several consecutive runs (exit 0 either way)."""
     from . import api
     from . import health as health_mod
-    from .errors import DailyPapersError
 
-    try:
+    with _exit_on_error():
         entries = health_mod.failing(api.load_config(config), data, min_failures)
         if output is not None:
             health_mod.write(entries, min_failures, output)
-    except DailyPapersError as exc:
-        _fail(exc)
-    except OSError as exc:
-        typer.echo(f"dailypapers: {exc.filename}: {exc.strerror}", err=True)
-        raise typer.Exit(2) from None
     for entry in entries:
         typer.echo(
             f"{entry.name}: failed {entry.failures} run(s) in a row since {entry.since}: "
@@ -278,16 +270,10 @@ def add(
     config: ConfigOpt = Path("keywords.yaml"),
 ) -> None:
     """Add a keyword to keywords.yaml, keeping its comments; run `update` to fetch its papers."""
-    from .errors import DailyPapersError
     from .keywords_file import add_keyword
 
-    try:
+    with _exit_on_error():
         add_keyword(config, name)
-    except DailyPapersError as exc:
-        _fail(exc)
-    except OSError as exc:
-        typer.echo(f"dailypapers: {config}: {exc.strerror}", err=True)
-        raise typer.Exit(2) from None
     typer.echo(f"added '{name}' to {config}")
 
 
@@ -297,16 +283,10 @@ def remove(
     config: ConfigOpt = Path("keywords.yaml"),
 ) -> None:
     """Remove a keyword from keywords.yaml; its store file in data/ is kept."""
-    from .errors import DailyPapersError
     from .keywords_file import remove_keyword
 
-    try:
+    with _exit_on_error():
         remove_keyword(config, name)
-    except DailyPapersError as exc:
-        _fail(exc)
-    except OSError as exc:
-        typer.echo(f"dailypapers: {config}: {exc.strerror}", err=True)
-        raise typer.Exit(2) from None
     typer.echo(f"removed '{name}' from {config}; run `dailypapers render` to update the README")
 
 
@@ -330,14 +310,11 @@ def import_readme(
     their line numbers and skipped.
     """
     from . import api
-    from .errors import DailyPapersError
     from .importer import import_file, summary_lines
 
-    try:
+    with _exit_on_error():
         report = import_file(file, config, data, add_keywords=add_keywords)
         changed = api.render(report.config, api.Paths(config, data, readme, site))
-    except DailyPapersError as exc:
-        _fail(exc)
     for line in summary_lines(report):
         typer.echo(line)
     for path in changed:
