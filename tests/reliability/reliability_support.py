@@ -156,9 +156,10 @@ def invoke(folder: Path, *args: str, env: dict[str, str] | None = None) -> Outco
     """The CLI in this process (typer's runner): same parsing, messages and exit statuses as
     the installed command, without paying interpreter start-up for each of hundreds of runs."""
     paths = ["--config", str(folder / "keywords.yaml")]
+    if args[0] in ("update", "render", "list"):
+        paths += ["--data", str(folder / "data")]
     if args[0] in ("update", "render"):
-        paths += ["--data", str(folder / "data"), "--readme", str(folder / "README.md")]
-        paths += ["--site", str(folder / "site")]
+        paths += ["--readme", str(folder / "README.md"), "--site", str(folder / "site")]
     result = CliRunner().invoke(app, [*args, *paths], env=env or {})
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
