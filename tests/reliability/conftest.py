@@ -29,7 +29,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if "reliability/" not in report.nodeid:
         return
     if report.when == "call" or (report.when == "setup" and not report.passed):
-        _FIGURES.outcomes[report.outcome] += 1
+        _FIGURES.outcomes["xfailed" if hasattr(report, "wasxfail") else report.outcome] += 1
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

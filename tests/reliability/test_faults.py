@@ -113,10 +113,11 @@ def _faults(variant: str, point: str, times: int) -> tuple[list[Fault], set[str]
     if point == "one_of_several":
         middle = KEYWORDS[1]
         return [_fault(variant, times, lambda q: _keyword_of(q) == middle)], {middle}
-    faults = [
-        _fault(variant, times, lambda q, name=name: _keyword_of(q) == name) for name in KEYWORDS
-    ]
-    return faults, set(KEYWORDS)
+    return [_fault(variant, times, _for_keyword(name)) for name in KEYWORDS], set(KEYWORDS)
+
+
+def _for_keyword(name: str) -> Callable[[dict[str, str]], bool]:
+    return lambda params: _keyword_of(params) == name
 
 
 @pytest.fixture(scope="module")
