@@ -24,7 +24,7 @@ from .files import exclusive_lock
 from .keywords_file import add_keyword
 from .models import Config, Paper, SortKey, Topic
 from .outputs.readme import END, START
-from .text import fold
+from .text import fold, md_cell_unescape, md_link_text_unescape
 from .update import LOCK_NAME, today_in
 
 Layout = Literal["readme", "issue"]
@@ -58,15 +58,8 @@ _LAST_UPDATE = re.compile(r"^Last update:\s*(?P<day>\d{4}-\d{2}-\d{2})$")
 _ISSUE_DAY = re.compile(r"(?P<month>[A-Z][a-z]+)\s+(?P<day>\d{1,2}),\s*(?P<year>\d{4})")
 _NEW_ID = re.compile(r"\d{4}\.\d{4,5}")
 _OLD_ID = re.compile(r"[a-z-]+(?:\.[A-Z]{2})?/\d{7}")
-_MD_ESCAPES = {"\\|": "|", "&lt;": "<", "&gt;": ">", "&amp;": "&", "&#92;": "\\"}
-_MD_ESCAPE = re.compile(r"\\\||&(?:lt|gt|amp|#92);")
 _HTML_ESCAPES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'"}
 _HTML_ESCAPE = re.compile(r"&(?:amp|lt|gt|quot|#39);")
-
-
-def unescape_cell(cell: str) -> str:
-    """Undo ``text.md_cell`` in one left-to-right pass, so ``&amp;lt;`` stays ``&lt;``."""
-    return _MD_ESCAPE.sub(lambda m: _MD_ESCAPES[m.group()], cell)
 
 
 def _unescape_heading(name: str) -> str:
@@ -184,7 +177,7 @@ def _paper(line: str, layout: Layout, sort: SortKey, seen: str) -> Paper:
     match = _ROWS[layout].match(line)
     if not match:
         raise ValueError(f"not a row of the form {_SHAPES[layout]}")
-    title = fold(unescape_cell(match["title"]))
+    title = fold(md_link_text_unescape(match["title"]))
     if not title:
         raise ValueError("the title is empty")
     paper_id, version = _arxiv_id(match["link"])
@@ -199,8 +192,8 @@ def _paper(line: str, layout: Layout, sort: SortKey, seen: str) -> Paper:
         id=paper_id,
         version=version,
         title=title,
-        abstract=fold(unescape_cell(match["abstract"])) if layout == "readme" else "",
-        comment=fold(unescape_cell(comment)),
+        abstract=fold(md_cell_unescape(match["abstract"])) if layout == "readme" else "",
+        comment=fold(md_cell_unescape(comment)),
         updated=stamp if sort == "updated" else "",
         published=stamp if sort == "published" else "",
         first_seen=seen,

@@ -43,6 +43,32 @@ def _md_escape(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+_LINK_BACKSLASH = re.compile(r"\\(?=[\[\]])")
+
+
+def md_link_text(text: str) -> str:
+    """A title as the text of its row's link: a cell whose brackets cannot end the link early
+    or open a link of their own (``Sampling on (0, 1]``, ``See [this](http://...)``)."""
+    text = _LINK_BACKSLASH.sub("&#92;", md_cell(text))
+    return text.replace("[", "\\[").replace("]", "\\]")
+
+
+_MD_UNESCAPES = {"\\|": "|", "&lt;": "<", "&gt;": ">", "&amp;": "&", "&#92;": "\\"}
+_MD_UNESCAPE = re.compile(r"\\\||&(?:lt|gt|amp|#92);")
+_LINK_UNESCAPES = {**_MD_UNESCAPES, "\\[": "[", "\\]": "]"}
+_LINK_UNESCAPE = re.compile(r"\\[|\[\]]|&(?:lt|gt|amp|#92);")
+
+
+def md_cell_unescape(cell: str) -> str:
+    """Undo ``md_cell`` in one left-to-right pass, so ``&amp;lt;`` stays ``&lt;``."""
+    return _MD_UNESCAPE.sub(lambda m: _MD_UNESCAPES[m.group()], cell)
+
+
+def md_link_text_unescape(cell: str) -> str:
+    """Undo ``md_link_text``."""
+    return _LINK_UNESCAPE.sub(lambda m: _LINK_UNESCAPES[m.group()], cell)
+
+
 def md_comment(text: str) -> str:
     """The Comment cell: short comments inline, long ones collapsed behind their first letters."""
     text = fold(text)

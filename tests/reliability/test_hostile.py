@@ -181,11 +181,6 @@ def test_readme_tables_keep_their_shape(snapshot: Snapshot, figures: Figures) ->
         assert all(len(row) == 4 for row in rows)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: md_cell leaves [ ] as is, so an unbalanced or link-shaped title breaks "
-    "or hijacks its row's link (fix: escape brackets in the title's link text, and in import)",
-)
 @pytest.mark.parametrize("title", ["Sampling on (0, 1]", "See [this](http://evil.example)"])
 def test_title_brackets_keep_the_row_link_to_the_paper(title: str) -> None:
     paper = Paper(id="2611.00001", version=1, title=title, updated="2026-11-21T10:00:00Z")

@@ -105,6 +105,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters.update(
         md_cell=text.md_cell,
+        md_link_text=text.md_link_text,
         md_comment=text.md_comment,
         md_abstract=text.md_abstract,
         md_anchor=text.md_anchor,

@@ -1,0 +1,49 @@
+"""Escaping for Markdown cells and link text: reversible, and ordinary text untouched."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dailypapers.text import (
+    fold,
+    md_cell,
+    md_cell_unescape,
+    md_link_text,
+    md_link_text_unescape,
+)
+
+markdownish = st.text(
+    alphabet=st.one_of(st.sampled_from(list("|\\[]()<>&*_` #!;")), st.characters(codec="utf-8")),
+    max_size=60,
+)
+
+
+@given(markdownish)
+def test_cell_escaping_is_undone_exactly(text: str) -> None:
+    assert md_cell_unescape(md_cell(text)) == fold(text)
+
+
+@given(markdownish)
+def test_link_text_escaping_is_undone_exactly(text: str) -> None:
+    assert md_link_text_unescape(md_link_text(text)) == fold(text)
+
+
+@given(markdownish)
+def test_link_text_has_no_bare_bracket(text: str) -> None:
+    escaped = md_link_text(text)
+    for i, ch in enumerate(escaped):
+        if ch in "[]":
+            assert escaped[i - 1] == "\\"
+            assert i < 2 or escaped[i - 2] != "\\"
+
+
+def test_ordinary_text_is_unchanged() -> None:
+    text = "Sparse $O(n \\log n)$ attention: 3.5x faster (ours), 12% better"
+    assert md_cell(text) == text
+    assert md_link_text(text) == text
+
+
+def test_brackets_in_link_text_are_escaped() -> None:
+    assert md_link_text("Sampling on (0, 1]") == "Sampling on (0, 1\\]"
+    assert md_link_text("a\\[b") == "a&#92;\\[b"
