@@ -28,8 +28,7 @@ def write_atomic(path: Path, chunks: Iterable[str], *, durable: bool = True) -> 
         # Locked until renamed: a sibling's lock tells remove_stale_temps its writer is alive.
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             _hold(handle.fileno())
-            for chunk in chunks:
-                handle.write(chunk)
+            handle.writelines(chunks)
             handle.flush()
             changed = not (path.exists() and filecmp.cmp(tmp, path, shallow=False))
             if changed:

@@ -12,8 +12,6 @@ import re
 import unicodedata
 
 _SPACE = re.compile(r"\s+")
-_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_HTML_RE = re.compile(r"[&<>]")
 # A backslash right before something we escape (or at the end of a cell) would swallow the
 # escape in GitHub's Markdown; writing it as an entity keeps both the backslash and the escape.
 _LONELY_BACKSLASH = re.compile(r"\\(?=[|&]|$)")
@@ -25,6 +23,8 @@ COMMENT_SUMMARY_CHARS = 5
 
 def fold(text: str) -> str:
     """Collapse runs of whitespace (arXiv hard-wraps titles and abstracts) and drop controls."""
+    if text.isprintable() and " ".join(text.split()) == text:
+        return text  # the common case: stored text was folded when it was fetched
     return _SPACE.sub(" ", _CONTROL.sub("", text)).strip()
 
 
@@ -38,8 +38,9 @@ def md_cell(text: str) -> str:
 
 
 def _md_escape(text: str) -> str:
-    text = _HTML_RE.sub(lambda m: _HTML[m.group()], text)
-    text = _LONELY_BACKSLASH.sub("&#92;", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if "\\" in text:
+        text = _LONELY_BACKSLASH.sub("&#92;", text)
     return text.replace("|", "\\|")
 
 
@@ -49,7 +50,10 @@ _LINK_BACKSLASH = re.compile(r"\\(?=[\[\]])")
 def md_link_text(text: str) -> str:
     """A title as the text of its row's link: a cell whose brackets cannot end the link early
     or open a link of their own (``Sampling on (0, 1]``, ``See [this](http://...)``)."""
-    text = _LINK_BACKSLASH.sub("&#92;", md_cell(text))
+    text = md_cell(text)
+    if "[" not in text and "]" not in text:
+        return text
+    text = _LINK_BACKSLASH.sub("&#92;", text)
     return text.replace("[", "\\[").replace("]", "\\]")
 
 
@@ -132,9 +136,10 @@ def xml_text(text: str) -> str:
     make a reader reject the whole feed. Tabs and line breaks become character references, which
     parsers return as written instead of normalising them (CR to LF, or to spaces in attributes).
     """
+    if not text.isprintable():  # printable characters are all allowed in XML
+        text = _XML_INVALID.sub("", text)
     return (
-        _XML_INVALID.sub("", text)
-        .replace("&", "&amp;")
+        text.replace("&", "&amp;")
         .replace("<", "&lt;")
         .replace(">", "&gt;")
         .replace('"', "&quot;")
@@ -173,6 +178,8 @@ def bibtex_text(text: str) -> str:
 
 
 def _bib_escape(text: str) -> str:
+    if not _BIB_TEXT_RE.search(text):
+        return text
     return _BIB_TEXT_RE.sub(lambda m: _BIB_TEXT[m.group()], text)
 
 
