@@ -11,14 +11,13 @@ from pathlib import Path
 
 import pytest
 from fake_arxiv import FakeArxiv, FakePaper, Fault, make_papers
-from markdown_it import MarkdownIt
+from support import readme_tables as sections
 
 DAILYPAPERS = Path(sys.executable).with_name("dailypapers")
 WORLD = make_papers(150, "World Model", start="2026-11-20T12:00:00Z", step_minutes=200)
 VIDEO = make_papers(
     120, "Video Understanding", start="2026-11-20T11:00:00Z", step_minutes=300, first_number=5000
 )
-markdown = MarkdownIt("commonmark").enable("table")
 
 
 @pytest.fixture
@@ -59,27 +58,6 @@ def snapshot_files(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file() and p.name != ".lock"
     }
-
-
-def sections(readme: str) -> dict[str, list[list[str]]]:
-    """Body rows of each `## keyword` table, cells as a GFM parser splits them."""
-    result: dict[str, list[list[str]]] = {}
-    current = ""
-    in_body = False
-    tokens = markdown.parse(readme)
-    for i, token in enumerate(tokens):
-        if token.type == "heading_open" and token.tag == "h2":
-            current = tokens[i + 1].content
-            result[current] = []
-        elif token.type == "tbody_open":
-            in_body = True
-        elif token.type == "tbody_close":
-            in_body = False
-        elif in_body and token.type == "tr_open":
-            result[current].append([])
-        elif in_body and token.type == "inline":
-            result[current][-1].append(token.content)
-    return result
 
 
 def newest(papers: list[FakePaper], n: int = 100) -> list[str]:

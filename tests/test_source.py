@@ -11,24 +11,11 @@ from itertools import pairwise
 
 import httpx
 import pytest
-from support import shared_fixture
+from support import VirtualTime, shared_fixture
 
 from dailypapers import __version__
 from dailypapers.errors import FetchError, QueryRejected
 from dailypapers.source import ArxivClient, Pacer, RetryPolicy
-
-
-class VirtualTime:
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def page_body(name: str = "q_testing_s0_m10.xml") -> bytes:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
-from markdown_it import MarkdownIt
+from support import readme_tables
 from typer.testing import CliRunner
 
 from dailypapers import api
@@ -29,7 +29,6 @@ README_TEMPLATE = (
     "# My tracker\n\nIntro text.\n\n<!-- dailypapers:start -->\n<!-- dailypapers:end -->\n"
     "\nFooter.\n"
 )
-MARKDOWN = MarkdownIt("commonmark").enable("table")
 
 
 def write_tracker(folder: Path, keywords: Sequence[str], *, max_papers: int = 500) -> Path:
@@ -65,27 +64,6 @@ def stored_papers(folder: Path, name: str) -> list[dict[str, object]]:
 
 def lost_papers(before: dict[str, set[str]], after: dict[str, set[str]]) -> int:
     return sum(len(ids - after.get(name, set())) for name, ids in before.items())
-
-
-def readme_tables(text: str) -> dict[str, list[list[str]]]:
-    """Body rows of each ``## keyword`` table as a CommonMark+tables parser splits them."""
-    result: dict[str, list[list[str]]] = {}
-    current = ""
-    in_body = False
-    tokens = MARKDOWN.parse(text)
-    for i, token in enumerate(tokens):
-        if token.type == "heading_open" and token.tag == "h2":
-            current = tokens[i + 1].content
-            result[current] = []
-        elif token.type == "tbody_open":
-            in_body = True
-        elif token.type == "tbody_close":
-            in_body = False
-        elif in_body and token.type == "tr_open":
-            result[current].append([])
-        elif in_body and token.type == "inline":
-            result[current][-1].append(token.content)
-    return result
 
 
 def check_readme(folder: Path, keywords: Sequence[str]) -> None:

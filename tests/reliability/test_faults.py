@@ -33,6 +33,7 @@ from reliability_support import (
     tracker_paths,
     write_tracker,
 )
+from support import VirtualTime
 
 from dailypapers import api
 from dailypapers.source import RetryPolicy
@@ -251,21 +252,6 @@ def test_retry_after_is_waited_for_between_the_tries(
     first, second = busy_day.requests[:2]
     assert first.status == 429 and second.status == 200
     assert second.started - first.started >= 1.0
-
-
-class VirtualTime:
-    """The client's clock and sleep: waits are recorded and pass instantly."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def _run_in_virtual_time(

@@ -25,7 +25,8 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from reliability_support import MARKDOWN, Figures, invoke, readme_tables
+from reliability_support import Figures, invoke
+from support import MARKDOWN, readme_tables
 
 from dailypapers.config import parse_config
 from dailypapers.errors import ConfigError
