@@ -560,7 +560,8 @@ def test_corpus_loads_with_defaults(corpus_server: FakeArxiv) -> None:
     assert load_corpus(limit=5) == papers[:5]
 
 
-def test_corpus_queries_are_fast(corpus_server: FakeArxiv) -> None:
+def test_corpus_queries_answer_with_many_matches(corpus_server: FakeArxiv) -> None:
+    """Realistic queries over the whole corpus (their speed is for benchmarks, not tests)."""
     queries = [
         'ti:"large language model" OR abs:"large language model"',
         "all:testing",
@@ -568,10 +569,5 @@ def test_corpus_queries_are_fast(corpus_server: FakeArxiv) -> None:
     ]
     params = {"max_results": "100", "sortBy": "submittedDate"}
     for q in queries:
-        corpus_server.search({"search_query": q, **params})  # warm the lazy caches
-    for q in queries:
-        began = time.perf_counter()
         resp = get(corpus_server, search_query=q, **params)
-        elapsed = time.perf_counter() - began
         assert resp.status_code == 200 and corpus_server.requests[-1].total_results > 100
-        assert elapsed < 0.5, (q, elapsed)  # typically 10-60 ms; loose bound for slow CI
