@@ -12,7 +12,7 @@ Field = Literal["title", "abstract"]
 ARXIV_BASE = "https://arxiv.org"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Paper:
     """One arXiv paper at its newest version known to us.
 
