@@ -7,6 +7,7 @@ the newest ``max_papers``; a failed fetch merges nothing.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
@@ -126,6 +127,11 @@ def paper_from_json(data: Any) -> Paper:
     for key, value in values.items():
         if key not in ("authors", "categories", "version") and not isinstance(value, str):
             raise ValueError(f"'{key}' must be text")
+    # Categories and first-seen days repeat across thousands of papers: share one copy each.
+    values["categories"] = tuple(sys.intern(c) for c in values["categories"])
+    for key in ("primary_category", "first_seen"):
+        if key in values:
+            values[key] = sys.intern(values[key])
     return Paper(**values)
 
 
