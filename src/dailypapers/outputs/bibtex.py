@@ -52,7 +52,7 @@ def url(paper: Paper) -> str:
 
 def bibliography(papers: list[Paper]) -> Iterator[str]:
     template = environment().get_template("bib.bib.j2")
-    return template.generate(papers=papers, key=citation_key, year=year, url=url)
+    return template.generate(papers=papers)
 
 
 def write(snapshot: Snapshot, root: Path) -> list[Path]:

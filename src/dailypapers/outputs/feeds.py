@@ -46,9 +46,6 @@ def feed(snapshot: Snapshot, title: str, slug: str, papers: list[Paper]) -> Iter
         page=f"../index.html#{slug}" if slug != ALL else "../index.html",
         updated=newest or stamp(snapshot.last_update) or EPOCH,
         papers=papers,
-        entry_id=entry_id,
-        entry_updated=entry_updated,
-        stamp=stamp,
     )
 
 

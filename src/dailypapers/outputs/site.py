@@ -11,7 +11,6 @@ from pathlib import Path
 
 from ..files import write_atomic
 from . import Snapshot, environment, file_stem
-from .bibtex import citation_key, url, year
 
 PAGE = "index.html"
 
@@ -24,9 +23,6 @@ def page(snapshot: Snapshot) -> Iterator[str]:
         sort=snapshot.config.sort,
         total=sum(len(s.papers) for s in snapshot.sections),
         stem=file_stem,
-        key=citation_key,
-        year=year,
-        url=url,
     )
 
 
