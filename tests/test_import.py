@@ -55,6 +55,13 @@ def tracker(folder: Path, keywords: str = "  - World Model\n", extra: str = "") 
     )
 
 
+def path_options(paths: api.Paths) -> list[str]:
+    return [
+        *("-c", str(paths.config), "--data", str(paths.data)),
+        *("--readme", str(paths.readme), "--site", str(paths.site)),
+    ]
+
+
 def import_text(paths: api.Paths, text: str, name: str = "old.md") -> None:
     source = paths.config.parent / name
     source.write_text(text, encoding="utf-8")
@@ -328,14 +335,7 @@ def test_cli_reports_counts_and_skipped_lines_then_renders(tmp_path: Path) -> No
         [
             "import",
             str(tmp_path / "old.md"),
-            "--config",
-            str(paths.config),
-            "--data",
-            str(paths.data),
-            "--readme",
-            str(paths.readme),
-            "--site",
-            str(paths.site),
+            *path_options(paths),
         ],
     )
     assert result.exit_code == 0, result.output
@@ -352,14 +352,7 @@ def test_cli_says_which_sections_were_not_imported(tmp_path: Path) -> None:
         [
             "import",
             str(tmp_path / "old.md"),
-            "-c",
-            str(paths.config),
-            "--data",
-            str(paths.data),
-            "--readme",
-            str(paths.readme),
-            "--site",
-            str(paths.site),
+            *path_options(paths),
         ],
     )
     assert result.exit_code == 0
@@ -446,14 +439,7 @@ def test_every_real_readme_renders_back_row_for_row(tmp_path: Path, source: Path
         [
             "import",
             str(source),
-            "-c",
-            str(paths.config),
-            "--data",
-            str(paths.data),
-            "--readme",
-            str(paths.readme),
-            "--site",
-            str(paths.site),
+            *path_options(paths),
         ],
     )
     assert result.exit_code == 0, result.output
@@ -462,14 +448,7 @@ def test_every_real_readme_renders_back_row_for_row(tmp_path: Path, source: Path
         app,
         [
             "render",
-            "-c",
-            str(paths.config),
-            "--data",
-            str(paths.data),
-            "--readme",
-            str(paths.readme),
-            "--site",
-            str(paths.site),
+            *path_options(paths),
         ],
     )
     assert result.exit_code == 0, result.output
