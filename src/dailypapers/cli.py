@@ -182,13 +182,12 @@ def _report_files(
 def _select(cfg: Config, names: list[str]) -> set[str]:
     from .errors import InputError
 
-    by_name = {t.name.casefold(): t.slug for t in cfg.topics}
     chosen: set[str] = set()
     for name in names:
-        slug = by_name.get(" ".join(name.split()).casefold())
-        if slug is None:
+        topic = cfg.topic_named(name)
+        if topic is None:
             raise InputError(f"{cfg.path}: no keyword named '{name}'")
-        chosen.add(slug)
+        chosen.add(topic.slug)
     return chosen
 
 

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import yaml
 
 from .errors import ConfigError
-from .models import Config, Field, LinkStyle, SortKey, Topic
+from .models import Config, Field, LinkStyle, SortKey, Topic, name_key
 from .text import slugify
 
 TOP_KEYS = {"keywords", "max_papers", "sort", "link", "timezone", "lookback_days"}
@@ -202,7 +202,7 @@ class _Reader:
         for item in node.value:
             topic = self.topic(item, default_max)
             line = line_of(item)
-            folded = topic.name.casefold()
+            folded = name_key(topic.name)
             if folded in names:
                 raise self.fail(
                     item, f"duplicate keyword '{topic.name}' (first on line {names[folded]})"

@@ -22,7 +22,7 @@ from .config import load_config
 from .errors import InputError
 from .files import exclusive_lock
 from .keywords_file import add_keyword
-from .models import Config, Paper, SortKey, Topic
+from .models import Config, Paper, SortKey, Topic, name_key
 from .outputs.readme import END, START
 from .text import fold, md_cell_unescape, md_link_text_unescape
 from .update import LOCK_NAME, today_in
@@ -64,10 +64,6 @@ _HTML_ESCAPE = re.compile(r"&(?:amp|lt|gt|quot|#39);")
 
 def _unescape_heading(name: str) -> str:
     return _HTML_ESCAPE.sub(lambda m: _HTML_ESCAPES[m.group()], name)
-
-
-def same_name(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 @dataclass(frozen=True)
@@ -301,11 +297,7 @@ def import_file(
     config = load_config(config_path)
     parsed = read(source, sort=config.sort)
     sections = parsed.paper_sections
-    missing = list(
-        dict.fromkeys(
-            s.name for s in sections if not any(same_name(s.name, t.name) for t in config.topics)
-        )
-    )
+    missing = list(dict.fromkeys(s.name for s in sections if config.topic_named(s.name) is None))
     added: list[str] = []
     if add_keywords:
         for name in missing:
@@ -316,7 +308,7 @@ def import_file(
     written: list[Path] = []
     with exclusive_lock(data_dir / LOCK_NAME):
         for topic in config.topics:
-            mine = [s for s in sections if same_name(s.name, topic.name)]
+            mine = [s for s in sections if name_key(s.name) == name_key(topic.name)]
             if not mine:
                 continue
             report, changed = _import_topic(config, topic, mine, data_dir, today)

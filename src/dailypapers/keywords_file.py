@@ -15,7 +15,7 @@ import yaml
 from .config import compose, parse_config
 from .errors import ConfigError, InputError
 from .files import write_atomic
-from .models import Config
+from .models import Config, name_key
 
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .+_()/-]*")
 
@@ -78,9 +78,9 @@ def add_keyword(path: Path, name: str) -> Config:
 def remove_keyword(path: Path, name: str) -> Config:
     text = path.read_text(encoding="utf-8")
     keywords = _keywords_node(text, str(path))
-    wanted = " ".join(name.split()).casefold()
+    wanted = name_key(name)
     for item in keywords.value:
-        if " ".join(_item_name(item).split()).casefold() == wanted:
+        if name_key(_item_name(item)) == wanted:
             break
     else:
         raise InputError(f"{path}: no keyword named '{name}'")

@@ -72,6 +72,11 @@ class Topic:
     max_papers: int = 100
 
 
+def name_key(name: str) -> str:
+    """How keyword names compare everywhere: case and spacing do not make a new keyword."""
+    return " ".join(name.split()).casefold()
+
+
 @dataclass(frozen=True)
 class Config:
     """The whole of keywords.yaml after validation."""
@@ -83,3 +88,7 @@ class Config:
     timezone: str = "UTC"
     lookback_days: int = 1
     path: str = "keywords.yaml"
+
+    def topic_named(self, name: str) -> Topic | None:
+        wanted = name_key(name)
+        return next((t for t in self.topics if name_key(t.name) == wanted), None)
