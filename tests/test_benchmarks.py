@@ -26,6 +26,7 @@ def test_benchmark_script_reports_every_section_on_a_tiny_size(tmp_path: Path) -
     for heading in ("## 1. Daily update", "## 2. Render", "## 3. Start-up", "## 4. Parsing"):
         assert heading in done.stdout
     numbers = json.loads(raw.read_text(encoding="utf-8"))
-    assert [(r["keywords"], r["day"]) for r in numbers["update"]] == [(2, "one"), (2, "two")]
+    days = [(r["keywords"], r["day"]) for r in numbers["update"]]
+    assert days == [(2, "one"), (2, "two"), (2, "three")]
     assert numbers["update"][1]["new_found"] == numbers["update"][1]["new_expected"] == 20
     assert [r["papers"] for r in numbers["render"]] == [200]

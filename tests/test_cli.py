@@ -129,6 +129,19 @@ def test_next_day_adds_only_the_new_papers_with_one_request_per_keyword(
     assert "10 new paper(s)" in result.stdout
 
 
+def test_the_store_keeps_arxivs_count_so_the_next_day_asks_for_a_days_worth(
+    tracker: Path, server: FakeArxiv
+) -> None:
+    run(tracker, server, "update")
+    document = json.loads((tracker / "data" / "world-model.json").read_text(encoding="utf-8"))
+    assert document["total_results"] == server.requests[0].total_results
+    assert "World Model" in document["query"]
+    server.add(make_papers(10, "World Model", start="2026-11-21T12:00:00Z", first_number=900))
+    server.requests.clear()
+    assert run(tracker, server, "update").returncode == 0
+    assert [r.entries for r in server.requests] == [12, 12]
+
+
 def test_a_failing_keyword_keeps_its_papers_and_the_others_update(
     tracker: Path, server: FakeArxiv
 ) -> None:

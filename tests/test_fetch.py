@@ -129,3 +129,95 @@ def test_a_keyword_with_few_papers_does_not_refetch_them_all_daily() -> None:
     archive.calls.clear()
     run(archive, stored)
     assert archive.entries_sent <= 15
+
+
+# ---------------------------------------------------------------- arXiv's count of matches
+
+
+def counted_run(
+    archive: Archive, stored: list[Paper], previous_total: int, lookback: int = 1
+) -> list[Paper]:
+    outcome = fetch_topic(
+        archive,
+        TOPIC,
+        stored,
+        sort="updated",
+        lookback_days=lookback,
+        previous_total=previous_total,
+    )
+    return merge(stored, outcome.papers, sort="updated", limit=100, today="d").papers
+
+
+def ten_a_day(count: int, *, first: int = 0, days_ago: float = 1) -> list[Paper]:
+    return [paper(first + n, hours_ago=24 * days_ago + 2.4 * n) for n in range(count)]
+
+
+def test_with_last_runs_count_a_daily_run_downloads_about_one_days_worth() -> None:
+    old = ten_a_day(200)
+    stored = run(Archive(old), [])
+    new = [paper(1000 + n, hours_ago=2 * n) for n in range(10)]
+    archive = Archive(old + new)
+    kept = counted_run(archive, stored, previous_total=len(old))
+    assert archive.calls == [(0, 12)]
+    assert {p.id for p in new} <= {p.id for p in kept}
+
+
+def test_the_count_finds_a_paper_announced_days_late_below_the_lookback_window() -> None:
+    old = ten_a_day(200)
+    stored = run(Archive(old), [])
+    held = paper(999, hours_ago=24 * 5 + 1)  # held back, announced five days after its date
+    archive = Archive([*old, held])
+    kept = counted_run(archive, stored, previous_total=len(old))
+    assert held.id in {p.id for p in kept}
+    assert len(archive.calls) > 1
+
+
+def test_the_count_ends_paging_at_the_oldest_stored_date_when_a_match_cannot_be_found() -> None:
+    old = ten_a_day(200)
+    stored = run(Archive(old), [])
+    ancient = paper(999, hours_ago=24 * 60)  # an old paper that newly matches the query
+    archive = Archive([*old, ancient])
+    counted_run(archive, stored, previous_total=len(old))
+    assert archive.entries_sent <= 100 + 12
+
+
+def test_a_reconciled_count_needs_no_order_so_a_shuffled_answer_stops_early() -> None:
+    old = ten_a_day(200)
+    stored = run(Archive(old), [])
+    archive = Archive(old, shuffled=True)
+    outcome = fetch_topic(
+        archive, TOPIC, stored, sort="updated", lookback_days=1, previous_total=len(old)
+    )
+    assert outcome.unsorted
+    assert outcome.requests == 1
+
+
+def test_a_count_that_fell_falls_back_to_the_lookback_window() -> None:
+    old = ten_a_day(200)
+    stored = run(Archive(old), [])
+    late = paper(999, hours_ago=24 + 60)  # inside a 3-day window, below the first page
+    archive = Archive([*old[1:], late])
+    kept = counted_run(archive, stored, previous_total=len(old) + 5, lookback=3)
+    assert late.id in {p.id for p in kept}
+
+
+def test_an_unknown_revision_does_not_stand_in_for_a_new_paper() -> None:
+    old = ten_a_day(200)
+    stored = run(Archive(old), [])
+    revised = replace(paper(500, hours_ago=0), version=2)  # an old match revised today
+    late = paper(999, hours_ago=24 + 40)  # below the first page
+    archive = Archive([*old, revised, late])
+    kept = counted_run(archive, stored, previous_total=len(old) + 1)
+    assert late.id in {p.id for p in kept}
+
+
+def test_a_late_paper_inside_the_window_costs_one_page_the_size_of_the_rest_of_it() -> None:
+    old = ten_a_day(200)
+    stored = run(Archive(old), [])
+    new = [paper(1000 + n, hours_ago=2 * n) for n in range(10)]
+    late = paper(999, hours_ago=24 + 20)  # behind nine known papers of the window
+    archive = Archive([*old, *new, late])
+    kept = counted_run(archive, stored, previous_total=len(old))
+    assert {p.id for p in [*new, late]} <= {p.id for p in kept}
+    assert len(archive.calls) == 2
+    assert archive.calls[1][1] <= 12

@@ -112,6 +112,8 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
             replace(paper(1), authors=("A", "B"), categories=("cs.CV",), first_seen="2026-11-22")
         ],
         last_success="2026-11-22",
+        query='(ti:"World Model" OR abs:"World Model")',
+        total_results=1234,
     )
     store.save(tmp_path, "world-model", data)
     assert store.load(tmp_path, "world-model", "World Model") == data
@@ -132,6 +134,17 @@ def test_store_file_is_readable_json_with_schema_and_keyword(tmp_path: Path) -> 
     assert document["papers"][0]["id"] == "2611.00001"
 
 
+def test_a_store_written_before_counts_were_kept_loads_without_one(tmp_path: Path) -> None:
+    (tmp_path / "k.json").write_text('{"schema": 1, "keyword": "K", "papers": []}')
+    assert store.load(tmp_path, "k", "K").previous_total("(ti:K)") is None
+
+
+def test_a_count_is_only_compared_with_the_same_query() -> None:
+    data = store.TopicStore(keyword="K", query="(ti:K)", total_results=40)
+    assert data.previous_total("(ti:K)") == 40
+    assert data.previous_total("(ti:K OR abs:K)") is None
+
+
 def test_missing_store_is_an_empty_keyword(tmp_path: Path) -> None:
     assert store.load(tmp_path, "k", "K").papers == []
 
@@ -144,6 +157,7 @@ def test_missing_store_is_an_empty_keyword(tmp_path: Path) -> None:
         ('{"schema": 1, "papers": [{"id": 5}]}', "unreadable store"),
         ('{"schema": 1, "papers": [{"id": "1", "version": 1, "title": "t", "x": 1}]}', "unknown"),
         ('{"schema": 1, "papers": "nope"}', "must be a list"),
+        ('{"schema": 1, "papers": [], "total_results": "12"}', "whole number"),
         ("[]", "schema 1"),
     ],
 )

@@ -47,3 +47,17 @@ def test_ordinary_text_is_unchanged() -> None:
 def test_brackets_in_link_text_are_escaped() -> None:
     assert md_link_text("Sampling on (0, 1]") == "Sampling on (0, 1\\]"
     assert md_link_text("a\\[b") == "a&#92;\\[b"
+
+
+spacey = st.text(
+    alphabet=st.one_of(st.sampled_from([" ", "\t", "\n", "\u00a0", "\u2009", "\x1f", "\x00"])),
+    max_size=8,
+).flatmap(lambda gaps: st.lists(st.sampled_from(["a", "é", gaps, " "]), max_size=12).map("".join))
+
+
+@given(st.one_of(spacey, st.text(max_size=40)))
+def test_folding_collapses_every_kind_of_whitespace_and_is_idempotent(text: str) -> None:
+    folded = fold(text)
+    assert folded == " ".join(folded.split())
+    assert not any(ch.isspace() and ch != " " for ch in folded)
+    assert fold(folded) == folded

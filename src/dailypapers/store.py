@@ -36,6 +36,12 @@ class TopicStore:
     papers: list[Paper] = field(default_factory=list)
     last_success: str = ""
     health: Health = field(default_factory=Health)
+    query: str = ""
+    total_results: int | None = None
+
+    def previous_total(self, query: str) -> int | None:
+        """arXiv's count at the last successful run, if it counted this same query."""
+        return self.total_results if self.query == query else None
 
 
 @dataclass(frozen=True)
@@ -141,6 +147,8 @@ def dumps(store: TopicStore) -> str:
         "keyword": store.keyword,
         "last_success": store.last_success,
         "health": asdict(store.health),
+        "query": store.query,
+        "total_results": store.total_results,
         "papers": [paper_to_json(p) for p in store.papers],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
@@ -160,6 +168,9 @@ def loads(text: str, path: str) -> TopicStore:
         papers = document.get("papers")
         if not isinstance(papers, list):
             raise ValueError("'papers' must be a list")
+        total = document.get("total_results")
+        if total is not None and (not isinstance(total, int) or isinstance(total, bool)):
+            raise ValueError("'total_results' must be a whole number")
         return TopicStore(
             keyword=str(document.get("keyword", "")),
             papers=[paper_from_json(p) for p in papers],
@@ -169,6 +180,8 @@ def loads(text: str, path: str) -> TopicStore:
                 since=str(health.get("since", "")),
                 error=str(health.get("error", "")),
             ),
+            query=str(document.get("query", "")),
+            total_results=total,
         )
     except (ValueError, TypeError, AttributeError) as exc:
         raise StoreError(path, f"unreadable store ({exc}); left untouched") from None

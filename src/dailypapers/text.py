@@ -23,8 +23,10 @@ COMMENT_SUMMARY_CHARS = 5
 
 def fold(text: str) -> str:
     """Collapse runs of whitespace (arXiv hard-wraps titles and abstracts) and drop controls."""
-    if text.isprintable() and " ".join(text.split()) == text:
-        return text  # the common case: stored text was folded when it was fetched
+    # The common case: stored text was folded when it was fetched. Printable text holds no
+    # whitespace but the plain space, so only doubled and outer spaces are left to look for.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return _SPACE.sub(" ", _CONTROL.sub("", text)).strip()
 
 
@@ -136,17 +138,12 @@ def xml_text(text: str) -> str:
     make a reader reject the whole feed. Tabs and line breaks become character references, which
     parsers return as written instead of normalising them (CR to LF, or to spaces in attributes).
     """
-    if not text.isprintable():  # printable characters are all allowed in XML
-        text = _XML_INVALID.sub("", text)
-    return (
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
-        .replace("\r", "&#13;")
-        .replace("\n", "&#10;")
-        .replace("\t", "&#9;")
-    )
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace('"', "&quot;")
+    if text.isprintable():  # no line breaks, tabs or characters XML forbids
+        return text
+    text = _XML_INVALID.sub("", text)
+    return text.replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#9;")
 
 
 # BibTeX counts every brace, escaped or not, so literal braces must become brace-free commands;

@@ -19,6 +19,7 @@ from .fetch import FetchOutcome, Searcher, fetch_topic
 from .files import exclusive_lock
 from .models import Config, Paper, Topic
 from .outputs import Section, Snapshot
+from .query import search_query
 
 LOCK_NAME = ".lock"
 
@@ -117,6 +118,7 @@ def _update_topic(
             stored.papers,
             sort=config.sort,
             lookback_days=config.lookback_days,
+            previous_total=stored.previous_total(search_query(topic)),
             on_page=lambda got, expected: progress.page(topic, got, expected),
         )
     except FetchError as exc:
@@ -131,6 +133,7 @@ def _update_topic(
     )
     stored.papers = merged.papers
     stored.last_success = today
+    stored.query, stored.total_results = outcome.query, outcome.total_results
     stored.health = store_mod.Health()
     report.new, report.revised = merged.new, merged.revised
     report.kept, report.fetched = len(merged.papers), len(outcome.papers)

@@ -203,7 +203,8 @@ def test_fault_loses_nothing_and_is_reported(
     faulted = {(_keyword_of(r.params), r.params["start"]) for r in busy_day.requests if r.fault}
     assert {name for name, _ in faulted} == hit
     if point == "later_page":
-        assert faulted == {(KEYWORDS[0], "20")}
+        ((name, start),) = faulted
+        assert name == KEYWORDS[0] and start != "0"
     for page in faulted:
         assert per_page[page] == (tries if failed else RETRIES + 1)
     if not variant.startswith("timeout"):

@@ -125,5 +125,7 @@ def environment() -> jinja2.Environment:
         bib_key=bibtex.citation_key,
         bib_year=bibtex.year,
         bib_url=bibtex.url,
+        paper_link=Paper.link,
+        paper_day=Paper.day,
     )
     return env

@@ -21,11 +21,13 @@ _NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 _STOPWORDS = {"a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "from", "towards"}
 _MATH = re.compile(r"\$[^$]*\$|\\[A-Za-z]+")
 _WORD = re.compile(r"[a-z0-9]+")
+_NOT_IN_KEY = re.compile(r"[^A-Za-z0-9.]")
 
 
 def _ascii_words(text: str) -> list[str]:
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return _WORD.findall(plain)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _WORD.findall(text.lower())
 
 
 def citation_key(paper: Paper) -> str:
@@ -35,7 +37,7 @@ def citation_key(paper: Paper) -> str:
         surname = words[-1] if words else ""
     words = [w for w in _ascii_words(_MATH.sub(" ", paper.title)) if w not in _STOPWORDS]
     first = words[0] if words else ""
-    ident = re.sub(r"[^A-Za-z0-9.]", "-", paper.id)
+    ident = _NOT_IN_KEY.sub("-", paper.id)
     return f"{surname or 'anon'}{year(paper)}{first}-{ident}"
 
 
