@@ -16,7 +16,7 @@ from dailypapers.config import parse_config
 from dailypapers.health import failing, write
 from dailypapers.models import Paper
 from dailypapers.outputs import summary
-from dailypapers.progress import workflow_commands
+from dailypapers.progress import describe, workflow_commands
 from dailypapers.text import gha_message, gha_property
 from dailypapers.update import TopicReport, UpdateReport
 
@@ -135,6 +135,15 @@ def test_an_unsorted_answer_is_a_warning() -> None:
     [line] = workflow_commands(UpdateReport("2026-11-22", [world]))
 
     assert line.startswith("::warning title=dailypapers%3A World Model::")
+
+
+def test_a_keyword_line_says_when_arxiv_counts_more_new_papers_than_arrived() -> None:
+    world = TopicReport(WORLD, kept=100, requests=5, unaccounted=2)
+
+    assert describe(world) == (
+        "World Model: 0 new, 100 kept, 5 request(s); "
+        "arXiv counts 2 more new match(es), older than all kept"
+    )
 
 
 def test_update_prints_annotations_only_under_github_actions(tracker: Path) -> None:

@@ -46,6 +46,7 @@ class FetchOutcome:
     requests: int
     unsorted: bool
     query: str = ""
+    unaccounted: int = 0
 
 
 def _parse(date: str) -> datetime:
@@ -198,5 +199,10 @@ def fetch_topic(
             wanted = planned
         size = min(limit - len(got), wanted)
     return FetchOutcome(
-        papers=got, total_results=total, requests=requests, unsorted=unsorted, query=query
+        papers=got,
+        total_results=total,
+        requests=requests,
+        unsorted=unsorted,
+        query=query,
+        unaccounted=(known.unaccounted(got, total) or 0) if known else 0,
     )

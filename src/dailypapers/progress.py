@@ -16,6 +16,8 @@ def describe(report: TopicReport) -> str:
     text = f"{name}: {len(report.new)} new, {report.kept} kept, {report.requests} request(s)"
     if report.revised:
         text += f", {len(report.revised)} revised"
+    if report.unaccounted:
+        text += f"; arXiv counts {report.unaccounted} more new match(es), older than all kept"
     if report.unsorted:
         text += " (warning: arXiv ignored the sort order; the newest papers may be incomplete)"
     return text

@@ -36,6 +36,7 @@ class TopicReport:
     error_kind: str | None = None
     unsorted: bool = False
     failures: int = 0
+    unaccounted: int = 0
 
     @property
     def ok(self) -> bool:
@@ -138,4 +139,5 @@ def _update_topic(
     report.new, report.revised = merged.new, merged.revised
     report.kept, report.fetched = len(merged.papers), len(outcome.papers)
     report.requests, report.unsorted = outcome.requests, outcome.unsorted
+    report.unaccounted = outcome.unaccounted
     return report
