@@ -9,6 +9,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 
 from .errors import LockedError
@@ -28,7 +29,10 @@ def write_atomic(path: Path, chunks: Iterable[str], *, durable: bool = True) -> 
         # Locked until renamed: a sibling's lock tells remove_stale_temps its writer is alive.
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             _hold(handle.fileno())
-            handle.writelines(chunks)
+            # Templates yield tens of pieces per paper; joined first, they cost one write each.
+            pieces = iter(chunks)
+            while batch := list(islice(pieces, 4096)):
+                handle.write("".join(batch))
             handle.flush()
             changed = not (path.exists() and filecmp.cmp(tmp, path, shallow=False))
             if changed:
