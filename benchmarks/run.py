@@ -1,6 +1,6 @@
 """Rerunnable benchmark of what dailypapers costs: requests, bytes, wall time, render, start-up.
 
-    python benchmarks/run.py            # full run (politeness delay 3 s; takes ~7 minutes)
+    python benchmarks/run.py            # full run (politeness delay 3 s; takes ~17 minutes)
     python benchmarks/run.py --quick    # same scenarios, 0.2 s delay and short latency (~1 min)
 
 Everything runs offline: the installed ``dailypapers`` command talks to the loopback arXiv server
