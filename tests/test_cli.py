@@ -219,6 +219,25 @@ def test_second_concurrent_run_exits_4(tracker: Path, server: FakeArxiv) -> None
     assert server.requests == []
 
 
+def test_the_refusal_names_the_running_holders_pid(tmp_path: Path) -> None:
+    from dailypapers.errors import LockedError
+    from dailypapers.files import exclusive_lock
+
+    lock = tmp_path / "data" / ".lock"
+    refused = pytest.raises(LockedError, match=rf"\(pid {os.getpid()}\)")
+    with exclusive_lock(lock), refused, exclusive_lock(lock):
+        pass
+
+
+def test_a_finished_run_leaves_no_pid_for_a_later_refusal_to_name(tmp_path: Path) -> None:
+    from dailypapers.files import exclusive_lock
+
+    lock = tmp_path / "data" / ".lock"
+    with exclusive_lock(lock):
+        pass
+    assert lock.read_text(encoding="utf-8") == ""
+
+
 def test_render_needs_no_network(tracker: Path, server: FakeArxiv) -> None:
     run(tracker, server, "update")
     readme = tracker / "README.md"

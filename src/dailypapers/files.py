@@ -8,9 +8,11 @@ import glob
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
+from typing import IO
 
 from .errors import LockedError
 
@@ -105,19 +107,33 @@ def exclusive_lock(lock_path: Path) -> Iterator[None]:
         try:
             _lock(handle.fileno())
         except OSError:
-            handle.seek(0)
-            holder = handle.read().strip() or "unknown"
             raise LockedError(
-                f"{lock_path}: another dailypapers run is using this folder (pid {holder}); "
-                "try again when it has finished"
+                f"{lock_path}: another dailypapers run is using this folder "
+                f"(pid {_holder(handle)}); try again when it has finished"
             ) from None
         handle.seek(0)
         handle.truncate()
         handle.write(str(os.getpid()))
         handle.flush()
-        yield
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()  # a later loser must not name this finished run
     finally:
         handle.close()
+
+
+def _holder(handle: IO[str], attempts: int = 20) -> str:
+    """The lock holder's pid. It writes it right after taking the lock, so a run that arrives in
+    between finds the file empty: give the holder a few milliseconds before saying "unknown"."""
+    for attempt in range(attempts):
+        handle.seek(0)
+        pid = handle.read().strip()
+        if pid or attempt == attempts - 1:
+            return pid or "unknown"
+        time.sleep(0.005)
+    return "unknown"
 
 
 def _lock(fd: int) -> None:
