@@ -16,7 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -129,8 +129,11 @@ class Tracker:
 
     # ------------------------------------------------------------------ the job
 
-    def run(self) -> Run:
-        """One scheduled run of the `update` job, from a fresh checkout as on GitHub."""
+    def run(self, before: dict[str, Callable[[], None]] | None = None) -> Run:
+        """One scheduled run of the `update` job, from a fresh checkout as on GitHub.
+
+        ``before`` maps a step's name to what happens elsewhere just before that step starts.
+        """
         self.runs += 1
         here = self.root / f"run-{self.runs}"
         workspace, temp = here / "workspace", here / "temp"
@@ -155,6 +158,8 @@ class Tracker:
                 assert step["uses"].startswith(KNOWN_ACTIONS), step["uses"]
                 continue
             name = step.get("name", f"step {index}")
+            if before and name in before:
+                before[name]()
             env = {**base}
             for scope in (self.workflow.get("env", {}), job.get("env", {}), step.get("env", {})):
                 env.update({k: self._expand(str(v), outputs) for k, v in scope.items()})
@@ -201,6 +206,16 @@ class Tracker:
             raise AssertionError(f"expression not emulated by the harness: {expression}")
 
         return EXPRESSION.sub(one, value)
+
+    def owner_pushes(self, edits: dict[str, str]) -> None:
+        """The owner edits files on GitHub, one commit each, e.g. while a run is under way."""
+        clone = self.root / f"owner-{self.runs}"
+        git("clone", "--quiet", str(self.remote), str(clone), cwd=self.root, env=self.env())
+        for path, text in edits.items():
+            (clone / path).write_text(text, encoding="utf-8")
+            git("-c", "user.name=Owner", "-c", "user.email=owner@example.org", "commit",
+                "--quiet", "-am", f"Edit {path}", cwd=clone, env=self.env())  # fmt: skip
+        git("push", "--quiet", "origin", "main", cwd=clone, env=self.env())
 
     # ------------------------------------------------------------------ what GitHub would show
 
@@ -355,6 +370,28 @@ def test_repeated_failures_open_one_health_issue_that_the_next_good_run_closes(
     assert run.ok, run.log
     [issue] = tracker.issues("tracker-health")
     assert issue["state"] == "closed"
+
+
+def test_a_push_during_the_run_is_kept_and_the_papers_land_on_top_of_it(
+    tracker: Tracker,
+) -> None:
+    edited = README.replace("What this tracker is for.", "Papers our group reads.")
+    keywords = KEYWORDS + "  - Graph Sampling\n"
+
+    def owner_edits() -> None:
+        tracker.owner_pushes({"README.md": edited, "keywords.yaml": keywords})
+
+    run = tracker.run(before={"Commit and push the changes": owner_edits})
+
+    assert run.ok, run.log
+    assert [c.split("|")[0] for c in tracker.commits()] == [BOT, "Owner", "Owner", "Owner"]
+    readme = tracker.committed("README.md")
+    assert "Papers our group reads." in readme
+    assert "World Model: synthetic study 1" in readme
+    assert tracker.committed("keywords.yaml") == keywords
+    assert len(tracker.store("world-model")["papers"]) == 4
+    [issue] = tracker.issues("papers")
+    assert issue["title"].startswith("7 new papers")
 
 
 def test_five_hundred_new_papers_fit_in_one_issue(tmp_path: Path) -> None:
