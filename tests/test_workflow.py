@@ -39,6 +39,7 @@ KNOWN_ACTIONS = ("actions/checkout@", "actions/setup-python@", "actions/upload-p
 STEP_KEYS = {"name", "id", "run", "uses", "with", "env"}
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 BOT = "github-actions[bot]"
+AS_OWNER = ("-c", "user.name=Owner", "-c", "user.email=owner@example.org")
 
 
 def git(*args: str, cwd: Path, env: dict[str, str] | None = None) -> str:
@@ -112,8 +113,7 @@ class Tracker:
         (seed / "data").mkdir()
         (seed / "data" / ".gitkeep").write_text("", encoding="utf-8")
         git("add", ".", cwd=seed, env=self.env())
-        git("-c", "user.name=Owner", "-c", "user.email=owner@example.org", "commit",
-            "--quiet", "-m", "My tracker", cwd=seed, env=self.env())  # fmt: skip
+        git(*AS_OWNER, "commit", "--quiet", "-m", "My tracker", cwd=seed, env=self.env())
         git("push", "--quiet", str(self.remote), "main", cwd=seed, env=self.env())
 
     def env(self) -> dict[str, str]:
@@ -213,8 +213,7 @@ class Tracker:
         git("clone", "--quiet", str(self.remote), str(clone), cwd=self.root, env=self.env())
         for path, text in edits.items():
             (clone / path).write_text(text, encoding="utf-8")
-            git("-c", "user.name=Owner", "-c", "user.email=owner@example.org", "commit",
-                "--quiet", "-am", f"Edit {path}", cwd=clone, env=self.env())  # fmt: skip
+            git(*AS_OWNER, "commit", "--quiet", "-am", f"Edit {path}", cwd=clone, env=self.env())
         git("push", "--quiet", "origin", "main", cwd=clone, env=self.env())
 
     # ------------------------------------------------------------------ what GitHub would show
