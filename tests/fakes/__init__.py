@@ -1,0 +1,1 @@
+"""Stand-ins for what the tests cannot reach: arXiv's API and GitHub's ``gh``."""
