@@ -1,10 +1,10 @@
 """Rerunnable benchmark of what dailypapers costs: requests, bytes, wall time, render, start-up.
 
-    python benchmarks/run.py            # full run (politeness delay 3 s; takes ~17 minutes)
-    python benchmarks/run.py --quick    # same scenarios, 0.2 s delay and short latency (~1 min)
+    python -m benchmarks.run            # full run (politeness delay 3 s; takes ~17 minutes)
+    python -m benchmarks.run --quick    # same scenarios, 0.2 s delay and short latency (~1 min)
 
 Everything runs offline: the installed ``dailypapers`` command talks to the loopback arXiv server
-of ``tests/fake_arxiv.py``, fed with real paper text from ``../shared/fixtures/corpus`` when it is
+of ``tests/fakes/arxiv``, fed with real paper text from ``../shared/fixtures/corpus`` when it is
 there (synthetic text of similar size otherwise). The report is Markdown on stdout; ``--json``
 also writes the raw numbers. Benchmarks are not tests: nothing here asserts a timing, the report
 only compares each number with its target.
@@ -34,15 +34,14 @@ from typing import Any
 
 import httpx
 
+from dailypapers import store as store_mod
+from dailypapers.config import Keyword
+from dailypapers.fetch import Paper
+from dailypapers.fetch.feed import parse_page
+from dailypapers.text import fold, slugify
+from tests.fakes.arxiv import FakeArxiv, FakePaper, RequestLog, load_corpus
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-
-from fake_arxiv import FakeArxiv, FakePaper, RequestLog, load_corpus  # noqa: E402
-
-from dailypapers import store as store_mod  # noqa: E402
-from dailypapers.atom import parse_page  # noqa: E402
-from dailypapers.models import Paper  # noqa: E402
-from dailypapers.text import fold  # noqa: E402
 
 DAILYPAPERS = Path(sys.executable).with_name("dailypapers")
 FIXTURES = ROOT.parent / "shared" / "fixtures" / "arxiv"
@@ -127,6 +126,11 @@ def stamp(when: datetime) -> str:
 
 def keyword_name(i: int) -> str:
     return f"Bench Topic {i:03d}"
+
+
+def bench_keyword(i: int) -> Keyword:
+    name = keyword_name(i)
+    return Keyword(name=name, slug=slugify(name), phrases=(name,))
 
 
 def as_keyword_paper(base: FakePaper, i: int, number: int, when: datetime) -> FakePaper:
@@ -329,9 +333,7 @@ def bench_update(
             )
         stored = set()
         for i in range(keywords):
-            name = keyword_name(i)
-            slug = name.lower().replace(" ", "-")
-            stored |= {p.id for p in store_mod.load(folder / "data", slug, name).papers}
+            stored |= {p.id for p in store_mod.load(folder / "data", bench_keyword(i)).papers}
         refetch = refetch_bytes(server, keywords)
         for result in results[1:]:
             announced = plan.later[result.day]
@@ -386,9 +388,8 @@ def build_store(folder: Path, keywords: int, texts: Sequence[FakePaper]) -> int:
             when = DAY_ONE_NEWEST - timedelta(minutes=144 * k + i)
             papers.append(to_paper(as_keyword_paper(base, i, k, when), "2026-11-20"))
             n += 1
-        store = store_mod.TopicStore(keyword=keyword_name(i), papers=papers)
-        store.last_success = "2026-11-20"
-        store_mod.save(data, keyword_name(i).lower().replace(" ", "-"), store)
+        store = store_mod.KeywordStore(bench_keyword(i), tuple(papers), "2026-11-20")
+        store_mod.save(data, store)
     return sum(p.stat().st_size for p in data.glob("*.json"))
 
 

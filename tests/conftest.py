@@ -19,3 +19,11 @@ def tracker(tmp_path: Path) -> Path:
         encoding="utf-8",
     )
     return tmp_path
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything under tests/reliability is marked, so ``-m "not reliability"`` is the fast
+    subset to run while editing."""
+    for item in items:
+        if "/reliability/" in item.path.as_posix():
+            item.add_marker(pytest.mark.reliability)

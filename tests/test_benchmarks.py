@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_benchmark_script_reports_every_section_on_a_tiny_size(tmp_path: Path) -> None:
@@ -16,7 +16,8 @@ def test_benchmark_script_reports_every_section_on_a_tiny_size(tmp_path: Path) -
     args = ["--keywords", "2", "--render", "2", "--repeat", "1", "--delay", "0"]
     args += ["--latency", "0,0", "--parse-seconds", "0", "--json", str(raw)]
     done = subprocess.run(
-        [sys.executable, str(SCRIPT), *args],
+        [sys.executable, "-m", "benchmarks.run", *args],
+        cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=120,

@@ -9,19 +9,18 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import FIXTURES
 from typer.testing import CliRunner
 
-from dailypapers import api
+from dailypapers import pipeline as api
 from dailypapers.cli import app
-from dailypapers.config import parse_config
+from dailypapers.config import Keyword, LinkStyle, parse_config
 from dailypapers.errors import InputError
+from dailypapers.fetch import Paper
 from dailypapers.importer import import_file, parse, read
-from dailypapers.models import LinkStyle, Paper
-from dailypapers.outputs import Section, Snapshot
 from dailypapers.outputs.readme import block
-from dailypapers.store import Health, TopicStore, load, save
+from dailypapers.store import Health, KeywordStore, Snapshot, load, save
 from dailypapers.text import fold
+from tests.support import FIXTURES
 
 README_DIR = FIXTURES / "readmes"
 HEADER = "| **Title** | **Date** | **Abstract** | **Comment** |\n| --- | --- | --- | --- |\n"
@@ -32,6 +31,8 @@ ROW = (
     "<details><summary>23 pa...</summary><p>23 pages, 2 figures. Under review</p></details> |"
 )
 runner = CliRunner()
+
+WORLD_MODEL = Keyword(name="World Model", slug="world-model", phrases=("World Model",))
 
 
 def readme(*rows: str, name: str = "World Model", last_update: str = "2026-08-21") -> str:
@@ -69,7 +70,7 @@ def import_text(paths: api.Paths, text: str, name: str = "old.md") -> None:
 
 
 def stored(paths: api.Paths, slug: str = "world-model") -> list[Paper]:
-    return load(paths.data, slug, "").papers
+    return list(load(paths.data, Keyword(name="", slug=slug)).papers)
 
 
 def store_bytes(paths: api.Paths) -> dict[str, bytes]:
@@ -236,7 +237,7 @@ def test_importing_the_same_readme_twice_changes_no_byte(tmp_path: Path) -> None
 
 def test_same_version_keeps_the_richer_stored_copy(tmp_path: Path) -> None:
     paths = tracker(tmp_path)
-    save(paths.data, "world-model", TopicStore("World Model", [FETCHED]))
+    save(paths.data, KeywordStore(WORLD_MODEL, (FETCHED,)))
     before = store_bytes(paths)
     import_text(paths, readme(ROW))
     assert stored(paths) == [FETCHED]
@@ -245,7 +246,7 @@ def test_same_version_keeps_the_richer_stored_copy(tmp_path: Path) -> None:
 
 def test_newer_version_wins_and_keeps_what_a_row_cannot_carry(tmp_path: Path) -> None:
     paths = tracker(tmp_path)
-    save(paths.data, "world-model", TopicStore("World Model", [FETCHED]))
+    save(paths.data, KeywordStore(WORLD_MODEL, (FETCHED,)))
     import_text(paths, readme(ROW.replace("1803.10122v4", "1803.10122v5")))
     (paper,) = stored(paths)
     assert (paper.version, paper.updated) == (5, "2018-05-09T00:00:00Z")
@@ -258,7 +259,7 @@ def test_newer_version_wins_and_keeps_what_a_row_cannot_carry(tmp_path: Path) ->
 
 def test_an_older_version_never_overwrites_a_newer_one(tmp_path: Path) -> None:
     paths = tracker(tmp_path)
-    save(paths.data, "world-model", TopicStore("World Model", [FETCHED]))
+    save(paths.data, KeywordStore(WORLD_MODEL, (FETCHED,)))
     import_text(paths, readme(ROW.replace("1803.10122v4", "1803.10122v3").replace("World", "W")))
     assert stored(paths) == [FETCHED]
 
@@ -291,20 +292,18 @@ def test_only_the_newest_max_papers_are_kept(tmp_path: Path) -> None:
 
 def test_import_leaves_last_success_and_health_alone(tmp_path: Path) -> None:
     paths = tracker(tmp_path)
-    save(
-        paths.data, "world-model", TopicStore("World Model", [], "2026-11-01", Health(2, "x", "y"))
-    )
+    save(paths.data, KeywordStore(WORLD_MODEL, (), "2026-11-01", Health(2, "x", "y")))
     import_text(paths, readme(ROW))
-    store = load(paths.data, "world-model", "World Model")
+    store = load(paths.data, WORLD_MODEL)
     assert (store.last_success, store.health) == ("2026-11-01", Health(2, "x", "y"))
 
 
 def test_keywords_missing_from_the_config_are_listed_and_not_imported(tmp_path: Path) -> None:
     paths = tracker(tmp_path)
-    (tmp_path / "old.md").write_text(readme(ROW) + readme(ROW, name="Other Topic"), "utf-8")
+    (tmp_path / "old.md").write_text(readme(ROW) + readme(ROW, name="Other Keyword"), "utf-8")
     report = import_file(tmp_path / "old.md", paths.config, paths.data, today="2026-11-22")
-    assert report.missing == ["Other Topic"]
-    assert [t.topic.name for t in report.topics] == ["World Model"]
+    assert report.missing == ["Other Keyword"]
+    assert [t.keyword.name for t in report.keywords] == ["World Model"]
     assert not (paths.data / "other-topic.json").exists()
 
 
@@ -488,8 +487,8 @@ def test_real_issue_body_on_top_of_its_readme_keeps_the_abstracts(
     import_file(full, paths.config, paths.data, today="2026-11-22")
     before = store_bytes(paths)
     report = import_file(source, paths.config, paths.data, today="2026-11-22")
-    assert sum(t.rows for t in report.topics) == sum(len(s.papers) for s in read(source).sections)
-    assert report.skipped == 0 and all(t.new == 0 for t in report.topics)
+    assert sum(t.rows for t in report.keywords) == sum(len(s.papers) for s in read(source).sections)
+    assert report.skipped == 0 and all(t.new == 0 for t in report.keywords)
     assert store_bytes(paths) == before
 
 
@@ -541,8 +540,8 @@ def test_rendered_rows_import_back_to_the_same_paper(
 ) -> None:
     paper = Paper(id_, version, title, abstract, comment, updated=day)
     config = parse_config(f"keywords:\n  - World Model\nlink: {link}\n")
-    store = TopicStore("World Model", [paper], "2026-11-22")
-    text = "".join(block(Snapshot(config, (Section(config.topics[0], store),))))
+    store = KeywordStore(config.keywords[0], (paper,), "2026-11-22")
+    text = "".join(block(Snapshot(config, (store,))))
     (section,) = parse(text).sections
     assert section.skipped == []
     assert section.papers == [

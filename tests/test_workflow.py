@@ -23,11 +23,12 @@ from typing import Any
 
 import pytest
 import yaml
-from fake_arxiv import FakeArxiv, FakePaper, Fault, make_papers
+
+from tests.fakes.arxiv import FakeArxiv, FakePaper, Fault, make_papers
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW = ROOT / ".github" / "workflows" / "update.yml"
-FAKE_GH = Path(__file__).resolve().parent / "fake_gh.py"
+FAKE_GH = Path(__file__).resolve().parent / "fakes" / "gh.py"
 REPOSITORY = "owner/tracker"
 BODY_LIMIT = 65_536
 KEYWORDS = "keywords:\n  - World Model\n  - Foo Detection\n"

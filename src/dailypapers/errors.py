@@ -19,6 +19,12 @@ class ConfigError(DailyPapersError):
         super().__init__(f"{where}: {message}")
 
 
+class SettingsError(DailyPapersError):
+    """An environment variable with a value that cannot be used."""
+
+    exit_code = 2
+
+
 class InputError(DailyPapersError):
     """A file given on the command line that is not what it should be (e.g. for import)."""
 

@@ -17,15 +17,15 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from . import store as store_mod
-from .atom import MalformedFeed, split_id
-from .config import load_config
+from .config import Config, Keyword, SortKey, load_config, name_key
+from .config.editor import add_keyword
 from .errors import InputError
-from .files import exclusive_lock
-from .keywords_file import add_keyword
-from .models import Config, Paper, SortKey, Topic, name_key
+from .fetch import MalformedFeed, Paper
+from .fetch.feed import split_id
+from .outputs.escape import md_cell_unescape, md_link_text_unescape
 from .outputs.readme import END, START
-from .text import fold, md_cell_unescape, md_link_text_unescape
-from .update import LOCK_NAME, today_in
+from .run.update import data_lock, today_in
+from .text import fold
 
 Layout = Literal["readme", "issue"]
 
@@ -257,8 +257,8 @@ def _keep_richer(incoming: Paper, old: Paper | None, has_abstract: bool) -> Pape
 
 
 @dataclass
-class TopicImport:
-    topic: Topic
+class KeywordImport:
+    keyword: Keyword
     rows: int = 0
     new: int = 0
     revised: int = 0
@@ -270,7 +270,7 @@ class TopicImport:
 class ImportReport:
     source: Path
     config: Config
-    topics: list[TopicImport]
+    keywords: list[KeywordImport]
     missing: list[str]
     added: list[str]
     stray: list[SkippedRow]
@@ -278,7 +278,7 @@ class ImportReport:
 
     @property
     def skipped(self) -> int:
-        return sum(len(t.skipped) for t in self.topics) + len(self.stray)
+        return sum(len(t.skipped) for t in self.keywords) + len(self.stray)
 
 
 def import_file(
@@ -297,28 +297,28 @@ def import_file(
     config = load_config(config_path)
     parsed = read(source, sort=config.sort)
     sections = parsed.paper_sections
-    missing = list(dict.fromkeys(s.name for s in sections if config.topic_named(s.name) is None))
+    missing = list(dict.fromkeys(s.name for s in sections if config.keyword_named(s.name) is None))
     added: list[str] = []
     if add_keywords:
         for name in missing:
             config = add_keyword(config_path, name)
             added.append(name)
     today = today or today_in(config.timezone)
-    reports: list[TopicImport] = []
+    reports: list[KeywordImport] = []
     written: list[Path] = []
-    with exclusive_lock(data_dir / LOCK_NAME):
-        for topic in config.topics:
-            mine = [s for s in sections if name_key(s.name) == name_key(topic.name)]
+    with data_lock(data_dir):
+        for keyword in config.keywords:
+            mine = [s for s in sections if name_key(s.name) == name_key(keyword.name)]
             if not mine:
                 continue
-            report, changed = _import_topic(config, topic, mine, data_dir, today)
+            report, changed = _import_keyword(config, keyword, mine, data_dir, today)
             reports.append(report)
             if changed:
-                written.append(store_mod.store_path(data_dir, topic.slug))
+                written.append(store_mod.store_path(data_dir, keyword.slug))
     return ImportReport(
         source=source,
         config=config,
-        topics=reports,
+        keywords=reports,
         missing=[] if add_keywords else missing,
         added=added,
         stray=list(parsed.stray),
@@ -326,12 +326,12 @@ def import_file(
     )
 
 
-def _import_topic(
-    config: Config, topic: Topic, sections: Iterable[ParsedSection], data_dir: Path, today: str
-) -> tuple[TopicImport, bool]:
-    stored = store_mod.load(data_dir, topic.slug, topic.name)
+def _import_keyword(
+    config: Config, keyword: Keyword, sections: Iterable[ParsedSection], data_dir: Path, today: str
+) -> tuple[KeywordImport, bool]:
+    stored = store_mod.load(data_dir, keyword)
     by_id = {p.id: p for p in stored.papers}
-    report = TopicImport(topic)
+    report = KeywordImport(keyword)
     incoming: list[Paper] = []
     for section in sections:
         report.rows += len(section.papers)
@@ -340,13 +340,12 @@ def _import_topic(
             _keep_richer(p, by_id.get(p.id), section.layout != "issue") for p in section.papers
         ]
     merged = store_mod.merge(
-        stored.papers, incoming, sort=config.sort, limit=topic.max_papers, today=today
+        stored.papers, incoming, sort=config.sort, limit=keyword.max_papers, today=today
     )
     kept = {p.id for p in merged.papers}
     report.new, report.revised = len(merged.new), len(merged.revised)
     report.not_kept = len({p.id for p in incoming} - kept)
-    stored.papers = merged.papers
-    return report, store_mod.save(data_dir, topic.slug, stored)
+    return report, store_mod.save(data_dir, replace(stored, papers=tuple(merged.papers)))
 
 
 def summary_lines(report: ImportReport) -> list[str]:
@@ -354,15 +353,16 @@ def summary_lines(report: ImportReport) -> list[str]:
     lines: list[str] = []
     for name in report.added:
         lines.append(f"added keyword '{name}' to {report.config.path}")
-    for topic in report.topics:
+    for done in report.keywords:
+        keyword = done.keyword
         text = (
-            f"{topic.topic.name}: {topic.rows} row(s) imported ({topic.new} new, "
-            f"{topic.revised} revised), {len(topic.skipped)} skipped"
+            f"{keyword.name}: {done.rows} row(s) imported ({done.new} new, "
+            f"{done.revised} revised), {len(done.skipped)} skipped"
         )
-        if topic.not_kept:
-            text += f", {topic.not_kept} older than the newest {topic.topic.max_papers} not kept"
+        if done.not_kept:
+            text += f", {done.not_kept} older than the newest {keyword.max_papers} not kept"
         lines.append(text)
-        lines += [f"  {report.source}:{s.line}: skipped: {s.reason}" for s in topic.skipped]
+        lines += [f"  {report.source}:{s.line}: skipped: {s.reason}" for s in done.skipped]
     lines += [f"{report.source}:{s.line}: skipped: {s.reason}" for s in report.stray]
     if report.missing:
         names = ", ".join(f"'{n}'" for n in report.missing)

@@ -1,96 +1,112 @@
-"""The library entry points the CLI wraps: a test does in three lines what the CLI does."""
+"""The library entry points the CLI wraps: a test does in three lines what the CLI does.
+
+config = load_config(Path("keywords.yaml"))
+report = update(config, Paths(), settings=Settings(api_url=url, delay=0))
+render(config, Paths())
+"""
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .config import load_config
-from .models import Config
-from .outputs import Snapshot
-from .outputs import bibtex as bibtex_output
-from .outputs import feeds as feeds_output
-from .outputs import readme as readme_output
-from .outputs import site as site_output
-from .update import Progress, UpdateReport, load_snapshot, run_update
+from .config import Config, load_config
+from .outputs import Destinations, RenderJob, write_all
+from .outputs.digest import readme_url
+from .run import Progress, UpdateReport
+from .settings import Settings
+from .store import Snapshot, load_snapshot
 
 if TYPE_CHECKING:
     import httpx
-
-    from .source import RetryPolicy
 
 __all__ = ["Paths", "load_config", "render", "update"]
 
 
 @dataclass(frozen=True)
 class Paths:
-    """Where a tracker lives; the defaults are the repository layout."""
+    """Where a tracker lives and where its optional outputs go; the defaults are the
+    repository layout."""
 
     config: Path = Path("keywords.yaml")
     data: Path = Path("data")
     readme: Path = Path("README.md")
     site: Path = Path("site")
+    digest: Path | None = None
+    """The day's issue body (with ``digest_title``); only ``update`` writes it."""
+    digest_title: Path | None = None
+    summary: Path | None = None
+    """The job summary a run appends to."""
+    health: Path | None = None
+    """The tracker-health issue body."""
+    min_failures: int = 3
+
+    def destinations(self, environ: Mapping[str, str] | None = None) -> Destinations:
+        return Destinations(
+            readme=self.readme,
+            site=self.site,
+            digest=self.digest,
+            digest_title=self.digest_title,
+            summary=self.summary,
+            health=self.health,
+            min_failures=self.min_failures,
+            readme_url=readme_url(self.readme, environ or {}),
+        )
 
 
-def api_url_from_env() -> str:
-    from .source import DEFAULT_API_URL
-
-    return os.environ.get("DAILYPAPERS_API_URL") or DEFAULT_API_URL
-
-
-def write_outputs(snapshot: Snapshot, paths: Paths) -> list[Path]:
-    changed = readme_output.write(snapshot, paths.readme)
-    for output in (feeds_output, bibtex_output, site_output):
-        changed += output.write(snapshot, paths.site)
-    return changed
+def write_outputs(
+    snapshot: Snapshot,
+    paths: Paths,
+    report: UpdateReport | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> list[Path]:
+    return write_all(RenderJob(snapshot, paths.destinations(environ), report))
 
 
-def render(config: Config, paths: Paths) -> list[Path]:
+def render(config: Config, paths: Paths, environ: Mapping[str, str] | None = None) -> list[Path]:
     """Store → every output, without the network. Returns the files that changed."""
-    return write_outputs(load_snapshot(config, paths.data), paths)
+    return write_outputs(load_snapshot(config, paths.data), paths, None, environ)
 
 
 def update(
     config: Config,
     paths: Paths,
     *,
-    api_url: str | None = None,
-    delay: float | None = None,
-    policy: RetryPolicy | None = None,
-    timeout: float = 30.0,
+    settings: Settings | None = None,
     transport: httpx.BaseTransport | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
+    jitter: Callable[[], float] | None = None,
     today: str | None = None,
     progress: Progress | None = None,
     only: set[str] | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> UpdateReport:
-    """Fetch, save and render; ``delay`` defaults to arXiv's 3 s between requests.
+    """Fetch, save, then write every output, the issue body and job summary included.
 
     The HTTP client and the Atom parser are imported here, not at module level: ``render``
     never needs them and they are a large share of its start-up.
     """
-    from .source import DEFAULT_DELAY, ArxivClient
+    import random
 
-    with ArxivClient(
-        api_url or api_url_from_env(),
-        delay=DEFAULT_DELAY if delay is None else delay,
-        policy=policy,
-        timeout=timeout,
-        transport=transport,
-        clock=clock,
-        sleep=sleep,
-    ) as client:
-        return run_update(
-            config,
-            client,
-            data_dir=paths.data,
-            render=lambda snapshot: write_outputs(snapshot, paths),
-            today=today,
-            progress=progress,
-            only=only,
+    from .fetch.client import ArxivClient
+    from .run.update import data_lock, run_update
+
+    with (
+        data_lock(paths.data),
+        ArxivClient(
+            settings or Settings(),
+            transport=transport,
+            clock=clock,
+            sleep=sleep,
+            jitter=jitter or random.random,
+        ) as client,
+    ):
+        report, snapshot = run_update(
+            config, client, data_dir=paths.data, today=today, progress=progress, only=only
         )
+        report.written.extend(write_outputs(snapshot, paths, report, environ))
+    return report

@@ -10,8 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fake_arxiv import FakeArxiv, FakePaper, Fault, make_papers
-from support import readme_tables as sections
+
+from tests.fakes.arxiv import FakeArxiv, FakePaper, Fault, make_papers
+from tests.support import readme_tables as sections
 
 DAILYPAPERS = Path(sys.executable).with_name("dailypapers")
 WORLD = make_papers(150, "World Model", start="2026-11-20T12:00:00Z", step_minutes=200)
@@ -210,7 +211,7 @@ def test_corrupt_store_exits_3_before_any_request(tracker: Path, server: FakeArx
 
 
 def test_second_concurrent_run_exits_4(tracker: Path, server: FakeArxiv) -> None:
-    from dailypapers.files import exclusive_lock
+    from dailypapers.fileio import exclusive_lock
 
     with exclusive_lock(tracker / "data" / ".lock"):
         result = run(tracker, server, "update")
@@ -221,7 +222,7 @@ def test_second_concurrent_run_exits_4(tracker: Path, server: FakeArxiv) -> None
 
 def test_the_refusal_names_the_running_holders_pid(tmp_path: Path) -> None:
     from dailypapers.errors import LockedError
-    from dailypapers.files import exclusive_lock
+    from dailypapers.fileio import exclusive_lock
 
     lock = tmp_path / "data" / ".lock"
     refused = pytest.raises(LockedError, match=rf"\(pid {os.getpid()}\)")
@@ -230,7 +231,7 @@ def test_the_refusal_names_the_running_holders_pid(tmp_path: Path) -> None:
 
 
 def test_a_finished_run_leaves_no_pid_for_a_later_refusal_to_name(tmp_path: Path) -> None:
-    from dailypapers.files import exclusive_lock
+    from dailypapers.fileio import exclusive_lock
 
     lock = tmp_path / "data" / ".lock"
     with exclusive_lock(lock):

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from dailypapers.config import load_config, parse_config
 from dailypapers.errors import ConfigError
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def error_of(text: str) -> ConfigError:
@@ -22,7 +22,7 @@ def error_of(text: str) -> ConfigError:
 
 def test_shipped_keywords_file_lists_the_five_topics() -> None:
     config = load_config(REPO / "keywords.yaml")
-    assert [t.name for t in config.topics] == [
+    assert [t.name for t in config.keywords] == [
         "Video Understanding",
         "World Model",
         "Multimodal",
@@ -42,7 +42,7 @@ def test_defaults_apply_when_settings_are_absent() -> None:
 
 
 def test_plain_keyword_is_one_phrase_in_title_and_abstract() -> None:
-    topic = parse_config("keywords:\n  - World Model\n").topics[0]
+    topic = parse_config("keywords:\n  - World Model\n").keywords[0]
     assert topic.phrases == ("World Model",)
     assert topic.fields == ("title", "abstract")
     assert topic.slug == "world-model"
@@ -57,7 +57,7 @@ def test_mapping_keyword_reads_every_option() -> None:
         "    categories: [cs.CV, eess]\n"
         "    exclude: [survey]\n"
         "    max_papers: 40\n"
-    ).topics[0]
+    ).keywords[0]
     assert topic.phrases == ("video generation", "text-to-video")
     assert topic.fields == ("title",)
     assert topic.categories == ("cs.CV", "eess")
@@ -67,11 +67,11 @@ def test_mapping_keyword_reads_every_option() -> None:
 
 def test_topic_inherits_global_max_papers() -> None:
     config = parse_config("max_papers: 7\nkeywords:\n  - A thing\n")
-    assert config.topics[0].max_papers == 7
+    assert config.keywords[0].max_papers == 7
 
 
 def test_raw_query_needs_no_phrases() -> None:
-    topic = parse_config("keywords:\n  - name: Expert\n    query: 'cat:cs.CV'\n").topics[0]
+    topic = parse_config("keywords:\n  - name: Expert\n    query: 'cat:cs.CV'\n").keywords[0]
     assert topic.query == "cat:cs.CV"
     assert topic.phrases == ()
 

@@ -1,21 +1,17 @@
-"""Tests of the loopback fake arXiv API server (tests/fake_arxiv.py), over real HTTP."""
+"""Tests of the loopback fake arXiv API server (tests/fakes/arxiv), over real HTTP."""
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import feedparser
 import httpx
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from fake_arxiv import (
+from tests.fakes.arxiv import (
     FAULT_KINDS,
     SHARED_DIR,
     FakeArxiv,

@@ -11,11 +11,12 @@ from itertools import pairwise
 
 import httpx
 import pytest
-from support import VirtualTime, shared_fixture
 
 from dailypapers import __version__
 from dailypapers.errors import FetchError, QueryRejected
-from dailypapers.source import ArxivClient, Pacer, RetryPolicy
+from dailypapers.fetch.client import ArxivClient, Pacer
+from dailypapers.settings import Settings
+from tests.support import VirtualTime, shared_fixture
 
 
 def page_body(name: str = "q_testing_s0_m10.xml") -> bytes:
@@ -35,9 +36,8 @@ def client_for(
         return handler(request)
 
     client = ArxivClient(
-        "https://export.arxiv.org/api/query",
-        delay=delay,
-        policy=RetryPolicy(retries=retries, base=5.0, jitter=lambda: 0.0),
+        Settings(delay=delay, retries=retries, backoff=5.0),
+        jitter=lambda: 0.0,
         transport=httpx.MockTransport(recording),
         clock=time.clock,
         sleep=time.sleep,
@@ -217,8 +217,7 @@ def test_redirects_are_followed() -> None:
         return httpx.Response(200, content=body)
 
     client = ArxivClient(
-        "http://export.arxiv.org/api/query",
-        delay=0,
+        Settings(api_url="http://export.arxiv.org/api/query", delay=0),
         transport=httpx.MockTransport(handler),
         clock=time.clock,
         sleep=time.sleep,

@@ -8,10 +8,11 @@ import pytest
 from arxiv import _feed as oracle
 from hypothesis import given
 from hypothesis import strategies as st
-from support import FIXTURES, shared_fixture
 
-from dailypapers.atom import MalformedFeed, parse_page, split_id
+from dailypapers.fetch import MalformedFeed
+from dailypapers.fetch.feed import parse_page, split_id
 from dailypapers.text import fold
+from tests.support import FIXTURES, shared_fixture
 
 
 def recorded_pages() -> list[Path]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from dailypapers.atom import Page
-from dailypapers.fetch import fetch_topic, horizon
-from dailypapers.models import Paper, Topic
+from dailypapers.config import Keyword
+from dailypapers.fetch import Page, Paper
+from dailypapers.fetch.paging import fetch_keyword, horizon
 from dailypapers.store import merge
 
-TOPIC = Topic(name="World Model", slug="world-model", phrases=("World Model",), max_papers=100)
+TOPIC = Keyword(name="World Model", slug="world-model", phrases=("World Model",), max_papers=100)
 
 
 def paper(n: int, hours_ago: float) -> Paper:
@@ -42,9 +42,9 @@ class Archive:
 
 
 def run(
-    archive: Archive, stored: list[Paper], topic: Topic = TOPIC, lookback: int = 1
+    archive: Archive, stored: list[Paper], topic: Keyword = TOPIC, lookback: int = 1
 ) -> list[Paper]:
-    outcome = fetch_topic(archive, topic, stored, sort="updated", lookback_days=lookback)
+    outcome = fetch_keyword(archive, topic, stored, sort="updated", lookback_days=lookback)
     return merge(stored, outcome.papers, sort="updated", limit=topic.max_papers, today="d").papers
 
 
@@ -99,7 +99,7 @@ def test_unsorted_answers_are_detected_and_paged_to_max_papers() -> None:
     old = [paper(n, hours_ago=n) for n in range(150)]
     stored = run(Archive(old), [])
     archive = Archive(old, shuffled=True)
-    outcome = fetch_topic(archive, TOPIC, stored, sort="updated", lookback_days=1)
+    outcome = fetch_keyword(archive, TOPIC, stored, sort="updated", lookback_days=1)
     assert outcome.unsorted
     assert len(outcome.papers) == 100
 
@@ -137,7 +137,7 @@ def test_a_keyword_with_few_papers_does_not_refetch_them_all_daily() -> None:
 def counted_run(
     archive: Archive, stored: list[Paper], previous_total: int, lookback: int = 1
 ) -> list[Paper]:
-    outcome = fetch_topic(
+    outcome = fetch_keyword(
         archive,
         TOPIC,
         stored,
@@ -177,7 +177,7 @@ def test_the_count_ends_paging_at_the_oldest_stored_date_when_a_match_cannot_be_
     stored = run(Archive(old), [])
     ancient = paper(999, hours_ago=24 * 60)  # an old paper that newly matches the query
     archive = Archive([*old, ancient])
-    outcome = fetch_topic(
+    outcome = fetch_keyword(
         archive, TOPIC, stored, sort="updated", lookback_days=1, previous_total=len(old)
     )
     assert archive.entries_sent <= 100 + 12
@@ -188,7 +188,7 @@ def test_a_reconciled_count_needs_no_order_so_a_shuffled_answer_stops_early() ->
     old = ten_a_day(200)
     stored = run(Archive(old), [])
     archive = Archive(old, shuffled=True)
-    outcome = fetch_topic(
+    outcome = fetch_keyword(
         archive, TOPIC, stored, sort="updated", lookback_days=1, previous_total=len(old)
     )
     assert outcome.unsorted

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dailypapers import api, store
-from dailypapers.models import Config, Paper
+from dailypapers import pipeline as api
+from dailypapers import store
+from dailypapers.config import Config, Keyword
+from dailypapers.fetch import Paper
 from dailypapers.text import slugify
 
 TODAY = "2026-11-22"
@@ -73,8 +75,8 @@ def make_tracker(
     names = "".join(f"  - {name}\n" for name in keywords)
     (folder / "keywords.yaml").write_text(f"keywords:\n{names}", encoding="utf-8")
     for name, papers in keywords.items():
-        topic = store.TopicStore(keyword=name, papers=papers, last_success=last_success)
-        store.save(folder / "data", slugify(name), topic)
+        keyword = Keyword(name=name, slug=slugify(name), phrases=(name,))
+        store.save(folder / "data", store.KeywordStore(keyword, tuple(papers), last_success))
     paths = api.Paths(
         folder / "keywords.yaml", folder / "data", folder / "README.md", folder / "site"
     )

@@ -11,7 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from site_support import HOSTILE, LATEX, OLD_STYLE, WORLD_MODELS, render
+
+from tests.outputs.site_support import HOSTILE, LATEX, OLD_STYLE, WORLD_MODELS, render
 
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.common.by import By  # noqa: E402

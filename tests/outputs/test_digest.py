@@ -8,13 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from fake_arxiv import FakeArxiv, make_papers
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from dailypapers.config import parse_config
-from dailypapers.models import Config, Paper
+from dailypapers.config import Config, parse_config
+from dailypapers.fetch import Paper
 from dailypapers.outputs.digest import (
     GITHUB_BODY_LIMIT,
     build,
@@ -22,7 +21,8 @@ from dailypapers.outputs.digest import (
     title,
     write,
 )
-from dailypapers.update import TopicReport, UpdateReport
+from dailypapers.run import KeywordReport, UpdateReport
+from tests.fakes.arxiv import FakeArxiv, make_papers
 
 DAY = "2026-11-22"
 README = "https://github.com/owner/tracker"
@@ -46,12 +46,12 @@ def report(
     *new: list[Paper], revised: list[Paper] | None = None, config: Config = CONFIG
 ) -> UpdateReport:
     topics = [
-        TopicReport(topic=topic, new=papers, kept=len(papers))
-        for topic, papers in zip(config.topics, new, strict=False)
+        KeywordReport(keyword=topic, new=papers, kept=len(papers))
+        for topic, papers in zip(config.keywords, new, strict=False)
     ]
     if revised:
         topics[0].revised = revised
-    return UpdateReport(today=DAY, topics=topics)
+    return UpdateReport(today=DAY, keywords=topics)
 
 
 def rows(body: str) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dailypapers.text import (
+from dailypapers.outputs.escape import (
     fold,
     md_cell,
     md_cell_unescape,

@@ -9,11 +9,19 @@ import feedparser
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from site_support import HOSTILE, LATEX, OLD_STYLE, TODAY, WORLD_MODELS, make_tracker, render
 
-from dailypapers import api
-from dailypapers.models import Paper
-from dailypapers.text import xml_text
+from dailypapers import pipeline as api
+from dailypapers.fetch import Paper
+from dailypapers.outputs.escape import xml_text
+from tests.outputs.site_support import (
+    HOSTILE,
+    LATEX,
+    OLD_STYLE,
+    TODAY,
+    WORLD_MODELS,
+    make_tracker,
+    render,
+)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 KEYWORDS = {"World Model": [HOSTILE, LATEX, WORLD_MODELS], "Astro": [OLD_STYLE, WORLD_MODELS]}
@@ -99,8 +107,8 @@ def test_rendering_again_leaves_every_feed_byte_identical(tmp_path: Path) -> Non
 
 
 def test_a_keyword_without_papers_gets_a_valid_empty_feed(tmp_path: Path) -> None:
-    site = render(tmp_path, {"Quiet Topic": []})
-    parsed = parse(site / "feeds" / "quiet-topic.xml")
+    site = render(tmp_path, {"Quiet Keyword": []})
+    parsed = parse(site / "feeds" / "quiet-keyword.xml")
     assert parsed.entries == []
     assert parsed.feed.updated == f"{TODAY}T00:00:00Z"
 

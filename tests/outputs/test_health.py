@@ -12,25 +12,26 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dailypapers import store
-from dailypapers.config import parse_config
-from dailypapers.health import failing, write
-from dailypapers.models import Paper
+from dailypapers.cli.progress import describe, workflow_commands
+from dailypapers.config import Keyword, parse_config
+from dailypapers.fetch import Paper
 from dailypapers.outputs import summary
-from dailypapers.progress import describe, workflow_commands
-from dailypapers.text import gha_message, gha_property
-from dailypapers.update import TopicReport, UpdateReport
+from dailypapers.outputs.escape import gha_message, gha_property
+from dailypapers.outputs.health import failing, write
+from dailypapers.run import KeywordReport, UpdateReport
 
 CONFIG = parse_config("keywords:\n  - World Model\n  - Video Understanding\n")
-WORLD, VIDEO = CONFIG.topics
+WORLD, VIDEO = CONFIG.keywords
 DAILYPAPERS = Path(sys.executable).with_name("dailypapers")
 
 
 def save_health(data: Path, slug: str, failures: int, error: str = "HTTP 503") -> None:
     health = store.Health(failures, "2026-11-19" if failures else "", error if failures else "")
-    store.save(data, slug, store.TopicStore(keyword=slug, last_success="2026-11-18", health=health))
+    keyword = Keyword(name=slug, slug=slug, phrases=(slug,))
+    store.save(data, store.KeywordStore(keyword, last_success="2026-11-18", health=health))
 
 
-def failed(topic_report: TopicReport, failures: int, error: str = "HTTP 500 (5 tries)") -> None:
+def failed(topic_report: KeywordReport, failures: int, error: str = "HTTP 500 (5 tries)") -> None:
     topic_report.error, topic_report.error_kind, topic_report.failures = error, "http 500", failures
 
 
@@ -41,7 +42,7 @@ def test_only_keywords_failing_at_least_the_threshold_raise_the_alarm(tmp_path: 
     save_health(tmp_path, WORLD.slug, 3)
     save_health(tmp_path, VIDEO.slug, 2)
 
-    entries = failing(CONFIG, tmp_path, min_failures=3)
+    entries = failing(store.load_snapshot(CONFIG, tmp_path), min_failures=3)
 
     assert [(e.name, e.failures, e.since, e.error) for e in entries] == [
         ("World Model", 3, "2026-11-19", "HTTP 503")
@@ -52,7 +53,7 @@ def test_health_body_names_keywords_errors_and_since_when(tmp_path: Path) -> Non
     save_health(tmp_path, WORLD.slug, 4, error="HTTP 429 | rate limited")
     output = tmp_path / "health.md"
 
-    assert write(failing(CONFIG, tmp_path, 3), 3, output)
+    assert write(failing(store.load_snapshot(CONFIG, tmp_path), 3), 3, output)
 
     body = output.read_text(encoding="utf-8")
     assert "| World Model | 4 | 2026-11-19 | 2026-11-18 | HTTP 429 \\| rate limited |" in body
@@ -64,7 +65,7 @@ def test_a_healthy_tracker_removes_the_stale_health_body(tmp_path: Path) -> None
     output.write_text("old alarm", encoding="utf-8")
     save_health(tmp_path, WORLD.slug, 0)
 
-    assert not write(failing(CONFIG, tmp_path, 1), 1, output)
+    assert not write(failing(store.load_snapshot(CONFIG, tmp_path), 1), 1, output)
     assert not output.exists()
 
 
@@ -85,7 +86,7 @@ def test_health_command_writes_the_body_only_while_something_fails(tracker: Path
 
 
 def test_summary_tells_an_empty_day_from_a_failure(tmp_path: Path) -> None:
-    world, video = TopicReport(WORLD, kept=10), TopicReport(VIDEO, kept=7)
+    world, video = KeywordReport(WORLD, kept=10), KeywordReport(VIDEO, kept=7)
     failed(video, 2)
     path = tmp_path / "summary.md"
     path.write_text("earlier step\n", encoding="utf-8")
@@ -101,14 +102,14 @@ def test_summary_tells_an_empty_day_from_a_failure(tmp_path: Path) -> None:
 
 def test_summary_of_a_normal_day_counts_new_papers() -> None:
     paper = Paper(id="2611.00001", version=1, title="T", updated="2026-11-21T00:00:00Z")
-    text = summary.render(UpdateReport("2026-11-22", [TopicReport(WORLD, new=[paper], kept=1)]))
+    text = summary.render(UpdateReport("2026-11-22", [KeywordReport(WORLD, new=[paper], kept=1)]))
 
     assert "| World Model | 1 | 1 | :white_check_mark: ok |" in text
     assert "FAILED" not in text and "failed" not in text
 
 
 def test_summary_of_a_day_without_news_is_not_a_failure() -> None:
-    text = summary.render(UpdateReport("2026-11-22", [TopicReport(WORLD, kept=3)]))
+    text = summary.render(UpdateReport("2026-11-22", [KeywordReport(WORLD, kept=3)]))
 
     assert "announced nothing new" in text and "not a failure" in text
     assert "FAILED" not in text
@@ -118,7 +119,7 @@ def test_summary_of_a_day_without_news_is_not_a_failure() -> None:
 
 
 def test_each_failed_keyword_becomes_one_error_annotation() -> None:
-    world, video = TopicReport(WORLD), TopicReport(VIDEO)
+    world, video = KeywordReport(WORLD), KeywordReport(VIDEO)
     failed(video, 3, error="HTTP 503\nRetry later: 100%")
 
     lines = workflow_commands(UpdateReport("2026-11-22", [world, video]))
@@ -130,7 +131,7 @@ def test_each_failed_keyword_becomes_one_error_annotation() -> None:
 
 
 def test_an_unsorted_answer_is_a_warning() -> None:
-    world = TopicReport(WORLD, unsorted=True)
+    world = KeywordReport(WORLD, unsorted=True)
 
     [line] = workflow_commands(UpdateReport("2026-11-22", [world]))
 
@@ -138,7 +139,7 @@ def test_an_unsorted_answer_is_a_warning() -> None:
 
 
 def test_a_keyword_line_says_when_arxiv_counts_more_new_papers_than_arrived() -> None:
-    world = TopicReport(WORLD, kept=100, requests=5, unaccounted=2)
+    world = KeywordReport(WORLD, kept=100, requests=5, unaccounted=2)
 
     assert describe(world) == (
         "World Model: 0 new, 100 kept, 5 request(s); "

@@ -9,11 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from dailypapers.config import parse_config
-from dailypapers.models import Config, Paper
-from dailypapers.outputs import Section, Snapshot
+from dailypapers.config import Config, parse_config
+from dailypapers.fetch import Paper
 from dailypapers.outputs.readme import END, START, write
-from dailypapers.store import TopicStore
+from dailypapers.store import KeywordStore, Snapshot
 
 WORLD_MODELS = Paper(
     id="1803.10122",
@@ -32,10 +31,10 @@ def snapshot(
     papers: list[Paper], config: Config | None = None, day: str = "2026-11-22"
 ) -> Snapshot:
     config = config or parse_config("keywords:\n  - World Model\n")
-    stores = [TopicStore(keyword=t.name, papers=papers, last_success=day) for t in config.topics]
-    return Snapshot(
-        config, tuple(Section(t, s) for t, s in zip(config.topics, stores, strict=True))
+    stores = tuple(
+        KeywordStore(keyword=k, papers=tuple(papers), last_success=day) for k in config.keywords
     )
+    return Snapshot(config, stores)
 
 
 def render(tmp_path: Path, papers: list[Paper], config: Config | None = None) -> str:

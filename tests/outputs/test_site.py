@@ -11,9 +11,9 @@ from pathlib import Path
 
 import bibtexparser
 import pytest
-from site_support import HOSTILE, LATEX, OLD_STYLE, WORLD_MODELS, make_tracker, render
 
-from dailypapers import api
+from dailypapers import pipeline as api
+from tests.outputs.site_support import HOSTILE, LATEX, OLD_STYLE, WORLD_MODELS, make_tracker, render
 
 KEYWORDS = {"World Model": [HOSTILE, LATEX, WORLD_MODELS], "Astro": [OLD_STYLE, WORLD_MODELS]}
 VOID = {"meta", "link", "input", "br", "img", "hr", "source", "wbr"}

@@ -11,18 +11,13 @@ import os
 from pathlib import Path
 
 import pytest
-from reliability_support import Figures
+
+from tests.reliability.reliability_support import Figures
 
 FIGURES_ENV = "DAILYPAPERS_FIGURES"
 
 
 _FIGURES = Figures()
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "reliability: fault, crash, concurrency and hostile-input tests with figures"
-    )
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
-from support import readme_tables
 from typer.testing import CliRunner
 
-from dailypapers import api
+from dailypapers import pipeline as api
 from dailypapers.cli import app
 from dailypapers.text import slugify
+from tests.support import readme_tables
 
 DAILYPAPERS = Path(sys.executable).with_name("dailypapers")
 README_TEMPLATE = (

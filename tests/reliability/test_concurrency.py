@@ -13,8 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
-from fake_arxiv import FakeArxiv, make_papers
-from reliability_support import (
+
+from dailypapers.text import slugify
+from tests.fakes.arxiv import FakeArxiv, make_papers
+from tests.reliability.reliability_support import (
     Figures,
     check_readme,
     check_site,
@@ -23,8 +25,6 @@ from reliability_support import (
     stored_ids,
     write_tracker,
 )
-
-from dailypapers.text import slugify
 
 pytestmark = pytest.mark.reliability
 

@@ -16,8 +16,11 @@ import time
 from pathlib import Path
 
 import pytest
-from fake_arxiv import FakeArxiv, FakePaper, make_papers
-from reliability_support import (
+
+from dailypapers.fileio import write_atomic
+from dailypapers.text import slugify
+from tests.fakes.arxiv import FakeArxiv, FakePaper, make_papers
+from tests.reliability.reliability_support import (
     Figures,
     check_readme,
     check_site,
@@ -28,9 +31,6 @@ from reliability_support import (
     stored_ids,
     write_tracker,
 )
-
-from dailypapers.files import write_atomic
-from dailypapers.text import slugify
 
 pytestmark = [
     pytest.mark.reliability,

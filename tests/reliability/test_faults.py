@@ -20,8 +20,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from fake_arxiv import FAULT_KINDS, FakeArxiv, FakePaper, Fault, make_papers
-from reliability_support import (
+
+from dailypapers import pipeline as api
+from dailypapers.fetch.client import RetryPolicy
+from dailypapers.run import UpdateReport
+from dailypapers.settings import Settings
+from dailypapers.text import slugify
+from tests.fakes.arxiv import FAULT_KINDS, FakeArxiv, FakePaper, Fault, make_papers
+from tests.reliability.reliability_support import (
     Figures,
     check_readme,
     check_site,
@@ -33,11 +39,7 @@ from reliability_support import (
     tracker_paths,
     write_tracker,
 )
-from support import VirtualTime
-
-from dailypapers import api
-from dailypapers.source import RetryPolicy
-from dailypapers.text import slugify
+from tests.support import VirtualTime
 
 pytestmark = pytest.mark.reliability
 
@@ -130,7 +132,10 @@ def baselines(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             folder = write_tracker(tmp_path_factory.mktemp(label), keywords)
             cfg = api.load_config(folder / "keywords.yaml")
             report = api.update(
-                cfg, tracker_paths(folder), api_url=server.url, delay=0, today="2026-11-21"
+                cfg,
+                tracker_paths(folder),
+                settings=Settings(api_url=server.url, delay=0),
+                today="2026-11-21",
             )
             assert not report.failed
             result[label] = folder
@@ -257,16 +262,17 @@ def test_retry_after_is_waited_for_between_the_tries(
 
 def _run_in_virtual_time(
     server: FakeArxiv, folder: Path, policy: RetryPolicy
-) -> tuple[VirtualTime, api.UpdateReport]:
+) -> tuple[VirtualTime, UpdateReport]:
     clock = VirtualTime()
     cfg = api.load_config(folder / "keywords.yaml")
+    settings = Settings(
+        api_url=server.url, delay=0, retries=policy.retries, backoff=policy.base, timeout=0.3
+    )
     report = api.update(
         cfg,
         tracker_paths(folder),
-        api_url=server.url,
-        delay=0,
-        policy=policy,
-        timeout=0.3,
+        settings=settings,
+        jitter=policy.jitter,
         clock=clock.clock,
         sleep=clock.sleep,
         today=TODAY,
@@ -340,5 +346,5 @@ def test_transient_faults_cost_only_their_backoff(
 
     clock, report = _run_in_virtual_time(busy_day, folder, RetryPolicy(jitter=lambda: 0.0))
 
-    assert not report.failed and len(report.topics[0].new) == 30
+    assert not report.failed and len(report.keywords[0].new) == 30
     assert clock.sleeps == [5, 10]

@@ -25,18 +25,17 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from reliability_support import Figures, invoke
-from support import MARKDOWN, readme_tables
 
-from dailypapers.config import parse_config
+from dailypapers.config import Config, parse_config
 from dailypapers.errors import ConfigError
-from dailypapers.models import Config, Paper
-from dailypapers.outputs import Section, Snapshot
+from dailypapers.fetch import Paper
 from dailypapers.outputs import feeds as feeds_output
 from dailypapers.outputs import readme as readme_output
 from dailypapers.outputs import site as site_output
-from dailypapers.store import TopicStore
+from dailypapers.store import KeywordStore, Snapshot
 from dailypapers.text import fold, slugify
+from tests.reliability.reliability_support import Figures, invoke
+from tests.support import MARKDOWN, readme_tables
 
 pytestmark = pytest.mark.reliability
 
@@ -136,19 +135,19 @@ def snapshots(draw: st.DrawFn) -> Snapshot:
     names = draw(st.lists(keyword_names, min_size=1, max_size=3, unique_by=slugify))
     assume(len({n.casefold() for n in names}) == len(names))
     config = parse_config(yaml.safe_dump({"keywords": names}, allow_unicode=True))
-    sections = []
+    stores = []
     number = 0
-    for topic in config.topics:
+    for keyword in config.keywords:
         count = draw(st.integers(0, 3))
-        stored = [draw(papers(number + i)) for i in range(count)]
+        stored = tuple(draw(papers(number + i)) for i in range(count))
         number += count
-        sections.append(Section(topic, TopicStore(topic.name, stored, "2026-11-22")))
-    return Snapshot(config, tuple(sections))
+        stores.append(KeywordStore(keyword, stored, "2026-11-22"))
+    return Snapshot(config, tuple(stores))
 
 
 def _inputs(snapshot: Snapshot) -> int:
-    fields = sum(4 + len(p.authors) for s in snapshot.sections for p in s.papers)
-    return fields + len(snapshot.sections)
+    fields = sum(4 + len(p.authors) for s in snapshot.stores for p in s.papers)
+    return fields + len(snapshot.stores)
 
 
 MARKERS = {readme_output.START, readme_output.END}
@@ -173,10 +172,10 @@ def test_readme_tables_keep_their_shape(snapshot: Snapshot, figures: Figures) ->
         for i, t in enumerate(tokens)
         if t.type == "heading_open" and t.tag == "h2"
     ]
-    assert len(headings) == len(snapshot.sections)
+    assert len(headings) == len(snapshot.stores)
     tables = readme_tables(text)
-    assert len(tables) == len(snapshot.sections)
-    for heading, section in zip(headings, snapshot.sections, strict=True):
+    assert len(tables) == len(snapshot.stores)
+    for heading, section in zip(headings, snapshot.stores, strict=True):
         rows = tables[heading]
         assert len(rows) == len(section.papers)
         assert all(len(row) == 4 for row in rows)
@@ -186,7 +185,7 @@ def test_readme_tables_keep_their_shape(snapshot: Snapshot, figures: Figures) ->
 def test_title_brackets_keep_the_row_link_to_the_paper(title: str) -> None:
     paper = Paper(id="2611.00001", version=1, title=title, updated="2026-11-21T10:00:00Z")
     config = parse_config("keywords:\n  - k\n")
-    snapshot = Snapshot(config, (Section(config.topics[0], TopicStore("k", [paper])),))
+    snapshot = Snapshot(config, (KeywordStore(config.keywords[0], (paper,)),))
     tokens = MARKDOWN.parse("".join(readme_output.block(snapshot)) + "\n")
     hrefs = [
         c.attrs["href"]
@@ -216,9 +215,9 @@ def test_atom_feeds_parse_cleanly_and_carry_every_field(
     """feedparser must not flag the feed; a strict XML parser must read back each field exactly
     (feedparser itself reinterprets C1 control characters, so it cannot judge exactness)."""
     figures.add("hostile_inputs_tried", _inputs(snapshot))
-    for section in snapshot.sections:
+    for section in snapshot.stores:
         body = "".join(
-            feeds_output.feed(snapshot, section.topic.name, section.topic.slug, section.papers)
+            feeds_output.feed(snapshot, section.keyword.name, section.keyword.slug, section.papers)
         ).encode("utf-8")
         parsed = feedparser.parse(body)
         assert not parsed.bozo, parsed.get("bozo_exception")
@@ -226,7 +225,7 @@ def test_atom_feeds_parse_cleanly_and_carry_every_field(
         assert [e.link for e in parsed.entries] == [p.abs_url for p in section.papers]
 
         root = ElementTree.fromstring(body)
-        title = f"{_as_feed_text(section.topic.name)} · dailypapers"
+        title = f"{_as_feed_text(section.keyword.name)} · dailypapers"
         assert root.findtext(f"{ATOM}title") == title
         entries = root.findall(f"{ATOM}entry")
         assert len(entries) == len(section.papers)
@@ -270,32 +269,29 @@ def _structure(html: str) -> _Structure:
 
 def _tame(snapshot: Snapshot) -> Snapshot:
     """The same page with every piece of paper text replaced by a harmless word."""
-    sections = tuple(
-        Section(
-            s.topic,
-            TopicStore(
-                s.store.keyword,
-                [
-                    Paper(
-                        id=p.id,
-                        version=p.version,
-                        title="title",
-                        abstract="abstract" if p.abstract else "",
-                        comment="comment" if p.comment else "",
-                        authors=tuple("author" for _ in p.authors),
-                        published=p.published,
-                        updated=p.updated,
-                        categories=p.categories,
-                        first_seen=p.first_seen,
-                    )
-                    for p in s.papers
-                ],
-                s.store.last_success,
+    stores = tuple(
+        KeywordStore(
+            s.keyword,
+            tuple(
+                Paper(
+                    id=p.id,
+                    version=p.version,
+                    title="title",
+                    abstract="abstract" if p.abstract else "",
+                    comment="comment" if p.comment else "",
+                    authors=tuple("author" for _ in p.authors),
+                    published=p.published,
+                    updated=p.updated,
+                    categories=p.categories,
+                    first_seen=p.first_seen,
+                )
+                for p in s.papers
             ),
+            s.last_success,
         )
-        for s in snapshot.sections
+        for s in snapshot.stores
     )
-    return Snapshot(snapshot.config, sections)
+    return Snapshot(snapshot.config, stores)
 
 
 @EXAMPLES
@@ -305,7 +301,7 @@ def test_web_page_markup_comes_only_from_the_template(snapshot: Snapshot, figure
     page = _structure("".join(site_output.page(snapshot)))
     tame = _structure("".join(site_output.page(_tame(snapshot))))
     assert page.tags == tame.tags
-    assert page.titles == [p.title for s in snapshot.sections for p in s.papers]
+    assert page.titles == [p.title for s in snapshot.stores for p in s.papers]
 
 
 # --------------------------------------------------------------------------- keywords.yaml

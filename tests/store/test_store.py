@@ -11,8 +11,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dailypapers import store
+from dailypapers.config import Keyword
 from dailypapers.errors import StoreError
-from dailypapers.models import Paper
+from dailypapers.fetch import Paper
+
+K = Keyword(name="K", slug="k", phrases=("K",))
+WORLD_MODEL = Keyword(name="World Model", slug="world-model", phrases=("World Model",))
 
 
 def paper(n: int, version: int = 1, day: int = 1, **extra: str) -> Paper:
@@ -106,29 +110,35 @@ def test_merge_invariants(stored: list[Paper], incoming: list[Paper], limit: int
 
 
 def test_save_and_load_round_trip(tmp_path: Path) -> None:
-    data = store.TopicStore(
-        keyword="World Model",
-        papers=[
-            replace(paper(1), authors=("A", "B"), categories=("cs.CV",), first_seen="2026-11-22")
-        ],
+    data = store.KeywordStore(
+        keyword=WORLD_MODEL,
+        papers=(
+            replace(paper(1), authors=("A", "B"), categories=("cs.CV",), first_seen="2026-11-22"),
+        ),
         last_success="2026-11-22",
         query='(ti:"World Model" OR abs:"World Model")',
         total_results=1234,
     )
-    store.save(tmp_path, "world-model", data)
-    assert store.load(tmp_path, "world-model", "World Model") == data
+    store.save(tmp_path, data)
+    assert store.load(tmp_path, WORLD_MODEL) == data
 
 
 def test_same_papers_give_the_same_bytes_and_no_rewrite(tmp_path: Path) -> None:
-    data = store.TopicStore(keyword="K", papers=[paper(1), paper(2)])
-    assert store.save(tmp_path, "k", data) is True
+    data = store.KeywordStore(
+        keyword=K,
+        papers=(
+            paper(1),
+            paper(2),
+        ),
+    )
+    assert store.save(tmp_path, data) is True
     first = (tmp_path / "k.json").read_bytes()
-    assert store.save(tmp_path, "k", data) is False
+    assert store.save(tmp_path, data) is False
     assert (tmp_path / "k.json").read_bytes() == first
 
 
 def test_store_file_is_readable_json_with_schema_and_keyword(tmp_path: Path) -> None:
-    store.save(tmp_path, "k", store.TopicStore(keyword="K", papers=[paper(1)]))
+    store.save(tmp_path, store.KeywordStore(keyword=K, papers=(paper(1),)))
     document = json.loads((tmp_path / "k.json").read_text(encoding="utf-8"))
     assert document["schema"] == 1 and document["keyword"] == "K"
     assert document["papers"][0]["id"] == "2611.00001"
@@ -136,17 +146,17 @@ def test_store_file_is_readable_json_with_schema_and_keyword(tmp_path: Path) -> 
 
 def test_a_store_written_before_counts_were_kept_loads_without_one(tmp_path: Path) -> None:
     (tmp_path / "k.json").write_text('{"schema": 1, "keyword": "K", "papers": []}')
-    assert store.load(tmp_path, "k", "K").previous_total("(ti:K)") is None
+    assert store.load(tmp_path, K).previous_total("(ti:K)") is None
 
 
 def test_a_count_is_only_compared_with_the_same_query() -> None:
-    data = store.TopicStore(keyword="K", query="(ti:K)", total_results=40)
+    data = store.KeywordStore(keyword=K, query="(ti:K)", total_results=40)
     assert data.previous_total("(ti:K)") == 40
     assert data.previous_total("(ti:K OR abs:K)") is None
 
 
 def test_missing_store_is_an_empty_keyword(tmp_path: Path) -> None:
-    assert store.load(tmp_path, "k", "K").papers == []
+    assert store.load(tmp_path, K).papers == ()
 
 
 @pytest.mark.parametrize(
@@ -167,12 +177,12 @@ def test_corrupt_store_is_refused_naming_the_file_and_left_untouched(
     path = tmp_path / "k.json"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(StoreError, match=words) as caught:
-        store.load(tmp_path, "k", "K")
+        store.load(tmp_path, K)
     assert str(path) in str(caught.value)
     assert path.read_text(encoding="utf-8") == content
 
 
 def test_no_temporary_files_are_left_behind(tmp_path: Path) -> None:
-    store.save(tmp_path, "k", store.TopicStore(keyword="K", papers=[paper(1)]))
-    store.save(tmp_path, "k", store.TopicStore(keyword="K", papers=[paper(2)]))
+    store.save(tmp_path, store.KeywordStore(keyword=K, papers=(paper(1),)))
+    store.save(tmp_path, store.KeywordStore(keyword=K, papers=(paper(2),)))
     assert [p.name for p in tmp_path.iterdir()] == ["k.json"]

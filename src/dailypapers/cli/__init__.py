@@ -1,4 +1,4 @@
-"""Command line: parses flags, calls dailypapers.api, maps errors to exit statuses.
+"""Command line: parses flags, calls dailypapers.pipeline, maps errors to exit statuses.
 
 Exit statuses: 0 success (also when arXiv announced nothing); 1 some keyword failed to update
 (the others were saved); 2 bad input (keywords.yaml, arguments); 3 a store file is corrupt;
@@ -8,6 +8,7 @@ Exit statuses: 0 success (also when arXiv announced nothing); 1 some keyword fai
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sys
 from collections.abc import Iterator
@@ -16,11 +17,10 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from . import __version__
+from .. import __version__
 
 if TYPE_CHECKING:
-    from .models import Config
-    from .update import UpdateReport
+    from ..config import Config
 
 app = typer.Typer(
     add_completion=False,
@@ -52,7 +52,7 @@ def _fail(message: str, code: int) -> NoReturn:
 @contextlib.contextmanager
 def _exit_on_error() -> Iterator[None]:
     """Library errors and unwritable files become one line on stderr and their exit status."""
-    from .errors import DailyPapersError
+    from ..errors import DailyPapersError
 
     try:
         yield
@@ -76,25 +76,26 @@ def main(
             "--version", callback=_version, is_eager=True, help="Print the version and exit."
         ),
     ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Log each request to arXiv: URL, status, bytes, retries and waits.",
+        ),
+    ] = False,
 ) -> None:
     """Track new arXiv papers per keyword.
 
     Exit statuses: 0 ok (also when arXiv announced nothing), 1 some keyword failed to update,
     2 bad input, 3 corrupt store file, 4 another run is using the data folder.
     """
-
-
-def _env_number(name: str, default: float, high: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not 0 <= value <= high:
-        _fail(f"{name}={raw!r}: must be a number from 0 to {high:g}", 2)
-    return value
+    if verbose:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s", "%H:%M:%S"))
+        package = logging.getLogger("dailypapers")
+        package.addHandler(handler)
+        package.setLevel(logging.DEBUG)
 
 
 @app.command()
@@ -127,67 +128,49 @@ def update(
     Set DAILYPAPERS_API_URL to use another arXiv-compatible endpoint and DAILYPAPERS_DELAY for
     the seconds between requests (default 3; raise it when arXiv rate-limits you).
     """
-    from . import api
+    from .. import pipeline
+    from ..settings import Settings
     from .progress import ConsoleProgress, summary_lines, workflow_commands
-    from .source import DEFAULT_DELAY, RetryPolicy
 
     if digest_title is not None and digest is None:
         _fail("--digest-title needs --digest", 2)
-    delay = _env_number("DAILYPAPERS_DELAY", DEFAULT_DELAY, 600)
-    policy = RetryPolicy(
-        retries=int(_env_number("DAILYPAPERS_RETRIES", RetryPolicy.retries, 10)),
-        base=_env_number("DAILYPAPERS_BACKOFF", RetryPolicy.base, 600),
+    paths = pipeline.Paths(
+        config=config,
+        data=data,
+        readme=readme,
+        site=site,
+        digest=digest,
+        digest_title=digest_title,
+        summary=summary,
     )
-    timeout = _env_number("DAILYPAPERS_TIMEOUT", 30.0, 600) or 30.0
-    paths = api.Paths(config=config, data=data, readme=readme, site=site)
     with _exit_on_error():
-        cfg = api.load_config(config)
+        settings = Settings.from_env()
+        cfg = pipeline.load_config(config)
         only = _select(cfg, keyword) if keyword else None
-        progress = ConsoleProgress(sys.stderr, total=len(only or cfg.topics))
-        report = api.update(
-            cfg, paths, delay=delay, policy=policy, timeout=timeout, progress=progress, only=only
+        progress = ConsoleProgress(sys.stderr, total=len(only or cfg.keywords))
+        report = pipeline.update(
+            cfg, paths, settings=settings, progress=progress, only=only, environ=os.environ
         )
     for line in summary_lines(report):
         typer.echo(line)
-    with _exit_on_error():
-        _report_files(report, cfg, readme, digest, digest_title, summary)
     if os.environ.get("GITHUB_ACTIONS") == "true":
         for line in workflow_commands(report):
             typer.echo(line)
     if report.failed:
-        names = ", ".join(t.topic.name for t in report.failed)
+        names = ", ".join(k.keyword.name for k in report.failed)
         typer.echo(f"dailypapers: failed keywords: {names}", err=True)
         raise typer.Exit(1)
 
 
-def _report_files(
-    report: UpdateReport,
-    cfg: Config,
-    readme: Path,
-    digest: Path | None,
-    digest_title: Path | None,
-    summary: Path | None,
-) -> None:
-    from .outputs import digest as digest_output
-    from .outputs import summary as summary_output
-
-    if digest is not None:
-        url = digest_output.readme_url(readme, os.environ)
-        found = digest_output.build(report, cfg, url)
-        digest_output.write(found, digest, digest_title)
-    if summary is not None:
-        summary_output.append(report, summary)
-
-
 def _select(cfg: Config, names: list[str]) -> set[str]:
-    from .errors import InputError
+    from ..errors import InputError
 
     chosen: set[str] = set()
     for name in names:
-        topic = cfg.topic_named(name)
-        if topic is None:
+        keyword = cfg.keyword_named(name)
+        if keyword is None:
             raise InputError(f"{cfg.path}: no keyword named '{name}'")
-        chosen.add(topic.slug)
+        chosen.add(keyword.slug)
     return chosen
 
 
@@ -199,10 +182,12 @@ def render(
     site: SiteOpt = Path("site"),
 ) -> None:
     """Regenerate the README tables, feeds, BibTeX and web page from the store, offline."""
-    from . import api
+    from .. import pipeline
 
     with _exit_on_error():
-        changed = api.render(api.load_config(config), api.Paths(config, data, readme, site))
+        changed = pipeline.render(
+            pipeline.load_config(config), pipeline.Paths(config, data, readme, site)
+        )
     for path in changed:
         typer.echo(f"wrote {path}")
 
@@ -213,20 +198,19 @@ def list_keywords(
     data: DataOpt = Path("data"),
 ) -> None:
     """List the keywords, their arXiv query and how many papers each has stored."""
-    from . import api
-    from .query import search_query
-    from .update import load_snapshot
+    from ..config import load_config
+    from ..fetch.query import search_query
+    from ..store import load_snapshot
 
     with _exit_on_error():
-        snapshot = load_snapshot(api.load_config(config), data)
-    for section in snapshot.sections:
-        store = section.store
+        snapshot = load_snapshot(load_config(config), data)
+    for store in snapshot.stores:
         status = f"{len(store.papers)} papers"
         if store.last_success:
             status += f", updated {store.last_success}"
         if store.health.failures:
             status += f", failing for {store.health.failures} run(s)"
-        typer.echo(f"{section.topic.name}\t{status}\t{search_query(section.topic)}")
+        typer.echo(f"{store.keyword.name}\t{status}\t{search_query(store.keyword)}")
 
 
 @app.command()
@@ -245,13 +229,14 @@ def health(
     ] = None,
 ) -> None:
     """Report keywords that failed on several consecutive runs (exit 0 either way)."""
-    from . import api
-    from . import health as health_mod
+    from ..config import load_config
+    from ..outputs import health as health_output
+    from ..store import load_snapshot
 
     with _exit_on_error():
-        entries = health_mod.failing(api.load_config(config), data, min_failures)
+        entries = health_output.failing(load_snapshot(load_config(config), data), min_failures)
         if output is not None:
-            health_mod.write(entries, min_failures, output)
+            health_output.write(entries, min_failures, output)
     for entry in entries:
         typer.echo(
             f"{entry.name}: failed {entry.failures} run(s) in a row since {entry.since}: "
@@ -269,7 +254,7 @@ def add(
     config: ConfigOpt = Path("keywords.yaml"),
 ) -> None:
     """Add a keyword to keywords.yaml, keeping its comments; run `update` to fetch its papers."""
-    from .keywords_file import add_keyword
+    from ..config.editor import add_keyword
 
     with _exit_on_error():
         add_keyword(config, name)
@@ -282,7 +267,7 @@ def remove(
     config: ConfigOpt = Path("keywords.yaml"),
 ) -> None:
     """Remove a keyword from keywords.yaml; its store file in data/ is kept."""
-    from .keywords_file import remove_keyword
+    from ..config.editor import remove_keyword
 
     with _exit_on_error():
         remove_keyword(config, name)
@@ -308,12 +293,12 @@ def import_readme(
     Sections are matched to keywords by name; rows that cannot be understood are listed with
     their line numbers and skipped.
     """
-    from . import api
-    from .importer import import_file, summary_lines
+    from .. import pipeline
+    from ..importer import import_file, summary_lines
 
     with _exit_on_error():
         report = import_file(file, config, data, add_keywords=add_keywords)
-        changed = api.render(report.config, api.Paths(config, data, readme, site))
+        changed = pipeline.render(report.config, pipeline.Paths(config, data, readme, site))
     for line in summary_lines(report):
         typer.echo(line)
     for path in changed:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from .models import Topic
-from .text import gha_message, gha_property
-from .update import Progress, TopicReport, UpdateReport
+from ..config import Keyword
+from ..outputs.escape import gha_message, gha_property
+from ..run import KeywordReport, Progress, UpdateReport
 
 
-def describe(report: TopicReport) -> str:
-    name = report.topic.name
+def describe(report: KeywordReport) -> str:
+    name = report.keyword.name
     if report.error:
         return f"{name}: FAILED ({report.error_kind}): {report.error}"
     text = f"{name}: {len(report.new)} new, {report.kept} kept, {report.requests} request(s)"
@@ -28,19 +28,21 @@ class ConsoleProgress(Progress):
         self.stream, self.total, self.index = stream, total, 0
         self.live = stream.isatty()
 
-    def topic_started(self, topic: Topic) -> None:
+    def keyword_started(self, keyword: Keyword) -> None:
         self.index += 1
         if self.live:
-            self.stream.write(f"\r\x1b[K[{self.index}/{self.total}] {topic.name}: asking arXiv...")
+            self.stream.write(
+                f"\r\x1b[K[{self.index}/{self.total}] {keyword.name}: asking arXiv..."
+            )
             self.stream.flush()
 
-    def page(self, topic: Topic, received: int, expected: int) -> None:
+    def page(self, keyword: Keyword, received: int, expected: int) -> None:
         if self.live:
-            where = f"[{self.index}/{self.total}] {topic.name}"
+            where = f"[{self.index}/{self.total}] {keyword.name}"
             self.stream.write(f"\r\x1b[K{where}: {received} of {expected} entries")
             self.stream.flush()
 
-    def topic_done(self, report: TopicReport) -> None:
+    def keyword_done(self, report: KeywordReport) -> None:
         prefix = "\r\x1b[K" if self.live else ""
         self.stream.write(f"{prefix}[{self.index}/{self.total}] {describe(report)}\n")
         self.stream.flush()
@@ -49,7 +51,7 @@ class ConsoleProgress(Progress):
 def summary_lines(report: UpdateReport) -> list[str]:
     failed = len(report.failed)
     lines = [
-        f"{report.today}: {report.new_count} new paper(s) across {len(report.topics)} keyword(s)"
+        f"{report.today}: {report.new_count} new paper(s) across {len(report.keywords)} keyword(s)"
         + (f"; {failed} failed" if failed else "")
     ]
     if not report.failed and report.new_count == 0:
@@ -62,13 +64,13 @@ def summary_lines(report: UpdateReport) -> list[str]:
 def workflow_commands(report: UpdateReport) -> list[str]:
     """GitHub Actions workflow commands that pin each failed keyword on the run's page."""
     lines = []
-    for topic in report.topics:
-        where = gha_property(f"dailypapers: {topic.topic.name}")
-        if topic.error:
-            runs = "run" if topic.failures == 1 else "runs in a row"
-            text = f"update failed ({topic.failures} {runs}): {topic.error}"
+    for keyword in report.keywords:
+        where = gha_property(f"dailypapers: {keyword.keyword.name}")
+        if keyword.error:
+            runs = "run" if keyword.failures == 1 else "runs in a row"
+            text = f"update failed ({keyword.failures} {runs}): {keyword.error}"
             lines.append(f"::error title={where}::{gha_message(text)}")
-        elif topic.unsorted:
+        elif keyword.unsorted:
             text = "arXiv ignored the sort order; the newest papers may be incomplete"
             lines.append(f"::warning title={where}::{gha_message(text)}")
     return lines

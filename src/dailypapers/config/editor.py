@@ -12,10 +12,10 @@ from pathlib import Path
 
 import yaml
 
-from .config import compose, parse_config
-from .errors import ConfigError, InputError
-from .files import write_atomic
-from .models import Config, name_key
+from ..errors import ConfigError, InputError
+from ..fileio import write_atomic
+from .model import Config, name_key
+from .reader import compose, parse_config
 
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .+_()/-]*")
 

@@ -1,75 +1,36 @@
-"""The one definition of a paper and a topic; every stage passes these and nothing looser."""
+"""What keywords.yaml means once validated: the keywords and the tracker-wide settings."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
 
+from ..settings import DEFAULT_MAX_PAPERS
+
 SortKey = Literal["updated", "published"]
 LinkStyle = Literal["pdf", "abs"]
 Field = Literal["title", "abstract"]
 
-ARXIV_BASE = "https://arxiv.org"
-
-
-@dataclass(frozen=True, slots=True)
-class Paper:
-    """One arXiv paper at its newest version known to us.
-
-    Dates are ISO 8601 UTC strings (``2025-11-07T18:59:59Z``) so that they sort as text and
-    round-trip through JSON unchanged; ``first_seen`` is a plain ``YYYY-MM-DD``.
-    """
-
-    id: str
-    version: int
-    title: str
-    abstract: str = ""
-    comment: str = ""
-    authors: tuple[str, ...] = ()
-    published: str = ""
-    updated: str = ""
-    primary_category: str = ""
-    categories: tuple[str, ...] = ()
-    journal_ref: str = ""
-    doi: str = ""
-    first_seen: str = ""
-
-    @property
-    def versioned_id(self) -> str:
-        return f"{self.id}v{self.version}"
-
-    @property
-    def abs_url(self) -> str:
-        return f"{ARXIV_BASE}/abs/{self.versioned_id}"
-
-    @property
-    def pdf_url(self) -> str:
-        return f"{ARXIV_BASE}/pdf/{self.versioned_id}"
-
-    def link(self, style: LinkStyle) -> str:
-        return self.pdf_url if style == "pdf" else self.abs_url
-
-    def date(self, key: SortKey) -> str:
-        """The timestamp a topic sorts and shows by; falls back so imported rows still order."""
-        value = self.updated if key == "updated" else self.published
-        return value or self.updated or self.published
-
-    def day(self, key: SortKey) -> str:
-        return self.date(key)[:10]
-
 
 @dataclass(frozen=True)
-class Topic:
-    """A keyword as configured: what to ask arXiv and how much of the answer to keep."""
+class Keyword:
+    """One tracked keyword: what to ask arXiv and how much of the answer to keep."""
 
     name: str
+    """The README heading and the name users type (``dailypapers update -k``)."""
     slug: str
+    """File-name identity: ``data/<slug>.json``, ``feeds/<slug>.xml``."""
     phrases: tuple[str, ...] = ()
+    """Phrases searched (any of them) in ``fields``; empty when ``query`` is given."""
     fields: tuple[Field, ...] = ("title", "abstract")
     categories: tuple[str, ...] = ()
+    """arXiv categories or whole archives a paper must be in (any of them)."""
     exclude: tuple[str, ...] = ()
+    """Phrases whose papers arXiv leaves out of the answer."""
     query: str | None = None
-    max_papers: int = 100
+    """A raw arXiv ``search_query`` given by the user instead of phrases."""
+    max_papers: int = DEFAULT_MAX_PAPERS
+    """How many of the newest papers the store keeps."""
 
 
 def name_key(name: str) -> str:
@@ -81,14 +42,20 @@ def name_key(name: str) -> str:
 class Config:
     """The whole of keywords.yaml after validation."""
 
-    topics: tuple[Topic, ...]
-    max_papers: int = 100
+    keywords: tuple[Keyword, ...]
+    max_papers: int = DEFAULT_MAX_PAPERS
+    """The default of every keyword's ``max_papers``."""
     sort: SortKey = "updated"
+    """Which date orders and is shown: of the newest version, or of v1."""
     link: LinkStyle = "pdf"
+    """Where titles link."""
     timezone: str = "UTC"
+    """The zone of the day a run is dated by."""
     lookback_days: int = 1
+    """How far behind the newest stored paper a newly announced one may be dated."""
     path: str = "keywords.yaml"
+    """The file it was read from, for messages."""
 
-    def topic_named(self, name: str) -> Topic | None:
+    def keyword_named(self, name: str) -> Keyword | None:
         wanted = name_key(name)
-        return next((t for t in self.topics if name_key(t.name) == wanted), None)
+        return next((k for k in self.keywords if name_key(k.name) == wanted), None)

@@ -14,14 +14,14 @@ from typing import Any, TypeVar
 
 import yaml
 
-from .errors import ConfigError
-from .models import Config, Field, LinkStyle, SortKey, Topic, name_key
-from .text import slugify
+from ..errors import ConfigError
+from ..settings import DEFAULT_MAX_PAPERS, MAX_PAPERS_LIMIT
+from ..text import slugify
+from .model import Config, Field, Keyword, LinkStyle, SortKey, name_key
 
 TOP_KEYS = {"keywords", "max_papers", "sort", "link", "timezone", "lookback_days"}
 TOPIC_KEYS = {"name", "phrases", "fields", "categories", "exclude", "query", "max_papers"}
 FIELDS: dict[str, Field] = {"title": "title", "abstract": "abstract"}
-MAX_PAPERS_LIMIT = 2000
 
 # arXiv's archives; a category is an archive or ``archive.SUBJECT``.
 ARCHIVES = frozenset(
@@ -158,7 +158,7 @@ class _Reader:
         top = self.mapping(root, TOP_KEYS, "keywords file")
         if "keywords" not in top:
             raise self.fail(root, "missing 'keywords:' list")
-        max_papers = 100
+        max_papers = DEFAULT_MAX_PAPERS
         if "max_papers" in top:
             max_papers = self.integer(top["max_papers"], "max_papers", 1, MAX_PAPERS_LIMIT)
         sort: SortKey = "updated"
@@ -180,9 +180,9 @@ class _Reader:
         lookback = 1
         if "lookback_days" in top:
             lookback = self.integer(top["lookback_days"], "lookback_days", 0, 30)
-        topics = self.topics(top["keywords"], max_papers)
+        keywords = self.keywords(top["keywords"], max_papers)
         return Config(
-            topics=tuple(topics),
+            keywords=tuple(keywords),
             max_papers=max_papers,
             sort=sort,
             link=link,
@@ -191,38 +191,38 @@ class _Reader:
             path=self.path,
         )
 
-    def topics(self, node: yaml.Node, default_max: int) -> list[Topic]:
+    def keywords(self, node: yaml.Node, default_max: int) -> list[Keyword]:
         if not isinstance(node, yaml.SequenceNode):
             raise self.fail(node, "'keywords' must be a list")
         if not node.value:
             raise self.fail(node, "'keywords' must list at least one keyword")
-        topics: list[Topic] = []
+        keywords: list[Keyword] = []
         names: dict[str, int] = {}
         slugs: dict[str, tuple[str, int]] = {}
         for item in node.value:
-            topic = self.topic(item, default_max)
+            keyword = self.keyword(item, default_max)
             line = line_of(item)
-            folded = name_key(topic.name)
+            folded = name_key(keyword.name)
             if folded in names:
                 raise self.fail(
-                    item, f"duplicate keyword '{topic.name}' (first on line {names[folded]})"
+                    item, f"duplicate keyword '{keyword.name}' (first on line {names[folded]})"
                 )
-            if topic.slug in slugs:
-                other, other_line = slugs[topic.slug]
+            if keyword.slug in slugs:
+                other, other_line = slugs[keyword.slug]
                 raise self.fail(
                     item,
-                    f"keyword '{topic.name}' has the same file name '{topic.slug}' as "
+                    f"keyword '{keyword.name}' has the same file name '{keyword.slug}' as "
                     f"'{other}' (line {other_line})",
                 )
             names[folded] = line
-            slugs[topic.slug] = (topic.name, line)
-            topics.append(topic)
-        return topics
+            slugs[keyword.slug] = (keyword.name, line)
+            keywords.append(keyword)
+        return keywords
 
-    def topic(self, node: yaml.Node, default_max: int) -> Topic:
+    def keyword(self, node: yaml.Node, default_max: int) -> Keyword:
         if isinstance(node, yaml.ScalarNode):
             name = self.phrase(node, "keyword")
-            return Topic(
+            return Keyword(
                 name=name, slug=self.slug(node, name), phrases=(name,), max_papers=default_max
             )
         keys = self.mapping(node, TOPIC_KEYS, "keyword")
@@ -250,7 +250,7 @@ class _Reader:
         max_papers = default_max
         if "max_papers" in keys:
             max_papers = self.integer(keys["max_papers"], "max_papers", 1, MAX_PAPERS_LIMIT)
-        return Topic(
+        return Keyword(
             name=name,
             slug=self.slug(keys["name"], name),
             phrases=phrases,

@@ -7,6 +7,7 @@ retry and pacing logic in virtual time.
 from __future__ import annotations
 
 import email.utils
+import logging
 import os
 import random
 import time
@@ -15,12 +16,14 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from . import __version__
-from .atom import MalformedFeed, Page, parse_page
-from .errors import FetchError, QueryRejected
+from .. import __version__
+from ..errors import FetchError, QueryRejected
+from ..settings import Settings
+from .feed import parse_page
+from .interface import MalformedFeed, Page
 
-DEFAULT_API_URL = "https://export.arxiv.org/api/query"
-DEFAULT_DELAY = 3.0
+log = logging.getLogger(__name__)
+
 MAX_RESULTS_LIMIT = 2000
 
 
@@ -49,6 +52,7 @@ class Pacer:
         if self._last is not None:
             due = max(due, self._last + self.delay)
         if due > now:
+            log.debug("waiting %.1f s before the next request", due - now)
             self.sleep(due - now)
 
     def done(self) -> None:
@@ -108,19 +112,19 @@ class ArxivClient:
 
     def __init__(
         self,
-        base_url: str = DEFAULT_API_URL,
+        settings: Settings | None = None,
         *,
-        delay: float = DEFAULT_DELAY,
-        policy: RetryPolicy | None = None,
-        timeout: float = 30.0,
         transport: httpx.BaseTransport | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        jitter: Callable[[], float] = random.random,
     ) -> None:
-        self.base_url = base_url
-        self.pacer = Pacer(delay, clock, sleep)
-        self.policy = policy or RetryPolicy()
+        settings = settings or Settings()
+        self.base_url = settings.api_url
+        self.pacer = Pacer(settings.delay, clock, sleep)
+        self.policy = RetryPolicy(retries=settings.retries, base=settings.backoff, jitter=jitter)
         self.stats = Stats()
+        timeout = settings.timeout
         self._http = httpx.Client(
             headers={"User-Agent": user_agent(), "Accept": "application/atom+xml"},
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
@@ -173,6 +177,13 @@ class ArxivClient:
                 wait = self.policy.backoff(attempts)
                 if problem.retry_after is not None:
                     wait = max(wait, problem.retry_after)
+                log.info(
+                    "retry %d of %d in %.1f s after %s",
+                    attempts,
+                    self.policy.retries,
+                    wait,
+                    problem,
+                )
             except _Final as final:
                 raise QueryRejected(
                     str(final), url=url, attempts=attempts, kind=final.kind
@@ -182,14 +193,18 @@ class ArxivClient:
 
     def _once(self, url: str, start: int) -> Page:
         self.stats.requests += 1
+        log.info("GET %s", url)
         try:
             response = self._http.get(url)
         except httpx.TimeoutException as exc:
+            log.info("timed out: %s", type(exc).__name__)
             raise _Retryable("timeout", f"timed out ({type(exc).__name__})") from None
         except httpx.HTTPError as exc:
+            log.info("connection failed: %s", exc)
             raise _Retryable("connection", f"connection failed: {exc}") from None
         self.stats.bytes += len(response.content)
         status = response.status_code
+        log.info("HTTP %d, %d bytes", status, len(response.content))
         if status == 429 or status >= 500:
             raise _Retryable(
                 f"http {status}",

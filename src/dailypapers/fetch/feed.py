@@ -4,26 +4,14 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
 
 import feedparser
 
-from .models import Paper
-from .text import fold
+from ..text import fold
+from .interface import MalformedFeed, Page, Paper
 
 _ID = re.compile(r"/abs/(?P<id>.+?)(?:v(?P<version>\d+))?$")
 _ERROR_ID = "/api/errors"
-
-
-class MalformedFeed(ValueError):
-    """The body is not an arXiv Atom page we can trust (HTML, truncated, entries lacking fields)."""
-
-
-@dataclass(frozen=True)
-class Page:
-    papers: tuple[Paper, ...]
-    total_results: int
-    error: str | None = None
 
 
 def split_id(url_or_id: str) -> tuple[str, int]:

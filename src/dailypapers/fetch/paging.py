@@ -20,33 +20,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
-from typing import TYPE_CHECKING, Protocol
 
-from .models import Paper, SortKey, Topic
+from ..config import Keyword, SortKey
+from .interface import FetchOutcome, Paper, Searcher
 from .query import search_query
-
-if TYPE_CHECKING:
-    from .atom import Page
 
 SORT_BY: dict[SortKey, str] = {"updated": "lastUpdatedDate", "published": "submittedDate"}
 MIN_PAGE = 12
 SPARE = 2
-
-
-class Searcher(Protocol):
-    """What fetching needs from a client; ArxivClient is the real one."""
-
-    def search(self, query: str, *, start: int, max_results: int, sort_by: str) -> Page: ...
-
-
-@dataclass(frozen=True)
-class FetchOutcome:
-    papers: list[Paper]
-    total_results: int
-    requests: int
-    unsorted: bool
-    query: str = ""
-    unaccounted: int = 0
 
 
 def _parse(date: str) -> datetime:
@@ -157,9 +138,9 @@ class _Known:
         return max(size * 2, MIN_PAGE)
 
 
-def fetch_topic(
+def fetch_keyword(
     client: Searcher,
-    topic: Topic,
+    keyword: Keyword,
     stored: Sequence[Paper],
     *,
     sort: SortKey,
@@ -167,13 +148,13 @@ def fetch_topic(
     previous_total: int | None = None,
     on_page: Callable[[int, int], None] | None = None,
 ) -> FetchOutcome:
-    """Fetch what is new for ``topic``. ``previous_total`` is arXiv's count for the same query at
+    """Fetch what is new for ``keyword``. ``previous_total`` is arXiv's count for the same query at
     the last successful run (None when unknown); it lets a daily run stop after one small page."""
-    limit = topic.max_papers
+    limit = keyword.max_papers
     since = horizon(stored, sort, lookback_days)
     known = None if since is None else _Known.of(stored, sort, since, previous_total)
     size = limit if known is None else min(limit, known.first_size())
-    query = search_query(topic)
+    query = search_query(keyword)
     got: list[Paper] = []
     dates: list[str] = []
     start = requests = 0

@@ -1,8 +1,8 @@
-"""Topic → arXiv ``search_query``. Phrases are always quoted; config forbids inner quotes."""
+"""Keyword → arXiv ``search_query``. Phrases are always quoted; config forbids inner quotes."""
 
 from __future__ import annotations
 
-from .models import Topic
+from ..config import Keyword
 
 FIELD_PREFIX = {"title": "ti", "abstract": "abs"}
 # Archives whose categories have subject classes (``cs.CV``); the others are matched whole.
@@ -22,15 +22,15 @@ def _category(category: str) -> str:
     return f"cat:{category}"
 
 
-def search_query(topic: Topic) -> str:
+def search_query(keyword: Keyword) -> str:
     """The query arXiv evaluates; exclusions happen there, never by re-filtering locally."""
-    if topic.query is not None:
-        query = f"({topic.query})"
+    if keyword.query is not None:
+        query = f"({keyword.query})"
     else:
-        query = _any_phrase(topic.phrases, topic.fields)
-    if topic.categories:
-        cats = [_category(c) for c in topic.categories]
+        query = _any_phrase(keyword.phrases, keyword.fields)
+    if keyword.categories:
+        cats = [_category(c) for c in keyword.categories]
         query += " AND " + (cats[0] if len(cats) == 1 else "(" + " OR ".join(cats) + ")")
-    if topic.exclude:
-        query += " ANDNOT " + _any_phrase(topic.exclude, topic.fields or ("title", "abstract"))
+    if keyword.exclude:
+        query += " ANDNOT " + _any_phrase(keyword.exclude, keyword.fields or ("title", "abstract"))
     return query

@@ -13,8 +13,9 @@ import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..models import ARXIV_BASE, Paper
-from . import ALL, Snapshot, environment, file_stem, write_folder
+from ..fetch import ARXIV_BASE, Paper
+from .escape import bibtex_field, bibtex_names, bibtex_verbatim
+from .interface import ALL, Output, RenderJob, file_stem, write_folder
 
 FOLDER = "bib"
 _NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
@@ -52,12 +53,44 @@ def url(paper: Paper) -> str:
     return f"{ARXIV_BASE}/abs/{paper.id}"
 
 
-def bibliography(papers: list[Paper]) -> Iterator[str]:
-    template = environment().get_template("bib.bib.j2")
-    return template.generate(papers=papers)
+def entry(paper: Paper) -> str:
+    """One ``@misc`` entry; the .bib files and the page's "Copy BibTeX" share it.
+
+    Written in Python rather than a template: BibTeX's braces are the syntax, and every value
+    goes through the one escaper its field needs.
+    """
+    lines = [f"@misc{{{citation_key(paper)},", f"  title = {{{{{bibtex_field(paper.title)}}}}},"]
+    if paper.authors:
+        lines.append(f"  author = {{{bibtex_names(paper.authors)}}},")
+    if published := year(paper):
+        lines.append(f"  year = {{{published}}},")
+    lines.append(f"  eprint = {{{bibtex_verbatim(paper.id)}}},")
+    lines.append("  archivePrefix = {arXiv},")
+    if paper.primary_category:
+        lines.append(f"  primaryClass = {{{bibtex_verbatim(paper.primary_category)}}},")
+    if paper.doi:
+        lines.append(f"  doi = {{{bibtex_verbatim(paper.doi)}}},")
+    if paper.journal_ref:
+        lines.append(f"  note = {{{bibtex_field(paper.journal_ref)}}},")
+    lines.append(f"  url = {{{bibtex_verbatim(url(paper))}}}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
 
 
-def write(snapshot: Snapshot, root: Path) -> list[Path]:
-    files = ((file_stem(s.topic.slug), bibliography(s.papers)) for s in snapshot.sections)
-    combined = ((ALL, bibliography(snapshot.all_papers())),)
-    return write_folder(root / FOLDER, ".bib", (*files, *combined))
+def bibliography(papers: list[Paper] | tuple[Paper, ...]) -> Iterator[str]:
+    return (entry(p) + "\n" for p in papers)
+
+
+class BibtexOutput:
+    """``site/bib/<keyword>.bib`` and ``site/bib/all.bib``."""
+
+    name = "bibtex"
+
+    def write(self, job: RenderJob) -> list[Path]:
+        snapshot = job.snapshot
+        files = ((file_stem(s.keyword.slug), bibliography(s.papers)) for s in snapshot.stores)
+        combined = ((ALL, bibliography(snapshot.all_papers())),)
+        return write_folder(job.to.site / FOLDER, ".bib", (*files, *combined))
+
+
+OUTPUT: Output = BibtexOutput()

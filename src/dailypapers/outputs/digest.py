@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..files import write_atomic
-from ..models import Config, Paper, Topic
+from ..config import Config, Keyword
+from ..fetch import Paper
+from ..run import UpdateReport
 from ..store import order_key
-from ..text import md_anchor
-from ..update import UpdateReport
-from . import environment
+from .escape import md_anchor
+from .interface import Output, RenderJob, write_or_remove
+from .templating import template
 
 GITHUB_BODY_LIMIT = 65_536
 # Room for what GitHub counts differently from Python (line endings, normalisation) and for a
@@ -31,7 +32,7 @@ _MONTHS = (
 
 @dataclass(frozen=True)
 class DigestSection:
-    topic: Topic
+    keyword: Keyword
     papers: tuple[Paper, ...]
     total: int
     link: str
@@ -49,7 +50,8 @@ class Digest:
 
 
 def readme_url(readme: Path, env: Mapping[str, str]) -> str:
-    """Where the README is read: the repository's page on GitHub, else the file itself.
+    """Where an issue body links for the README: the repository's page on GitHub, else the
+    file itself.
 
     An issue body cannot link relatively, so inside Actions (which sets both variables) the link
     is absolute; elsewhere the relative path is the best there is.
@@ -77,7 +79,7 @@ def build(
 ) -> Digest | None:
     """The digest of ``report``'s new papers, or None when the run found nothing new."""
     key = order_key(config.sort)
-    found = [(t.topic, sorted(t.new, key=key, reverse=True)) for t in report.topics if t.new]
+    found = [(k.keyword, sorted(k.new, key=key, reverse=True)) for k in report.keywords if k.new]
     if not found:
         return None
     count = sum(len(papers) for _, papers in found)
@@ -85,12 +87,12 @@ def build(
     def render(cap: int | None) -> str:
         sections = [
             DigestSection(
-                topic=topic,
+                keyword=keyword,
                 papers=tuple(papers if cap is None else papers[:cap]),
                 total=len(papers),
-                link=f"{readme}#{md_anchor(topic.name)}",
+                link=f"{readme}#{md_anchor(keyword.name)}",
             )
-            for topic, papers in found
+            for keyword, papers in found
         ]
         return _render(sections, count, report.today, readme, config)
 
@@ -128,31 +130,35 @@ def _render(
     readme: str,
     config: Config,
 ) -> str:
-    return (
-        environment()
-        .get_template("digest.md.j2")
-        .render(
-            sections=sections,
-            count=count,
-            day=long_date(today),
-            readme=readme,
-            link=config.link,
-            sort=config.sort,
-        )
+    return template("digest.md.j2").render(
+        sections=sections,
+        count=count,
+        day=long_date(today),
+        readme=readme,
+        link=config.link,
+        sort=config.sort,
     )
 
 
 def write(digest: Digest | None, body_path: Path, title_path: Path | None = None) -> list[Path]:
     """Write the body (and title); with nothing new remove both so no stale issue is opened."""
-    targets = [(body_path, digest.body if digest else None)]
+    changed = write_or_remove(body_path, digest.body if digest else None)
     if title_path is not None:
-        targets.append((title_path, digest.title + "\n" if digest else None))
-    changed: list[Path] = []
-    for path, content in targets:
-        if content is None:
-            if path.exists():
-                path.unlink()
-                changed.append(path)
-        elif write_atomic(path, [content]):
-            changed.append(path)
+        changed += write_or_remove(title_path, digest.title + "\n" if digest else None)
     return changed
+
+
+class DigestOutput:
+    """The daily issue's body and title; written only after a run, when asked for."""
+
+    name = "digest"
+
+    def write(self, job: RenderJob) -> list[Path]:
+        if job.report is None or job.to.digest is None:
+            return []
+        readme = job.to.readme_url or job.to.readme.as_posix()
+        found = build(job.report, job.snapshot.config, readme)
+        return write(found, job.to.digest, job.to.digest_title)
+
+
+OUTPUT: Output = DigestOutput()

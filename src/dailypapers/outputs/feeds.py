@@ -10,8 +10,10 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..models import ARXIV_BASE, Paper
-from . import ALL, Snapshot, environment, file_stem, write_folder
+from ..fetch import ARXIV_BASE, Paper
+from ..store import Snapshot
+from .interface import ALL, Output, RenderJob, file_stem, write_folder
+from .templating import template
 
 FOLDER = "feeds"
 EPOCH = "1970-01-01T00:00:00Z"
@@ -37,10 +39,11 @@ def entry_id(paper: Paper) -> str:
     return f"{ARXIV_BASE}/abs/{paper.id}"
 
 
-def feed(snapshot: Snapshot, title: str, slug: str, papers: list[Paper]) -> Iterator[str]:
+def feed(
+    snapshot: Snapshot, title: str, slug: str, papers: list[Paper] | tuple[Paper, ...]
+) -> Iterator[str]:
     newest = max((entry_updated(p) for p in papers), default="")
-    template = environment().get_template("feed.xml.j2")
-    return template.generate(
+    return template("feed.xml.j2").generate(
         title=title,
         feed_id=f"urn:dailypapers:feed:{slug}",
         page=f"../index.html#{slug}" if slug != ALL else "../index.html",
@@ -49,10 +52,19 @@ def feed(snapshot: Snapshot, title: str, slug: str, papers: list[Paper]) -> Iter
     )
 
 
-def write(snapshot: Snapshot, root: Path) -> list[Path]:
-    files = (
-        (file_stem(s.topic.slug), feed(snapshot, s.topic.name, s.topic.slug, s.papers))
-        for s in snapshot.sections
-    )
-    combined = ((ALL, feed(snapshot, "All keywords", ALL, snapshot.all_papers())),)
-    return write_folder(root / FOLDER, ".xml", (*files, *combined))
+class FeedsOutput:
+    """``site/feeds/<keyword>.xml`` and ``site/feeds/all.xml``."""
+
+    name = "feeds"
+
+    def write(self, job: RenderJob) -> list[Path]:
+        snapshot = job.snapshot
+        files = (
+            (file_stem(s.keyword.slug), feed(snapshot, s.keyword.name, s.keyword.slug, s.papers))
+            for s in snapshot.stores
+        )
+        combined = ((ALL, feed(snapshot, "All keywords", ALL, snapshot.all_papers())),)
+        return write_folder(job.to.site / FOLDER, ".xml", (*files, *combined))
+
+
+OUTPUT: Output = FeedsOutput()

@@ -9,10 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .files import write_atomic
-from .models import Config
-from .outputs import environment
-from .update import load_snapshot
+from ..store import Snapshot
+from .interface import Output, RenderJob, write_or_remove
+from .templating import template
 
 DEFAULT_MIN_FAILURES = 3
 
@@ -26,28 +25,23 @@ class Failing:
     last_success: str
 
 
-def failing(config: Config, data_dir: Path, min_failures: int) -> list[Failing]:
+def failing(snapshot: Snapshot, min_failures: int) -> list[Failing]:
     """Keywords whose last ``min_failures`` or more runs all failed, in keywords.yaml order."""
-    snapshot = load_snapshot(config, data_dir)
     return [
         Failing(
-            name=s.topic.name,
-            failures=s.store.health.failures,
-            since=s.store.health.since,
-            error=s.store.health.error,
-            last_success=s.store.last_success,
+            name=s.keyword.name,
+            failures=s.health.failures,
+            since=s.health.since,
+            error=s.health.error,
+            last_success=s.last_success,
         )
-        for s in snapshot.sections
-        if s.store.health.failures >= min_failures
+        for s in snapshot.stores
+        if s.health.failures >= min_failures
     ]
 
 
 def render(entries: list[Failing], min_failures: int) -> str:
-    return (
-        environment()
-        .get_template("health.md.j2")
-        .render(entries=entries, min_failures=min_failures)
-    )
+    return template("health.md.j2").render(entries=entries, min_failures=min_failures)
 
 
 def write(entries: list[Failing], min_failures: int, output: Path) -> bool:
@@ -55,8 +49,22 @@ def write(entries: list[Failing], min_failures: int, output: Path) -> bool:
 
     Returns whether a body was written, which is what the workflow tests for (file or none).
     """
-    if not entries:
-        output.unlink(missing_ok=True)
-        return False
-    write_atomic(output, [render(entries, min_failures)])
-    return True
+    write_or_remove(output, render(entries, min_failures) if entries else None)
+    return bool(entries)
+
+
+class HealthOutput:
+    """The tracker-health issue body, written when a destination is given."""
+
+    name = "health"
+
+    def write(self, job: RenderJob) -> list[Path]:
+        if job.to.health is None:
+            return []
+        entries = failing(job.snapshot, job.to.min_failures)
+        return write_or_remove(
+            job.to.health, render(entries, job.to.min_failures) if entries else None
+        )
+
+
+OUTPUT: Output = HealthOutput()

@@ -1,58 +1,62 @@
-"""Everything written from the store goes through here: one snapshot in, files out.
+"""The contract every output keeps: one render job in, the files whose bytes changed out.
 
-Each output module exposes ``write(snapshot, root) -> list[Path]`` returning the files whose bytes
-changed. Templates hold presentation; the filters they may use (all escaping) come from
-``dailypapers.text`` and are registered once, below.
+An output is anything written from the store (README, feeds, BibTeX, page, issue body, job
+summary, health issue). Each implements ``Output`` and is listed once in ``outputs.OUTPUTS``,
+so the library entry point produces everything the CLI does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
+from typing import Protocol
 
-import jinja2
-
-from .. import text
-from ..files import write_atomic
-from ..models import Config, Paper, Topic
-from ..store import TopicStore, order_key
-
-
-@dataclass(frozen=True)
-class Section:
-    topic: Topic
-    store: TopicStore
-
-    @property
-    def papers(self) -> list[Paper]:
-        return self.store.papers
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """The whole store as of one moment, in keywords.yaml order."""
-
-    config: Config
-    sections: tuple[Section, ...]
-
-    @property
-    def last_update(self) -> str:
-        return max((s.store.last_success for s in self.sections), default="")
-
-    def all_papers(self) -> list[Paper]:
-        """Every stored paper once, newest first: a paper can match several keywords."""
-        by_id: dict[str, Paper] = {}
-        for section in self.sections:
-            for paper in section.papers:
-                known = by_id.get(paper.id)
-                if known is None or paper.version > known.version:
-                    by_id[paper.id] = paper
-        return sorted(by_id.values(), key=order_key(self.config.sort), reverse=True)
-
+from ..fileio import write_atomic
+from ..run import UpdateReport
+from ..store import Snapshot
 
 ALL = "all"
+
+
+@dataclass(frozen=True)
+class Destinations:
+    """Where each output goes; an output whose destination is None is not written."""
+
+    readme: Path
+    """The README whose generated block is replaced (the owner's text around it is kept)."""
+    site: Path
+    """The folder of the feeds, BibTeX files and web page."""
+    digest: Path | None = None
+    """The issue body listing a run's new papers (removed when nothing is new)."""
+    digest_title: Path | None = None
+    """The issue title that goes with ``digest``."""
+    summary: Path | None = None
+    """A Markdown report of the run, appended (``$GITHUB_STEP_SUMMARY``)."""
+    health: Path | None = None
+    """The body of the tracker-health issue (removed while nothing is failing)."""
+    min_failures: int = 3
+    """Runs in a row a keyword must have failed to appear in the health issue."""
+    readme_url: str = ""
+    """Where issue bodies link for the README; empty means the README's own path."""
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """Everything an output may read."""
+
+    snapshot: Snapshot
+    to: Destinations
+    report: UpdateReport | None = None
+    """The run that produced ``snapshot``; None for a render without a run."""
+
+
+class Output(Protocol):
+    name: str
+
+    def write(self, job: RenderJob) -> list[Path]:
+        """Write this output for ``job``; return the files that changed or were removed."""
+        ...
 
 
 def file_stem(slug: str) -> str:
@@ -86,46 +90,11 @@ def write_folder(
     return changed
 
 
-def templates_dir() -> Path:
-    installed = Path(__file__).resolve().parent.parent / "templates"
-    if installed.is_dir():
-        return installed
-    return Path(__file__).resolve().parents[3] / "templates"
-
-
-@cache
-def environment() -> jinja2.Environment:
-    # Helpers of single outputs are filters too: Jinja calls a filter directly, while a function
-    # passed in the context goes through Context.call, which cost a third of a large render.
-    from . import bibtex, feeds
-
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir()),
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters.update(
-        md_cell=text.md_cell,
-        md_link_text=text.md_link_text,
-        md_comment=text.md_comment,
-        md_abstract=text.md_abstract,
-        md_anchor=text.md_anchor,
-        html=text.html,
-        xml_text=text.xml_text,
-        bibtex_field=text.bibtex_field,
-        bibtex_names=text.bibtex_names,
-        bibtex_verbatim=text.bibtex_verbatim,
-        script_hash=text.script_hash,
-        atom_stamp=feeds.stamp,
-        atom_entry_id=feeds.entry_id,
-        atom_updated=feeds.entry_updated,
-        bib_key=bibtex.citation_key,
-        bib_year=bibtex.year,
-        bib_url=bibtex.url,
-        paper_link=Paper.link,
-        paper_day=Paper.day,
-    )
-    return env
+def write_or_remove(path: Path, content: str | None) -> list[Path]:
+    """Write ``content`` to ``path``, or remove ``path`` when there is none (no stale body)."""
+    if content is None:
+        if path.exists():
+            path.unlink()
+            return [path]
+        return []
+    return [path] if write_atomic(path, [content]) else []

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..files import write_atomic
-from . import Snapshot, environment
+from ..fileio import write_atomic
+from ..store import Snapshot
+from .interface import Output, RenderJob
+from .templating import template
 
 START = "<!-- dailypapers:start -->"
 END = "<!-- dailypapers:end -->"
@@ -24,16 +26,27 @@ def split(existing: str) -> tuple[str, str]:
 
 
 def block(snapshot: Snapshot) -> Iterator[str]:
-    template = environment().get_template("readme.md.j2")
     yield START + "\n"
-    yield from template.generate(
-        sections=snapshot.sections,
+    yield from template("readme.md.j2").generate(
+        stores=snapshot.stores,
         last_update=snapshot.last_update,
         max_papers=snapshot.config.max_papers,
         link=snapshot.config.link,
         sort=snapshot.config.sort,
     )
     yield END
+
+
+class ReadmeOutput:
+    """The paper tables between the markers of README.md."""
+
+    name = "readme"
+
+    def write(self, job: RenderJob) -> list[Path]:
+        return write(job.snapshot, job.to.readme)
+
+
+OUTPUT: Output = ReadmeOutput()
 
 
 def write(snapshot: Snapshot, readme: Path) -> list[Path]:

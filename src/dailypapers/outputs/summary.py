@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..update import TopicReport, UpdateReport
-from . import environment
+from ..run import KeywordReport, UpdateReport
+from .interface import Output, RenderJob
+from .templating import template
 
 OK = "ok"
 NOTHING = "arXiv announced nothing new"
@@ -26,7 +27,7 @@ class Row:
     detail: str
 
 
-def status(report: TopicReport) -> tuple[str, str]:
+def status(report: KeywordReport) -> tuple[str, str]:
     """The status word and what to add to it."""
     if report.error:
         runs = "run" if report.failures == 1 else "runs in a row"
@@ -41,25 +42,21 @@ def status(report: TopicReport) -> tuple[str, str]:
 
 def rows(report: UpdateReport) -> list[Row]:
     out = []
-    for topic in report.topics:
-        word, detail = status(topic)
-        out.append(Row(topic.topic.name, len(topic.new), topic.kept, word, detail))
+    for keyword in report.keywords:
+        word, detail = status(keyword)
+        out.append(Row(keyword.keyword.name, len(keyword.new), keyword.kept, word, detail))
     return out
 
 
 def render(report: UpdateReport) -> str:
-    return (
-        environment()
-        .get_template("summary.md.j2")
-        .render(
-            today=report.today,
-            rows=rows(report),
-            new=report.new_count,
-            failed=len(report.failed),
-            total=len(report.topics),
-            failed_word=FAILED,
-            nothing_word=NOTHING,
-        )
+    return template("summary.md.j2").render(
+        today=report.today,
+        rows=rows(report),
+        new=report.new_count,
+        failed=len(report.failed),
+        total=len(report.keywords),
+        failed_word=FAILED,
+        nothing_word=NOTHING,
     )
 
 
@@ -67,3 +64,18 @@ def append(report: UpdateReport, path: Path) -> None:
     """Add to the file rather than replace it: ``$GITHUB_STEP_SUMMARY`` collects every step's."""
     with path.open("a", encoding="utf-8") as handle:
         handle.write(render(report))
+
+
+class SummaryOutput:
+    """The run's report appended to ``$GITHUB_STEP_SUMMARY``; written only after a run."""
+
+    name = "summary"
+
+    def write(self, job: RenderJob) -> list[Path]:
+        if job.report is None or job.to.summary is None:
+            return []
+        append(job.report, job.to.summary)
+        return [job.to.summary]
+
+
+OUTPUT: Output = SummaryOutput()

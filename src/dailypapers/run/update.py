@@ -1,80 +1,42 @@
-"""The daily run: for each keyword fetch → merge → save, then render every output once.
+"""The daily run: for each keyword fetch → merge → save.
 
 A keyword that fails keeps its stored papers untouched and only records the failure; the others
 go on. Every store is read (and so checked) before the first request, so a corrupt file stops the
-run before anything is fetched or written.
+run before anything is fetched or written. Rendering is the caller's next step, from the snapshot
+this returns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import logging
+from contextlib import AbstractContextManager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from . import store as store_mod
-from .errors import FetchError
-from .fetch import FetchOutcome, Searcher, fetch_topic
-from .files import exclusive_lock
-from .models import Config, Paper, Topic
-from .outputs import Section, Snapshot
-from .query import search_query
+from .. import store as store_mod
+from ..config import Config
+from ..errors import FetchError
+from ..fetch import Searcher
+from ..fetch.paging import fetch_keyword
+from ..fetch.query import search_query
+from ..fileio import exclusive_lock
+from ..store import Health, KeywordStore, Snapshot
+from .report import KeywordReport, Progress, UpdateReport
+
+log = logging.getLogger(__name__)
 
 LOCK_NAME = ".lock"
 
 
-@dataclass
-class TopicReport:
-    topic: Topic
-    new: list[Paper] = field(default_factory=list)
-    revised: list[Paper] = field(default_factory=list)
-    kept: int = 0
-    fetched: int = 0
-    requests: int = 0
-    error: str | None = None
-    error_kind: str | None = None
-    unsorted: bool = False
-    failures: int = 0
-    unaccounted: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-
-@dataclass
-class UpdateReport:
-    today: str
-    topics: list[TopicReport]
-    written: list[Path] = field(default_factory=list)
-
-    @property
-    def failed(self) -> list[TopicReport]:
-        return [t for t in self.topics if not t.ok]
-
-    @property
-    def new_count(self) -> int:
-        return sum(len(t.new) for t in self.topics)
-
-
-class Progress:
-    """Hooks the CLI fills in; the library itself prints nothing."""
-
-    def topic_started(self, topic: Topic) -> None: ...
-
-    def page(self, topic: Topic, received: int, expected: int) -> None: ...
-
-    def topic_done(self, report: TopicReport) -> None: ...
+def data_lock(data_dir: Path) -> AbstractContextManager[None]:
+    """The lock that keeps two runs off one data folder; the second fails at once (exit 4)."""
+    return exclusive_lock(data_dir / LOCK_NAME)
 
 
 def today_in(timezone: str) -> str:
     return datetime.now(ZoneInfo(timezone)).date().isoformat()
-
-
-def load_snapshot(config: Config, data_dir: Path) -> Snapshot:
-    sections = tuple(Section(t, store_mod.load(data_dir, t.slug, t.name)) for t in config.topics)
-    return Snapshot(config, sections)
 
 
 def run_update(
@@ -82,62 +44,73 @@ def run_update(
     client: Searcher,
     *,
     data_dir: Path,
-    render: Callable[[Snapshot], list[Path]],
     today: str | None = None,
     progress: Progress | None = None,
     only: set[str] | None = None,
-) -> UpdateReport:
-    """Fetch every keyword (or those named in ``only``), save each store, then render once."""
+) -> tuple[UpdateReport, Snapshot]:
+    """Fetch every keyword (or those whose slug is in ``only``) and save each store.
+
+    Returns the report and the store as it now is, for the outputs. The caller holds the data
+    folder's lock (``data_lock``) across this and the render that follows.
+    """
     progress = progress or Progress()
     today = today or today_in(config.timezone)
-    with exclusive_lock(data_dir / LOCK_NAME):
-        snapshot = load_snapshot(config, data_dir)
-        reports: list[TopicReport] = []
-        written: list[Path] = []
-        for section in snapshot.sections:
-            if only is not None and section.topic.slug not in only:
-                continue
-            report = _update_topic(config, client, section, today, progress)
-            if store_mod.save(data_dir, section.topic.slug, section.store):
-                written.append(store_mod.store_path(data_dir, section.topic.slug))
-            reports.append(report)
-            progress.topic_done(report)
-        written.extend(render(snapshot))
-    return UpdateReport(today=today, topics=reports, written=written)
+    snapshot = store_mod.load_snapshot(config, data_dir)
+    reports: list[KeywordReport] = []
+    updated: dict[str, KeywordStore] = {}
+    written: list[Path] = []
+    for stored in snapshot.stores:
+        if only is not None and stored.keyword.slug not in only:
+            continue
+        progress.keyword_started(stored.keyword)
+        report, after = _update_keyword(config, client, stored, today, progress)
+        if store_mod.save(data_dir, after):
+            written.append(store_mod.store_path(data_dir, after.keyword.slug))
+        updated[after.keyword.slug] = after
+        reports.append(report)
+        progress.keyword_done(report)
+    return UpdateReport(today=today, keywords=reports, written=written), snapshot.with_stores(
+        updated
+    )
 
 
-def _update_topic(
-    config: Config, client: Searcher, section: Section, today: str, progress: Progress
-) -> TopicReport:
-    topic, stored = section.topic, section.store
-    report = TopicReport(topic=topic, kept=len(stored.papers))
-    progress.topic_started(topic)
+def _update_keyword(
+    config: Config, client: Searcher, stored: KeywordStore, today: str, progress: Progress
+) -> tuple[KeywordReport, KeywordStore]:
+    keyword = stored.keyword
+    report = KeywordReport(keyword=keyword, kept=len(stored.papers))
     try:
-        outcome: FetchOutcome = fetch_topic(
+        outcome = fetch_keyword(
             client,
-            topic,
+            keyword,
             stored.papers,
             sort=config.sort,
             lookback_days=config.lookback_days,
-            previous_total=stored.previous_total(search_query(topic)),
-            on_page=lambda got, expected: progress.page(topic, got, expected),
+            previous_total=stored.previous_total(search_query(keyword)),
+            on_page=lambda got, expected: progress.page(keyword, got, expected),
         )
     except FetchError as exc:
-        stored.health.failures += 1
-        stored.health.since = stored.health.since or today
-        stored.health.error = str(exc)
+        log.info("%s failed: %s", keyword.name, exc)
+        health = Health(
+            failures=stored.health.failures + 1,
+            since=stored.health.since or today,
+            error=str(exc),
+        )
         report.error, report.error_kind = str(exc), exc.kind
-        report.failures = stored.health.failures
-        return report
+        report.failures = health.failures
+        return report, replace(stored, health=health)
     merged = store_mod.merge(
-        stored.papers, outcome.papers, sort=config.sort, limit=topic.max_papers, today=today
+        stored.papers, outcome.papers, sort=config.sort, limit=keyword.max_papers, today=today
     )
-    stored.papers = merged.papers
-    stored.last_success = today
-    stored.query, stored.total_results = outcome.query, outcome.total_results
-    stored.health = store_mod.Health()
     report.new, report.revised = merged.new, merged.revised
     report.kept, report.fetched = len(merged.papers), len(outcome.papers)
     report.requests, report.unsorted = outcome.requests, outcome.unsorted
     report.unaccounted = outcome.unaccounted
-    return report
+    return report, replace(
+        stored,
+        papers=tuple(merged.papers),
+        last_success=today,
+        query=outcome.query,
+        total_results=outcome.total_results,
+        health=Health(),
+    )

@@ -1,112 +1,25 @@
-"""The JSON store: one file per keyword, newest papers first, identical bytes for identical data.
+"""The JSON store on disk: one file per keyword, identical bytes for identical data.
 
-Merging is the only way papers enter or leave, and it never drops a stored paper except to keep
-the newest ``max_papers``; a failed fetch merges nothing.
+Written atomically, so a crash leaves the old file or the new one; any file that does not hold
+what we wrote is refused whole (exit 3) and left untouched for the user to inspect.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
-from .errors import StoreError
-from .files import write_atomic
-from .models import Paper, SortKey
+from ..config import Config, Keyword
+from ..errors import StoreError
+from ..fetch import Paper
+from ..fileio import write_atomic
+from .model import Health, KeywordStore, Snapshot
 
 SCHEMA = 1
 _PAPER_FIELDS = {f.name for f in fields(Paper)}
-
-
-@dataclass
-class Health:
-    """Consecutive failed runs of a keyword, kept so the daily job can raise the alarm."""
-
-    failures: int = 0
-    since: str = ""
-    error: str = ""
-
-
-@dataclass
-class TopicStore:
-    keyword: str
-    papers: list[Paper] = field(default_factory=list)
-    last_success: str = ""
-    health: Health = field(default_factory=Health)
-    query: str = ""
-    total_results: int | None = None
-
-    def previous_total(self, query: str) -> int | None:
-        """arXiv's count at the last successful run, if it counted this same query."""
-        return self.total_results if self.query == query else None
-
-
-@dataclass(frozen=True)
-class MergeResult:
-    papers: list[Paper]
-    new: list[Paper]
-    revised: list[Paper]
-
-
-def order_key(sort: SortKey) -> Any:
-    return lambda p: (p.date(sort), p.id)
-
-
-def merge(
-    stored: Iterable[Paper],
-    incoming: Iterable[Paper],
-    *,
-    sort: SortKey,
-    limit: int,
-    today: str,
-) -> MergeResult:
-    """Fold fetched papers into stored ones by versionless id and keep the newest ``limit``.
-
-    A paper is new only if its id was not stored; a newer version of a stored paper replaces it
-    but keeps its first-seen date. An older version never overwrites a newer one.
-    """
-    by_id = {p.id: p for p in stored}
-    fresh: dict[str, Paper] = {}
-    revised: dict[str, Paper] = {}
-    for paper in incoming:
-        old = by_id.get(paper.id)
-        if old is None:
-            paper = replace(paper, first_seen=paper.first_seen or today)
-            fresh[paper.id] = paper
-        elif paper.version > old.version:
-            paper = replace(paper, first_seen=old.first_seen or paper.first_seen or today)
-            revised[paper.id] = paper
-        elif paper.version == old.version:
-            paper = _fill(paper, old)
-            if paper == old:
-                continue
-        else:
-            continue
-        by_id[paper.id] = paper
-    kept = sorted(by_id.values(), key=order_key(sort), reverse=True)[:limit]
-    return MergeResult(
-        papers=kept,
-        new=[p for p in kept if p.id in fresh],
-        revised=[p for p in kept if p.id in revised and p.id not in fresh],
-    )
-
-
-def _fill(new: Paper, old: Paper) -> Paper:
-    """Same version seen again: take what the new copy carries, keep what it lacks.
-
-    An import from an issue body has no abstract and a README has no authors; neither may erase
-    what a richer source already stored. The first-seen date never moves.
-    """
-    filled = {
-        f.name: getattr(old, f.name)
-        for f in fields(Paper)
-        if not getattr(new, f.name) and getattr(old, f.name)
-    }
-    filled["first_seen"] = old.first_seen or new.first_seen
-    return replace(new, **filled)
 
 
 def paper_to_json(paper: Paper) -> dict[str, Any]:
@@ -141,10 +54,10 @@ def paper_from_json(data: Any) -> Paper:
     return Paper(**values)
 
 
-def dumps(store: TopicStore) -> str:
+def dumps(store: KeywordStore) -> str:
     document = {
         "schema": SCHEMA,
-        "keyword": store.keyword,
+        "keyword": store.keyword.name,
         "last_success": store.last_success,
         "health": asdict(store.health),
         "query": store.query,
@@ -154,7 +67,7 @@ def dumps(store: TopicStore) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def loads(text: str, path: str) -> TopicStore:
+def loads(text: str, path: str, keyword: Keyword) -> KeywordStore:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -171,9 +84,9 @@ def loads(text: str, path: str) -> TopicStore:
         total = document.get("total_results")
         if total is not None and (not isinstance(total, int) or isinstance(total, bool)):
             raise ValueError("'total_results' must be a whole number")
-        return TopicStore(
-            keyword=str(document.get("keyword", "")),
-            papers=[paper_from_json(p) for p in papers],
+        return KeywordStore(
+            keyword=keyword,
+            papers=tuple(paper_from_json(p) for p in papers),
             last_success=str(document.get("last_success", "")),
             health=Health(
                 failures=int(health.get("failures", 0)),
@@ -191,18 +104,21 @@ def store_path(data_dir: Path, slug: str) -> Path:
     return data_dir / f"{slug}.json"
 
 
-def load(data_dir: Path, slug: str, keyword: str) -> TopicStore:
-    path = store_path(data_dir, slug)
+def load(data_dir: Path, keyword: Keyword) -> KeywordStore:
+    path = store_path(data_dir, keyword.slug)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return TopicStore(keyword=keyword)
+        return KeywordStore(keyword=keyword)
     except (OSError, UnicodeDecodeError) as exc:
         raise StoreError(str(path), f"cannot read ({exc}); left untouched") from None
-    store = loads(text, str(path))
-    store.keyword = keyword
-    return store
+    return loads(text, str(path), keyword)
 
 
-def save(data_dir: Path, slug: str, store: TopicStore) -> bool:
-    return write_atomic(store_path(data_dir, slug), [dumps(store)])
+def save(data_dir: Path, store: KeywordStore) -> bool:
+    return write_atomic(store_path(data_dir, store.keyword.slug), [dumps(store)])
+
+
+def load_snapshot(config: Config, data_dir: Path) -> Snapshot:
+    """Every keyword's store, each checked on load, so a corrupt file stops a run up front."""
+    return Snapshot(config, tuple(load(data_dir, k) for k in config.keywords))

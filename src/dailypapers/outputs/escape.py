@@ -1,0 +1,260 @@
+"""Every escape the project does, in one place, so no output can forget one.
+
+Text from arXiv is untrusted. Each output format gets one function here; the template
+environments apply them by construction (see ``templating``).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+
+from ..text import fold
+
+
+class Safe(str):
+    """Text already escaped for the format it is written into; templates write it unchanged."""
+
+    __slots__ = ()
+
+
+# A backslash right before something we escape (or at the end of a cell) would swallow the
+# escape in GitHub's Markdown; writing it as an entity keeps both the backslash and the escape.
+_LONELY_BACKSLASH = re.compile(r"\\(?=[|&]|$)")
+
+COMMENT_INLINE_MAX = 20
+COMMENT_SUMMARY_CHARS = 5
+
+
+def md_cell(text: str) -> Safe:
+    """Make text safe inside a GitHub table cell and inside the HTML the cells carry.
+
+    Ordinary text comes out unchanged; only ``| & < >`` (and a backslash that would eat one of
+    those escapes) change, so rows stay byte-identical to the established format.
+    """
+    return Safe(_md_escape(fold(text)))
+
+
+def md_text(text: str) -> str:
+    """Any other text in Markdown (headings, counts, dates): escaped but not folded."""
+    return _md_escape(text)
+
+
+def _md_escape(text: str) -> str:
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if "\\" in text:
+        text = _LONELY_BACKSLASH.sub("&#92;", text)
+    return text.replace("|", "\\|")
+
+
+_LINK_BACKSLASH = re.compile(r"\\(?=[\[\]])")
+
+
+def md_link_text(text: str) -> Safe:
+    """A title as the text of its row's link: a cell whose brackets cannot end the link early
+    or open a link of their own (``Sampling on (0, 1]``, ``See [this](http://...)``)."""
+    text = _md_escape(fold(text))
+    if "[" not in text and "]" not in text:
+        return Safe(text)
+    text = _LINK_BACKSLASH.sub("&#92;", text)
+    return Safe(text.replace("[", "\\[").replace("]", "\\]"))
+
+
+_MD_UNESCAPES = {"\\|": "|", "&lt;": "<", "&gt;": ">", "&amp;": "&", "&#92;": "\\"}
+_MD_UNESCAPE = re.compile(r"\\\||&(?:lt|gt|amp|#92);")
+_LINK_UNESCAPES = {**_MD_UNESCAPES, "\\[": "[", "\\]": "]"}
+_LINK_UNESCAPE = re.compile(r"\\[|\[\]]|&(?:lt|gt|amp|#92);")
+
+
+def md_cell_unescape(cell: str) -> str:
+    """Undo ``md_cell`` in one left-to-right pass, so ``&amp;lt;`` stays ``&lt;``."""
+    return _MD_UNESCAPE.sub(lambda m: _MD_UNESCAPES[m.group()], cell)
+
+
+def md_link_text_unescape(cell: str) -> str:
+    """Undo ``md_link_text``."""
+    return _LINK_UNESCAPE.sub(lambda m: _LINK_UNESCAPES[m.group()], cell)
+
+
+def md_comment(text: str) -> Safe:
+    """The Comment cell: short comments inline, long ones collapsed behind their first letters."""
+    text = fold(text)
+    if len(text) <= COMMENT_INLINE_MAX:
+        return md_cell(text)
+    # The established format cuts the summary verbatim, trailing space included ("MLHC ...").
+    head = _md_escape(text[:COMMENT_SUMMARY_CHARS])
+    return Safe(f"<details><summary>{head}...</summary><p>{md_cell(text)}</p></details>")
+
+
+def md_abstract(text: str) -> Safe:
+    return Safe(f"<details><summary>Show</summary><p>{md_cell(text)}</p></details>")
+
+
+def md_anchor(name: str) -> str:
+    """The fragment GitHub gives a ``## name`` heading, for links to a README section."""
+    lowered = name.strip().lower()
+    kept = "".join(ch for ch in lowered if ch.isalnum() or ch in " -_")
+    return kept.replace(" ", "-")
+
+
+def html(text: str) -> Safe:
+    """Text for HTML element content and quoted attributes."""
+    return Safe(
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#39;")
+    )
+
+
+def gha_message(text: str) -> str:
+    """The message of a GitHub Actions workflow command (``::error::message``).
+
+    A newline in arXiv's error text would end the command and let the rest of the line be read
+    as a new one; the runner decodes these percent escapes back.
+    """
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def gha_property(text: str) -> str:
+    """A property value of a workflow command (``::error title=value::``)."""
+    return gha_message(text).replace(":", "%3A").replace(",", "%2C")
+
+
+# Characters XML 1.0 cannot carry even as character references.
+_XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> Safe:
+    """Text for XML element content and double-quoted attributes (the Atom feeds).
+
+    Characters XML forbids outright are dropped: no escape can carry them, and a single one would
+    make a reader reject the whole feed. Tabs and line breaks become character references, which
+    parsers return as written instead of normalising them (CR to LF, or to spaces in attributes).
+    """
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace('"', "&quot;")
+    if text.isprintable():  # no line breaks, tabs or characters XML forbids
+        return Safe(text)
+    text = _XML_INVALID.sub("", text)
+    return Safe(text.replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#9;"))
+
+
+# BibTeX counts every brace, escaped or not, so literal braces must become brace-free commands;
+# ``< > |`` print as other glyphs in LaTeX's default font encoding.
+_BIB_TEXT = {
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+    "|": r"\textbar{}",
+}
+_BIB_TEXT_RE = re.compile(r"[\\{}&%$#_~^<>|]")
+_UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
+_NAME_NEEDS_BRACES = re.compile(r",|\band\b", re.IGNORECASE)
+_VERBATIM_DROP = str.maketrans("", "", "{}\\")
+
+
+def bibtex_text(text: str) -> str:
+    """Plain text as LaTeX that typesets literally: every special character is escaped."""
+    return _bib_escape(fold(text))
+
+
+def _bib_escape(text: str) -> str:
+    if not _BIB_TEXT_RE.search(text):
+        return text
+    return _BIB_TEXT_RE.sub(lambda m: _BIB_TEXT[m.group()], text)
+
+
+def _braces_balance(text: str, *, skip_escaped: bool) -> bool:
+    depth = 0
+    previous = ""
+    for ch in text:
+        if skip_escaped and previous == "\\":
+            previous = ""
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+        previous = ch
+    return depth == 0
+
+
+def _keepable_math(body: str) -> bool:
+    """Whether ``$body$`` can go to LaTeX as written without breaking the .bib or the document.
+
+    Non-ASCII breaks pdfLaTeX in math mode, ``% # &`` break it anywhere, and braces must balance
+    both as BibTeX counts them and as LaTeX does.
+    """
+    return (
+        bool(body.strip())
+        and body.isascii()
+        and not any(ch in body for ch in "%#&")
+        and _braces_balance(body, skip_escaped=False)
+        and _braces_balance(body, skip_escaped=True)
+    )
+
+
+def bibtex_field(text: str) -> str:
+    """A title (or other prose) for a brace-delimited BibTeX field.
+
+    arXiv titles carry intentional inline math such as ``$O(n)$``; a ``$...$`` span that is safe
+    to compile is kept so it typesets as the authors meant. Everything else, including other
+    LaTeX commands and unpaired dollars, is escaped to show literally, so the entry always
+    parses and compiles (math macros are the authors' own, e.g. ``\\mathbb`` needs amssymb).
+    """
+    pieces = _UNESCAPED_DOLLAR.split(fold(text))
+    out = [_bib_escape(pieces[0])]
+    for i in range(1, len(pieces), 2):
+        body = pieces[i]
+        closed = i + 1 < len(pieces)
+        if closed and _keepable_math(body):
+            out.append(f"${body}$")
+        else:
+            out.append(_bib_escape("$" + body + ("$" if closed else "")))
+        if closed:
+            out.append(_bib_escape(pieces[i + 1]))
+    return "".join(out)
+
+
+def bibtex_names(names: tuple[str, ...] | list[str]) -> str:
+    """Authors for BibTeX's ``author`` field, joined by `` and ``.
+
+    A name holding a comma or the word "and" would be split or reordered by BibTeX's name
+    parser; braces make it one literal name.
+    """
+    parts = []
+    for name in names:
+        escaped = bibtex_text(name)
+        if not escaped:
+            continue
+        parts.append(f"{{{escaped}}}" if _NAME_NEEDS_BRACES.search(escaped) else escaped)
+    return " and ".join(parts)
+
+
+def bibtex_verbatim(text: str) -> str:
+    """A DOI, URL or eprint id: fields that styles print verbatim, so nothing is escaped.
+
+    Braces and backslashes cannot occur in real identifiers and would unbalance the entry, so
+    they are dropped rather than escaped.
+    """
+    return fold(text).translate(_VERBATIM_DROP)
+
+
+def script_hash(script: str) -> Safe:
+    """The Content-Security-Policy source that allows exactly this inline script."""
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return Safe("'sha256-" + base64.b64encode(digest).decode("ascii") + "'")
