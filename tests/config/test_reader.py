@@ -176,3 +176,29 @@ def test_yaml_shaped_garbage_never_escapes_as_a_traceback(text: str) -> None:
         parse_config(text, "keywords.yaml")
     except ConfigError as error:
         assert "\n" not in str(error)
+
+
+def test_aliases_standing_for_too_many_values_are_refused_at_the_alias() -> None:
+    anchors = ["&a0 [" + ", ".join(["w"] * 10) + "]"]
+    anchors += [f"&a{n} [" + ", ".join([f"*a{n - 1}"] * 10) + "]" for n in range(1, 6)]
+    text = "keywords:\n  - name: K\n    exclude: [" + ", ".join(anchors) + "]\nsort: *a5\n"
+    with pytest.raises(ConfigError, match="stand for more than 10000 values") as caught:
+        parse_config(text)
+    assert caught.value.line == 3
+
+
+def test_an_alias_inside_its_own_anchor_is_refused() -> None:
+    with pytest.raises(ConfigError, match=r"alias \*a is inside the value it refers to"):
+        parse_config("keywords: [x]\nsort: &a [*a]\n")
+
+
+def test_an_anchored_list_can_be_shared_by_many_keywords() -> None:
+    lines = ["keywords:", "  - {name: K0, categories: &c [cs.CV, cs.LG]}"]
+    lines += [f"  - {{name: K{n}, categories: *c}}" for n in range(1, 300)]
+    config = parse_config("\n".join(lines) + "\n")
+    assert all(t.categories == ("cs.CV", "cs.LG") for t in config.topics)
+
+
+def test_a_list_where_a_word_belongs_is_named_not_printed() -> None:
+    with pytest.raises(ConfigError, match=r"got a list$"):
+        parse_config("keywords: [x]\nsort: [[updated, published], [1, 2]]\n")

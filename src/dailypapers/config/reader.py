@@ -22,6 +22,9 @@ from .model import Config, Field, Keyword, LinkStyle, SortKey, name_key
 TOP_KEYS = {"keywords", "max_papers", "sort", "link", "timezone", "lookback_days"}
 TOPIC_KEYS = {"name", "phrases", "fields", "categories", "exclude", "query", "max_papers"}
 FIELDS: dict[str, Field] = {"title": "title", "abstract": "abstract"}
+# Values that aliases may stand for in all: enough to share a list of categories among
+# hundreds of keywords, far too few to blow up.
+MAX_ALIAS_VALUES = 10_000
 
 # arXiv's archives; a category is an archive or ``archive.SUBJECT``.
 ARCHIVES = frozenset(
@@ -55,7 +58,9 @@ def parse_config(text: str, path: str = "keywords.yaml") -> Config:
 
 def compose(text: str, path: str) -> yaml.Node | None:
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=_BoundedLoader)
+    except _AliasBomb as exc:
+        raise ConfigError(path, exc.line, exc.message) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
@@ -66,6 +71,81 @@ def compose(text: str, path: str) -> yaml.Node | None:
         raise ConfigError(path, line, f"YAML error: {exc.reason}") from None
     except yaml.YAMLError as exc:
         raise ConfigError(path, 0, f"YAML error: {exc}") from None
+
+
+class _AliasBomb(yaml.YAMLError):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line, self.message = line, message
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """SafeLoader whose composer refuses aliases that would multiply the document.
+
+    PyYAML composes ``*a`` as one more reference to the anchored node, so a few kilobytes of
+    nested aliases make a small graph but an astronomically large tree, and whatever walks it as
+    a tree (the reader, the ``repr`` in an error message) pays for every copy: a 122 kB file once
+    took 1.4 GB and 14 s to refuse. Each alias is charged the size of the tree it stands for and
+    the file is refused once the charges pass ``MAX_ALIAS_VALUES``, long before anything walks
+    it; an alias inside the value it names (a cycle) is refused at once.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._sizes: dict[int, int] = {}
+        self._open: set[str] = set()
+        self._charged = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent):
+            self._charge(event)
+            return super().compose_node(parent, index)
+        anchor = getattr(event, "anchor", None)
+        if anchor is None:
+            return super().compose_node(parent, index)
+        self._open.add(anchor)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._open.discard(anchor)
+
+    def _charge(self, event: yaml.AliasEvent) -> None:
+        line = event.start_mark.line + 1 if event.start_mark else 0
+        if event.anchor in self._open:
+            raise _AliasBomb(line, f"alias *{event.anchor} is inside the value it refers to")
+        node = self.anchors.get(event.anchor)
+        if node is None:
+            return  # PyYAML reports the undefined alias itself
+        self._charged += self._size(node)
+        if self._charged > MAX_ALIAS_VALUES:
+            raise _AliasBomb(
+                line,
+                f"YAML aliases (*{event.anchor} and the ones before it) stand for more than "
+                f"{MAX_ALIAS_VALUES} values; write the values out instead",
+            )
+
+    def _size(self, node: yaml.Node) -> int:
+        known = self._sizes.get(id(node))
+        if known is not None:
+            return known
+        size = 1
+        if isinstance(node, yaml.SequenceNode):
+            size += sum(self._size(child) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            size += sum(self._size(key) + self._size(value) for key, value in node.value)
+        self._sizes[id(node)] = size
+        return size
+
+
+def shown(value: object) -> str:
+    """A value as an error message quotes it: a list or mapping is named, not printed whole."""
+    if isinstance(value, yaml.SequenceNode):
+        return "a list"
+    if isinstance(value, yaml.MappingNode):
+        return "a mapping"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def line_of(node: yaml.Node) -> int:
@@ -97,7 +177,7 @@ class _Reader:
         for key_node, value_node in node.value:
             key = self.scalar(key_node)
             if not isinstance(key, str):
-                raise self.fail(key_node, f"{what}: keys must be text, got {key!r}")
+                raise self.fail(key_node, f"{what}: keys must be text, got {shown(key)}")
             if key in result:
                 raise self.fail(key_node, f"{what}: duplicate key '{key}'")
             if key not in allowed:
@@ -138,7 +218,7 @@ class _Reader:
     def choice(self, node: yaml.Node, what: str, options: tuple[str, ...]) -> str:
         value = self.scalar(node)
         if value not in options:
-            raise self.fail(node, f"{what} must be one of {', '.join(options)}, got {value!r}")
+            raise self.fail(node, f"{what} must be one of {', '.join(options)}, got {shown(value)}")
         return str(value)
 
     def category(self, node: yaml.Node, what: str) -> str:
@@ -151,7 +231,7 @@ class _Reader:
     def field(self, node: yaml.Node, what: str) -> Field:
         value = self.scalar(node)
         if value not in FIELDS:
-            raise self.fail(node, f"{what} must be title or abstract, got {value!r}")
+            raise self.fail(node, f"{what} must be title or abstract, got {shown(value)}")
         return FIELDS[value]
 
     def config(self, root: yaml.Node) -> Config:
