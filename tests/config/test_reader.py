@@ -196,7 +196,7 @@ def test_an_anchored_list_can_be_shared_by_many_keywords() -> None:
     lines = ["keywords:", "  - {name: K0, categories: &c [cs.CV, cs.LG]}"]
     lines += [f"  - {{name: K{n}, categories: *c}}" for n in range(1, 300)]
     config = parse_config("\n".join(lines) + "\n")
-    assert all(t.categories == ("cs.CV", "cs.LG") for t in config.topics)
+    assert all(t.categories == ("cs.CV", "cs.LG") for t in config.keywords)
 
 
 def test_a_list_where_a_word_belongs_is_named_not_printed() -> None:

@@ -6,7 +6,6 @@ a researcher editing the file on GitHub's web editor has nothing else to go by.
 
 from __future__ import annotations
 
-import re
 import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +16,7 @@ import yaml
 from ..errors import ConfigError
 from ..settings import DEFAULT_MAX_PAPERS, MAX_PAPERS_LIMIT
 from ..text import slugify
+from . import taxonomy
 from .model import Config, Field, Keyword, LinkStyle, SortKey, name_key
 
 TOP_KEYS = {"keywords", "max_papers", "sort", "link", "timezone", "lookback_days"}
@@ -25,15 +25,6 @@ FIELDS: dict[str, Field] = {"title": "title", "abstract": "abstract"}
 # Values that aliases may stand for in all: enough to share a list of categories among
 # hundreds of keywords, far too few to blow up.
 MAX_ALIAS_VALUES = 10_000
-
-# arXiv's archives; a category is an archive or ``archive.SUBJECT``.
-ARCHIVES = frozenset(
-    (
-        "astro-ph cond-mat cs econ eess gr-qc hep-ex hep-lat hep-ph hep-th math math-ph nlin "
-        "nucl-ex nucl-th physics q-bio q-fin quant-ph stat"
-    ).split()
-)
-_CATEGORY = re.compile(r"^([a-z-]+)(?:\.([A-Za-z-]+))?$")
 
 T = TypeVar("T")
 
@@ -223,9 +214,10 @@ class _Reader:
 
     def category(self, node: yaml.Node, what: str) -> str:
         value = self.text(node, what)
-        match = _CATEGORY.match(value)
-        if not match or match.group(1) not in ARCHIVES:
-            raise self.fail(node, f"{what}: not an arXiv category or archive: {value!r}")
+        if taxonomy.canonical(value) is None:
+            close = taxonomy.suggestion(value)
+            hint = f" (did you mean {close}?)" if close else ""
+            raise self.fail(node, f"{what}: not an arXiv category or archive: {value!r}{hint}")
         return value
 
     def field(self, node: yaml.Node, what: str) -> Field:

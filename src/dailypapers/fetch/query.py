@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from ..config import Keyword
+from ..config.taxonomy import ARCHIVES_WITH_SUBJECTS
 
 FIELD_PREFIX = {"title": "ti", "abstract": "abs"}
-# Archives whose categories have subject classes (``cs.CV``); the others are matched whole.
-_ARCHIVES_WITH_SUBJECTS = frozenset(
-    "astro-ph cond-mat cs econ eess math nlin physics q-bio q-fin stat".split()
-)
 
 
 def _any_phrase(phrases: tuple[str, ...], fields: tuple[str, ...]) -> str:
@@ -17,7 +14,7 @@ def _any_phrase(phrases: tuple[str, ...], fields: tuple[str, ...]) -> str:
 
 
 def _category(category: str) -> str:
-    if "." not in category and category in _ARCHIVES_WITH_SUBJECTS:
+    if "." not in category and category in ARCHIVES_WITH_SUBJECTS:
         return f"cat:{category}.*"
     return f"cat:{category}"
 
