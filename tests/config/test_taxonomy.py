@@ -5,11 +5,10 @@ import json
 import re
 
 import pytest
-from tests.support import shared_fixture
 
-from dailypapers.config import taxonomy
-from dailypapers.config import parse_config
+from dailypapers.config import parse_config, taxonomy
 from dailypapers.errors import ConfigError
+from tests.support import shared_fixture
 
 
 def test_a_misspelt_category_is_refused_with_the_closest_real_one() -> None:

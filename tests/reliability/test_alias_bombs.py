@@ -14,7 +14,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from reliability_support import DAILYPAPERS, Figures
+
+from tests.reliability.reliability_support import DAILYPAPERS, Figures
 
 pytestmark = pytest.mark.reliability
 
