@@ -1,0 +1,121 @@
+"""Code and project-page links that authors write into abstracts and comments.
+
+Nothing here is stored: the links are read from the paper's text each time it is rendered, so
+a better rule reaches every paper already in the store. Every link is a plain ``http(s)`` URL
+made only of characters that need no escaping in a Markdown table cell, so no output has to
+trust what an author typed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+LinkKind = Literal["code", "page"]
+
+# Hosts whose pages are source code, models or data an author publishes with the paper.
+_CODE_HOSTS = {
+    "github.com": "GitHub",
+    "gist.github.com": "GitHub",
+    "gitlab.com": "GitLab",
+    "bitbucket.org": "Bitbucket",
+    "codeberg.org": "Codeberg",
+    "huggingface.co": "Hugging Face",
+    "hf.co": "Hugging Face",
+    "anonymous.4open.science": "code",
+}
+# References to publications, not to the paper's own code or page.
+_NOT_PROJECT_HOSTS = frozenset(
+    {
+        "arxiv.org",
+        "export.arxiv.org",
+        "doi.org",
+        "dx.doi.org",
+        "openreview.net",
+        "ieeexplore.ieee.org",
+        "aclanthology.org",
+        "dl.acm.org",
+        "link.springer.com",
+        "creativecommons.org",
+    }
+)
+# Only URL characters that mean nothing in Markdown tables, HTML attributes or XML; a quote,
+# bracket, brace, pipe, backslash or non-ASCII letter ends the link (LaTeX ``\url{...}``).
+_URL_CHARS = r"[A-Za-z0-9\-._~:/?#@!$&()*+,;=%]"
+_URL = re.compile(
+    r"(?:https?://|(?<![\w@./:-])(?=(?:www\.)?(?:github\.com|gitlab\.com|huggingface\.co)/))"
+    + _URL_CHARS
+    + "+",
+    re.IGNORECASE,
+)
+_HOST = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$")
+_TRAILING = ".,;:!?*'"
+MAX_LINKS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class CodeLink:
+    """One link: ``kind`` tells a code host from a project page; ``label`` is what it shows."""
+
+    url: str
+    kind: LinkKind
+    label: str
+
+
+def _trim(url: str) -> str:
+    """Drop sentence punctuation after a URL, and a closing bracket that opened before it."""
+    while url and (url[-1] in _TRAILING or (url[-1] == ")" and url.count(")") > url.count("("))):
+        url = url[:-1]
+    return url
+
+
+def _classify(url: str) -> CodeLink | None:
+    if "://" not in url:
+        url = "https://" + url
+    scheme, _, rest = url.partition("://")
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    path = rest[len(authority) :]
+    host = authority.lower()
+    if ":" in host:
+        host, _, port = host.partition(":")
+        if not port.isdigit():
+            return None
+    if "@" in authority or not _HOST.match(host):
+        return None
+    bare = host.removeprefix("www.")
+    if bare in _NOT_PROJECT_HOSTS or bare.endswith(".arxiv.org"):
+        return None
+    label = _CODE_HOSTS.get(bare)
+    if label is None and (bare.startswith(("gitlab.", "git.")) and path.strip("/")):
+        label = "code"
+    if label is not None:
+        if not path.strip("/"):
+            return None  # a bare "github.com" points at no one's code
+        return CodeLink(url=f"{scheme.lower()}://{authority}{path}", kind="code", label=label)
+    return CodeLink(url=f"{scheme.lower()}://{authority}{path}", kind="page", label="page")
+
+
+def find_links(*texts: str) -> tuple[CodeLink, ...]:
+    """The distinct links in ``texts``, code hosts first, at most ``MAX_LINKS``."""
+    return _find(texts)
+
+
+@lru_cache(maxsize=8192)
+def _find(texts: tuple[str, ...]) -> tuple[CodeLink, ...]:
+    found: dict[str, CodeLink] = {}
+    for text in texts:
+        if "http" not in text and ".co" not in text:
+            continue
+        for match in _URL.finditer(text):
+            link = _classify(_trim(match.group()))
+            if link is not None:
+                found.setdefault(link.url.rstrip("/").lower(), link)
+    ordered = sorted(found.values(), key=lambda link: link.kind != "code")
+    return tuple(ordered[:MAX_LINKS])
+
+
+def paper_links(paper: object) -> tuple[CodeLink, ...]:
+    """The links of a paper's abstract and comment (any object with those two attributes)."""
+    return find_links(getattr(paper, "comment", ""), getattr(paper, "abstract", ""))
