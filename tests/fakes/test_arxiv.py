@@ -121,6 +121,13 @@ def test_boolean_operators_and_parentheses(fake: FakeArxiv) -> None:
     assert matches(fake, "ti:diff*") == {"2611.00004"}
 
 
+def test_author_phrases_match_within_one_name(fake: FakeArxiv) -> None:
+    assert matches(fake, 'au:"Ada Lovelace"') == {"2611.00004"}
+    assert matches(fake, 'au:"alan turing" OR au:"Nobody Here"') == {"2611.00004"}
+    # "Lovelace, Alan" spans two authors: not a name of either.
+    assert matches(fake, 'au:"Lovelace Alan"') == set()
+
+
 def test_category_matching(fake: FakeArxiv) -> None:
     assert matches(fake, "cat:cs.CV") == {"2611.00001", "2611.00003", "2611.00004"}
     assert matches(fake, "cat:stat.ml") == {"2611.00006"}

@@ -84,7 +84,12 @@ class _Rec:
         """The words of one field joined by single spaces (made on first use, for phrases)."""
         got = self._toks.get(name)
         if got is None:
-            got = self._toks[name] = " ".join(_words(self._texts()[name]))
+            if name == "au":
+                # A phrase matches within one author's name, never across two of them.
+                got = " , ".join(" ".join(_words(a)) for a in self.paper.authors)
+            else:
+                got = " ".join(_words(self._texts()[name]))
+            self._toks[name] = got
         return got
 
 

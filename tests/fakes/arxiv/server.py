@@ -10,7 +10,9 @@ Query semantics (``search_query``), case-insensitive:
   abstract, authors, comment or journal ref); a bare term or bare ``"phrase"`` means ``all``;
   an unknown alphabetic field prefix (``foo:bar``) is a malformed query (HTTP 400).
 * Text is tokenised on non-alphanumerics and lower-cased; a term matches a word, a quoted phrase
-  (or a term that tokenises to several words, e.g. ``au:del_maestro``) matches consecutive words.
+  (or a term that tokenises to several words, e.g. ``au:del_maestro``) matches consecutive words;
+  in ``au`` they must be words of one author's name (``au:"Wang Yi"`` does not match the
+  authors ``Limin Wang, Yi Chen``).
   Plurals are matched loosely both ways (``model`` ~ ``models``, ``class`` ~ ``classes``,
   ``study`` ~ ``studies``; see ``_reduce``); a trailing ``*`` on one word is a prefix match.
 * ``cat:cs.CV`` matches that category exactly, ``cat:cs`` / ``cat:cs.*`` any category of the
