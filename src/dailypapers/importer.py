@@ -27,28 +27,32 @@ from .outputs.readme import END, START
 from .run.update import data_lock, today_in
 from .text import fold
 
-Layout = Literal["readme", "issue"]
+Layout = Literal["readme", "readme+code", "issue"]
 
 _LINK = r"(?P<link>[^\s()]+)"
+# The issue's title cell may go on with code links and the other keywords of the paper.
 _HEAD = (
-    r"^\|\s*\*\*\[(?P<title>.*?)\]\(" + _LINK + r"\)\*\*\s*\|\s*(?P<date>\d{4}-\d{2}-\d{2})\s*\|\s*"
+    r"^\|\s*\*\*\[(?P<title>.*?)\]\(" + _LINK + r"\)\*\*(?:<br>(?:[^|\\]|\\.)*)?\s*\|"
+    r"\s*(?P<date>\d{4}-\d{2}-\d{2})\s*\|\s*"
 )
+_ABSTRACT = r"<details><summary>Show</summary><p>(?P<abstract>.*?)</p></details>\s*\|\s*"
 # A long comment is collapsed behind its first letters; a short one must not look like markup.
 _COMMENT = (
     r"(?:<details><summary>.*?</summary><p>(?P<long>.*)</p></details>"
-    r"|(?!<details>)(?P<short>(?:(?!</p></details>).)*?))\s*\|$"
+    r"|(?!<details>)(?P<short>(?:(?!</p></details>).)*?))\s*\|"
 )
+# Code links hold no "|", so the last cell is the Code column's whatever the comment holds.
+_CODE = r"\s*[^|]*\|"
 _ROWS: dict[Layout, re.Pattern[str]] = {
-    "readme": re.compile(
-        _HEAD
-        + r"<details><summary>Show</summary><p>(?P<abstract>.*?)</p></details>\s*\|\s*"
-        + _COMMENT
-    ),
-    "issue": re.compile(_HEAD + _COMMENT),
+    "readme": re.compile(_HEAD + _ABSTRACT + _COMMENT + "$"),
+    "readme+code": re.compile(_HEAD + _ABSTRACT + _COMMENT + _CODE + "$"),
+    "issue": re.compile(_HEAD + _COMMENT + "$"),
 }
 _SHAPES: dict[Layout, str] = {
     "readme": "| **[title](link)** | date | <details><summary>Show</summary><p>abstract"
     "</p></details> | comment |",
+    "readme+code": "| **[title](link)** | date | <details><summary>Show</summary><p>abstract"
+    "</p></details> | comment | code |",
     "issue": "| **[title](link)** | date | comment |",
 }
 _HEADER = re.compile(r"^\|\s*\*\*Title\*\*\s*\|\s*\*\*Date\*\*\s*\|(?P<rest>.*)$", re.IGNORECASE)
@@ -157,7 +161,10 @@ def _issue_day(lines: list[str]) -> str:
 def _read_rows(section: ParsedSection, sort: SortKey, seen: str) -> None:
     for number, line in section.rows:
         if header := _HEADER.match(line):
-            section.layout = "readme" if "abstract" in header["rest"].lower() else "issue"
+            rest = header["rest"].lower()
+            section.layout = (
+                "issue" if "abstract" not in rest else "readme+code" if "code" in rest else "readme"
+            )
             continue
         if _RULE.match(line):
             continue
@@ -188,7 +195,7 @@ def _paper(line: str, layout: Layout, sort: SortKey, seen: str) -> Paper:
         id=paper_id,
         version=version,
         title=title,
-        abstract=fold(md_cell_unescape(match["abstract"])) if layout == "readme" else "",
+        abstract=fold(md_cell_unescape(match["abstract"])) if layout != "issue" else "",
         comment=fold(md_cell_unescape(comment)),
         updated=stamp if sort == "updated" else "",
         published=stamp if sort == "published" else "",

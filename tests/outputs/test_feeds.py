@@ -61,12 +61,36 @@ def test_entries_match_the_store_field_by_field(site: Path) -> None:
         assert [t.term for t in entry.tags] == list(paper.categories)
         assert entry.published == paper.published
         assert entry.updated == paper.updated
-        links = {link.rel: link.href for link in entry.links}
-        assert links == {"alternate": paper.abs_url, "related": paper.pdf_url}
+        links = {(link.rel, link.get("title", "")): link.href for link in entry.links}
+        assert links[("alternate", "")] == paper.abs_url
+        assert links[("related", "pdf")] == paper.pdf_url
         assert entry.get("arxiv_comment", "") == paper.comment
         assert entry.get("arxiv_journal_ref", "") == paper.journal_ref
         assert entry.get("arxiv_doi", "") == paper.doi
         assert entry.arxiv_primary_category["term"] == paper.primary_category
+
+
+def test_code_and_project_links_are_related_links_titled_by_kind(tmp_path: Path) -> None:
+    paper = Paper(
+        id="2611.00001",
+        version=1,
+        title="Linked",
+        abstract="Project page: https://team.github.io/linked/. Weights: huggingface.co/team/m",
+        comment="Code: https://github.com/team/linked.",
+        updated="2026-11-20T10:00:00Z",
+        published="2026-11-20T10:00:00Z",
+        first_seen=TODAY,
+    )
+    site = render(tmp_path, {"World Model": [paper]})
+
+    entry = parse(site / "feeds" / "world-model.xml").entries[0]
+    related = [(link.get("title"), link.href) for link in entry.links if link.rel == "related"]
+    assert related == [
+        ("pdf", paper.pdf_url),
+        ("code", "https://github.com/team/linked"),
+        ("code", "https://huggingface.co/team/m"),
+        ("project page", "https://team.github.io/linked/"),
+    ]
 
 
 def test_markup_in_paper_text_stays_text(site: Path) -> None:

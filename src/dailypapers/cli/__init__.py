@@ -249,15 +249,49 @@ def health(
 @app.command()
 def add(
     name: Annotated[
-        str, typer.Argument(help="The keyword (a phrase searched in title or abstract).")
+        str,
+        typer.Argument(
+            help="The keyword: its README heading, and the phrase searched unless --phrase "
+            "or --author is given."
+        ),
     ],
+    phrase: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--phrase",
+            help="A phrase searched in titles and abstracts instead of the name (repeatable; "
+            "any of them matches).",
+        ),
+    ] = None,
+    author: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--author",
+            help="Papers by this author, as arXiv writes the name, e.g. 'Limin Wang' "
+            "(repeatable; any of them). With --phrase a paper must match both; alone, the "
+            "keyword follows these authors. arXiv cannot tell two people with one name apart.",
+        ),
+    ] = None,
+    notify: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--notify",
+            help="A GitHub user name, without @, mentioned in the day's issue when this keyword "
+            "has new papers (repeatable).",
+        ),
+    ] = None,
     config: ConfigOpt = Path("keywords.yaml"),
 ) -> None:
-    """Add a keyword to keywords.yaml, keeping its comments; run `update` to fetch its papers."""
+    """Add a keyword to keywords.yaml, keeping its comments; run `update` to fetch its papers.
+
+    The other settings of a keyword (fields, categories, exclude, max_papers) and of the file
+    (columns: [title, date, abstract, comment, code] adds a Code column to the README tables)
+    are written by hand; README.md's keywords.yaml section lists them all.
+    """
     from ..config.editor import add_keyword
 
     with _exit_on_error():
-        add_keyword(config, name)
+        add_keyword(config, name, phrases=phrase or (), authors=author or (), notify=notify or ())
     typer.echo(f"added '{name}' to {config}")
 
 

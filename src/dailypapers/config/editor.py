@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import yaml
@@ -61,7 +62,33 @@ def _save(path: Path, lines: list[str]) -> Config:
     return config
 
 
-def add_keyword(path: Path, name: str) -> Config:
+def _flow_list(values: Sequence[str]) -> str:
+    return "[" + ", ".join(_scalar(" ".join(v.split())) for v in values) + "]"
+
+
+def _item(
+    name: str, phrases: Sequence[str], authors: Sequence[str], notify: Sequence[str]
+) -> list[str]:
+    """The new list item's lines: a plain name, or a mapping when it has settings."""
+    name = " ".join(name.split())
+    if not (phrases or authors or notify):
+        return ["- " + _scalar(name)]
+    lines = ["- name: " + _scalar(name)]
+    for key, values in (("phrases", phrases), ("authors", authors), ("notify", notify)):
+        if values:
+            lines.append(f"  {key}: {_flow_list(values)}")
+    return lines
+
+
+def add_keyword(
+    path: Path,
+    name: str,
+    *,
+    phrases: Sequence[str] = (),
+    authors: Sequence[str] = (),
+    notify: Sequence[str] = (),
+) -> Config:
+    """Append a keyword; with authors and no phrases it finds those authors' papers only."""
     text = path.read_text(encoding="utf-8")
     keywords = _keywords_node(text, str(path))
     lines = text.splitlines(keepends=True)
@@ -71,7 +98,8 @@ def add_keyword(path: Path, name: str) -> Config:
     newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
     if at == len(lines) and lines and not lines[-1].endswith("\n"):
         lines[-1] += newline
-    lines.insert(at, " " * dash_column + "- " + _scalar(" ".join(name.split())) + newline)
+    item = [" " * dash_column + line + newline for line in _item(name, phrases, authors, notify)]
+    lines[at:at] = item
     return _save(path, lines)
 
 

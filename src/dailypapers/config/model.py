@@ -10,6 +10,8 @@ from ..settings import DEFAULT_MAX_PAPERS
 SortKey = Literal["updated", "published"]
 LinkStyle = Literal["pdf", "abs"]
 Field = Literal["title", "abstract"]
+Column = Literal["title", "date", "abstract", "comment", "code"]
+DEFAULT_COLUMNS: tuple[Column, ...] = ("title", "date", "abstract", "comment")
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,10 @@ class Keyword:
     """A raw arXiv ``search_query`` given by the user instead of phrases."""
     max_papers: int = DEFAULT_MAX_PAPERS
     """How many of the newest papers the store keeps."""
+    authors: tuple[str, ...] = ()
+    """Names searched with arXiv's ``au:``; with phrases or a query a paper must match both."""
+    notify: tuple[str, ...] = ()
+    """GitHub user names mentioned in the day's issue when the keyword has new papers."""
 
 
 def name_key(name: str) -> str:
@@ -55,6 +61,12 @@ class Config:
     """How far behind the newest stored paper a newly announced one may be dated."""
     path: str = "keywords.yaml"
     """The file it was read from, for messages."""
+    columns: tuple[Column, ...] = DEFAULT_COLUMNS
+    """The README tables' columns; only ``code`` may be added to the default four."""
+
+    @property
+    def code_column(self) -> bool:
+        return "code" in self.columns
 
     def keyword_named(self, name: str) -> Keyword | None:
         wanted = name_key(name)

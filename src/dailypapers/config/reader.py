@@ -17,10 +17,24 @@ from ..errors import ConfigError
 from ..settings import DEFAULT_MAX_PAPERS, MAX_PAPERS_LIMIT
 from ..text import slugify
 from . import taxonomy
-from .model import Config, Field, Keyword, LinkStyle, SortKey, name_key
+from .model import DEFAULT_COLUMNS, Column, Config, Field, Keyword, LinkStyle, SortKey, name_key
 
-TOP_KEYS = {"keywords", "max_papers", "sort", "link", "timezone", "lookback_days"}
-TOPIC_KEYS = {"name", "phrases", "fields", "categories", "exclude", "query", "max_papers"}
+TOP_KEYS = {"keywords", "max_papers", "sort", "link", "timezone", "lookback_days", "columns"}
+TOPIC_KEYS = {
+    "name",
+    "phrases",
+    "authors",
+    "fields",
+    "categories",
+    "exclude",
+    "query",
+    "max_papers",
+    "notify",
+}
+# GitHub's rule for user names: letters, digits and single hyphens inside, at most 39.
+_GITHUB_USER = re.compile(r"[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}")
+# The README table columns in their fixed order; ``code`` is the only optional one so far.
+_COLUMNS: tuple[Column, ...] = (*DEFAULT_COLUMNS, "code")
 FIELDS: dict[str, Field] = {"title": "title", "abstract": "abstract"}
 # Values that aliases may stand for in all: enough to share a list of categories among
 # hundreds of keywords, far too few to blow up.
@@ -220,6 +234,29 @@ class _Reader:
             raise self.fail(node, f"{what}: not an arXiv category or archive: {value!r}{hint}")
         return value
 
+    def github_user(self, node: yaml.Node, what: str) -> str:
+        value = self.text(node, what)
+        if value.startswith("@"):
+            raise self.fail(node, f"{what}: write GitHub user names without '@': {value!r}")
+        if len(value) > 39 or not _GITHUB_USER.fullmatch(value):
+            raise self.fail(
+                node,
+                f"{what}: not a GitHub user name (letters, digits and single hyphens, "
+                f"at most 39): {value!r}",
+            )
+        return value
+
+    def columns(self, node: yaml.Node) -> tuple[Column, ...]:
+        names = self.each(node, "columns", self.text)
+        wanted = tuple(n.lower() for n in names)
+        if wanted not in (DEFAULT_COLUMNS, _COLUMNS):
+            raise self.fail(
+                node,
+                "columns must be [title, date, abstract, comment] or "
+                f"[title, date, abstract, comment, code], got [{', '.join(names)}]",
+            )
+        return DEFAULT_COLUMNS if wanted == DEFAULT_COLUMNS else _COLUMNS
+
     def field(self, node: yaml.Node, what: str) -> Field:
         value = self.scalar(node)
         if value not in FIELDS:
@@ -252,8 +289,10 @@ class _Reader:
         lookback = 1
         if "lookback_days" in top:
             lookback = self.integer(top["lookback_days"], "lookback_days", 0, 30)
+        columns = self.columns(top["columns"]) if "columns" in top else DEFAULT_COLUMNS
         keywords = self.keywords(top["keywords"], max_papers)
         return Config(
+            columns=columns,
             keywords=tuple(keywords),
             max_papers=max_papers,
             sort=sort,
@@ -302,9 +341,12 @@ class _Reader:
             raise self.fail(node, "keyword needs a 'name'")
         name = self.text(keys["name"], "name")
         query = self.text(keys["query"], "query") if "query" in keys else None
+        authors: tuple[str, ...] = ()
+        if "authors" in keys:
+            authors = tuple(dict.fromkeys(self.each(keys["authors"], "authors", self.phrase)))
         if "phrases" in keys:
             phrases = tuple(self.each(keys["phrases"], "phrases", self.phrase))
-        elif query is None:
+        elif query is None and not authors:
             phrases = (self.phrase(keys["name"], "name"),)
         else:
             phrases = ()
@@ -322,7 +364,15 @@ class _Reader:
         max_papers = default_max
         if "max_papers" in keys:
             max_papers = self.integer(keys["max_papers"], "max_papers", 1, MAX_PAPERS_LIMIT)
+        notify: tuple[str, ...] = ()
+        if "notify" in keys:
+            first: dict[str, str] = {}
+            for user in self.each(keys["notify"], "notify", self.github_user):
+                first.setdefault(user.casefold(), user)  # GitHub ignores case in names
+            notify = tuple(first.values())
         return Keyword(
+            authors=authors,
+            notify=notify,
             name=name,
             slug=self.slug(keys["name"], name),
             phrases=phrases,

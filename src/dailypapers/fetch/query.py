@@ -19,12 +19,25 @@ def _category(category: str) -> str:
     return f"cat:{category}"
 
 
+def _any_author(authors: tuple[str, ...]) -> str:
+    terms = [f'au:"{a}"' for a in authors]
+    return terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")"
+
+
 def search_query(keyword: Keyword) -> str:
-    """The query arXiv evaluates; exclusions happen there, never by re-filtering locally."""
+    """The query arXiv evaluates; exclusions happen there, never by re-filtering locally.
+
+    Authors narrow phrases (or a raw query) rather than widen them: "papers by these people on
+    this topic" is what a keyword with both asks for.
+    """
+    parts: list[str] = []
     if keyword.query is not None:
-        query = f"({keyword.query})"
-    else:
-        query = _any_phrase(keyword.phrases, keyword.fields)
+        parts.append(f"({keyword.query})")
+    elif keyword.phrases:
+        parts.append(_any_phrase(keyword.phrases, keyword.fields))
+    if keyword.authors:
+        parts.append(_any_author(keyword.authors))
+    query = " AND ".join(parts)
     if keyword.categories:
         cats = [_category(c) for c in keyword.categories]
         query += " AND " + (cats[0] if len(cats) == 1 else "(" + " OR ".join(cats) + ")")

@@ -31,15 +31,33 @@ _MONTHS = (
 
 
 @dataclass(frozen=True)
+class DigestRow:
+    """A paper listed once, under the first keyword it is new for; ``also`` names the others."""
+
+    paper: Paper
+    also: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class DigestSection:
     keyword: Keyword
-    papers: tuple[Paper, ...]
+    rows: tuple[DigestRow, ...]
+    listed: int
     total: int
     link: str
 
     @property
+    def papers(self) -> tuple[Paper, ...]:
+        return tuple(row.paper for row in self.rows)
+
+    @property
     def more(self) -> int:
-        return self.total - len(self.papers)
+        return self.listed - len(self.rows)
+
+    @property
+    def above(self) -> int:
+        """New papers of this keyword already listed under an earlier one."""
+        return self.total - self.listed
 
 
 @dataclass(frozen=True)
@@ -77,28 +95,45 @@ def title(count: int, iso_day: str) -> str:
 def build(
     report: UpdateReport, config: Config, readme: str, *, budget: int = BUDGET
 ) -> Digest | None:
-    """The digest of ``report``'s new papers, or None when the run found nothing new."""
+    """The digest of ``report``'s new papers, or None when the run found nothing new.
+
+    A paper new for several keywords is one row, under the first of them in keywords.yaml:
+    the issue is read as a list of things to look at, and the same paper three times is noise.
+    """
     key = order_key(config.sort)
     found = [(k.keyword, sorted(k.new, key=key, reverse=True)) for k in report.keywords if k.new]
     if not found:
         return None
-    count = sum(len(papers) for _, papers in found)
+    keywords_of: dict[str, list[str]] = {}
+    for keyword, papers in found:
+        for paper in papers:
+            keywords_of.setdefault(paper.id, []).append(keyword.name)
+    placed: list[tuple[Keyword, list[DigestRow], int]] = []
+    for keyword, papers in found:
+        rows = [
+            DigestRow(paper, tuple(keywords_of[paper.id][1:]))
+            for paper in papers
+            if keywords_of[paper.id][0] == keyword.name
+        ]
+        placed.append((keyword, rows, len(papers)))
+    count = len(keywords_of)
 
     def render(cap: int | None) -> str:
         sections = [
             DigestSection(
                 keyword=keyword,
-                papers=tuple(papers if cap is None else papers[:cap]),
-                total=len(papers),
+                rows=tuple(rows if cap is None else rows[:cap]),
+                listed=len(rows),
+                total=total,
                 link=f"{readme}#{md_anchor(keyword.name)}",
             )
-            for keyword, papers in found
+            for keyword, rows, total in placed
         ]
         return _render(sections, count, report.today, readme, config)
 
     body = render(None)
     if len(body) > budget:
-        body = _fit(render, max(len(papers) for _, papers in found), budget)
+        body = _fit(render, max(len(rows) for _, rows, _ in placed), budget)
     return Digest(title=title(count, report.today), body=body, count=count)
 
 

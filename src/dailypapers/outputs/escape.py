@@ -87,6 +87,13 @@ def md_comment(text: str) -> Safe:
     return Safe(f"<details><summary>{head}...</summary><p>{md_cell(text)}</p></details>")
 
 
+def md_url(url: str) -> Safe:
+    """A link found in paper text (``outputs.links``: only URL characters, no ``|<>"``) as a
+    Markdown link destination; its parentheses, which could end the destination early, are
+    percent-encoded (servers read both forms alike)."""
+    return Safe(url.replace("(", "%28").replace(")", "%29"))
+
+
 def md_abstract(text: str) -> Safe:
     return Safe(f"<details><summary>Show</summary><p>{md_cell(text)}</p></details>")
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from ..fetch import Paper
+
 LinkKind = Literal["code", "page"]
 
 # Hosts whose pages are source code, models or data an author publishes with the paper.
@@ -116,6 +118,6 @@ def _find(texts: tuple[str, ...]) -> tuple[CodeLink, ...]:
     return tuple(ordered[:MAX_LINKS])
 
 
-def paper_links(paper: object) -> tuple[CodeLink, ...]:
-    """The links of a paper's abstract and comment (any object with those two attributes)."""
-    return find_links(getattr(paper, "comment", ""), getattr(paper, "abstract", ""))
+def paper_links(paper: Paper) -> tuple[CodeLink, ...]:
+    """The links of a paper's comment and abstract."""
+    return _find((paper.comment, paper.abstract))

@@ -33,6 +33,7 @@ def block(snapshot: Snapshot) -> Iterator[str]:
         max_papers=snapshot.config.max_papers,
         link=snapshot.config.link,
         sort=snapshot.config.sort,
+        code=snapshot.config.code_column,
     )
     yield END
 

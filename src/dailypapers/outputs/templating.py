@@ -47,7 +47,7 @@ def environment(fmt: str) -> jinja2.Environment:
     """The environment for templates of format ``fmt`` (``md``, ``html`` or ``xml``)."""
     # Helpers of single outputs are filters: Jinja calls a filter directly, while a function
     # passed in the context goes through Context.call, which cost a third of a large render.
-    from . import bibtex, feeds
+    from . import bibtex, feeds, links
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir()),
@@ -63,6 +63,8 @@ def environment(fmt: str) -> jinja2.Environment:
         md_link_text=escape.md_link_text,
         md_comment=escape.md_comment,
         md_abstract=escape.md_abstract,
+        md_url=escape.md_url,
+        code_links=links.paper_links,
         html=escape.html,
         xml_text=escape.xml_text,
         script_hash=escape.script_hash,
