@@ -102,6 +102,16 @@ def test_raw_query_needs_no_phrases() -> None:
         ("- A\n- B\n", 1, "must be a mapping"),
         ("keywords:\n  - A\nkeywords:\n  - B\n", 3, "duplicate key"),
         ("keywords:\n  - name: A\n    query: x\n    phrases: [y]\n", 3, "not both"),
+        ("keywords:\n  - name: A\n    notify: ['@alice']\n", 3, "without '@'"),
+        ("keywords:\n  - name: A\n    notify: [ok, -bad]\n", 3, "not a GitHub user name"),
+        ("keywords:\n  - name: A\n    notify: [a--b]\n", 3, "not a GitHub user name"),
+        ("keywords:\n  - name: A\n    notify: [org/team]\n", 3, "not a GitHub user name"),
+        ("keywords:\n  - name: A\n    notify: [a@b.org]\n", 3, "not a GitHub user name"),
+        ("keywords:\n  - name: A\n    notify:\n      - " + "a" * 40 + "\n", 4, "at most 39"),
+        ("keywords:\n  - name: A\n    notify: []\n", 3, "must not be empty"),
+        ("keywords:\n  - name: A\n    authors: ['Ann \"X\" Lee']\n", 3, "double quote"),
+        ("keywords:\n  - A\ncolumns: [title, code]\n", 3, "columns must be"),
+        ("keywords:\n  - A\ncolumns: code\n", 3, "columns must be"),
         ("keywords:\n  - name: A\n    fields: [body]\n", 3, "title or abstract"),
     ],
 )
@@ -202,3 +212,30 @@ def test_an_anchored_list_can_be_shared_by_many_keywords() -> None:
 def test_a_list_where_a_word_belongs_is_named_not_printed() -> None:
     with pytest.raises(ConfigError, match=r"got a list$"):
         parse_config("keywords: [x]\nsort: [[updated, published], [1, 2]]\n")
+
+
+def test_the_readme_example_is_a_valid_keywords_file() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## keywords.yaml", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+
+    config = parse_config(example)
+
+    lab = config.topic_named("Wang lab")
+    assert lab is not None
+    assert lab.authors == ("Limin Wang", "Yi Wang")
+    assert lab.notify == ("alice-w", "bob")
+    assert lab.phrases == ()
+    assert config.code_column
+
+
+def test_notify_names_are_kept_once_whatever_their_case() -> None:
+    config = parse_config("keywords:\n  - name: A\n    notify: [Alice, bob, alice, A-1]\n")
+    assert config.topics[0].notify == ("Alice", "bob", "A-1")
+
+
+def test_without_columns_the_tables_keep_their_four() -> None:
+    assert not parse_config("keywords:\n  - A\n").code_column
+    assert not parse_config(
+        "keywords:\n  - A\ncolumns: [title, date, abstract, comment]\n"
+    ).code_column
