@@ -221,7 +221,7 @@ def test_the_readme_example_is_a_valid_keywords_file() -> None:
 
     config = parse_config(example)
 
-    lab = config.topic_named("Wang lab")
+    lab = config.keyword_named("Wang lab")
     assert lab is not None
     assert lab.authors == ("Limin Wang", "Yi Wang")
     assert lab.notify == ("alice-w", "bob")
@@ -231,7 +231,7 @@ def test_the_readme_example_is_a_valid_keywords_file() -> None:
 
 def test_notify_names_are_kept_once_whatever_their_case() -> None:
     config = parse_config("keywords:\n  - name: A\n    notify: [Alice, bob, alice, A-1]\n")
-    assert config.topics[0].notify == ("Alice", "bob", "A-1")
+    assert config.keywords[0].notify == ("Alice", "bob", "A-1")
 
 
 def test_without_columns_the_tables_keep_their_four() -> None:

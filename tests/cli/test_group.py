@@ -14,8 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fake_arxiv import FakeArxiv, FakePaper
-from support import readme_tables
+
+from tests.fakes.arxiv import FakeArxiv, FakePaper
+from tests.support import readme_tables
 
 DAILYPAPERS = Path(sys.executable).with_name("dailypapers")
 README = "# Group\n\n<!-- dailypapers:start -->\n<!-- dailypapers:end -->\n"
