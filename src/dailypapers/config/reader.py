@@ -6,6 +6,7 @@ a researcher editing the file on GitHub's web editor has nothing else to go by.
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
