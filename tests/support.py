@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -56,3 +59,40 @@ class VirtualTime:
     def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
         self.now += seconds
+
+
+DAILYPAPERS = Path(sys.executable).with_name("dailypapers")
+UNREACHABLE = "http://127.0.0.1:9/api/query"
+"""A loopback port nothing listens on: the connection is refused at once."""
+
+
+def run_cli(
+    folder: Path, *args: str, api_url: str = UNREACHABLE, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """The installed ``dailypapers`` in ``folder``, as a user runs it, in a fresh process.
+
+    Retries and waits are off unless ``env`` sets them (``DAILYPAPERS_DELAY="3"``); variables
+    given as ``""`` are removed, so a test can check a default. GitHub's own variables are
+    removed too, so a test is in Actions only when it says so.
+    """
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "DAILYPAPERS_"))
+    }
+    environment.update(
+        DAILYPAPERS_API_URL=api_url,
+        DAILYPAPERS_DELAY="0",
+        DAILYPAPERS_RETRIES="1",
+        DAILYPAPERS_BACKOFF="0",
+        DAILYPAPERS_TIMEOUT="5",
+    )
+    environment.update(env)
+    environment = {k: v for k, v in environment.items() if v != ""}
+    return subprocess.run(
+        [str(DAILYPAPERS), *args],
+        cwd=folder,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )

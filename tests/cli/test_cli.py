@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.arxiv import FakeArxiv, FakePaper, Fault, make_papers
+from tests.support import UNREACHABLE, run_cli
 from tests.support import readme_tables as sections
 
 DAILYPAPERS = Path(sys.executable).with_name("dailypapers")
@@ -30,27 +32,8 @@ def server() -> Iterator[FakeArxiv]:
 def run(
     folder: Path, server: FakeArxiv | None, *args: str, delay: str = "0", **env: str
 ) -> subprocess.CompletedProcess[str]:
-    environment = {
-        **os.environ,
-        "DAILYPAPERS_API_URL": server.url if server else "http://127.0.0.1:9/none",
-        "DAILYPAPERS_RETRIES": "1",
-        "DAILYPAPERS_BACKOFF": "0",
-        "DAILYPAPERS_TIMEOUT": "5",
-        **env,
-    }
-    if delay:
-        environment["DAILYPAPERS_DELAY"] = delay
-    else:
-        environment.pop("DAILYPAPERS_DELAY", None)
-    return subprocess.run(
-        [str(DAILYPAPERS), *args],
-        cwd=folder,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    url = server.url if server else UNREACHABLE
+    return run_cli(folder, *args, api_url=url, DAILYPAPERS_DELAY=delay, **env)
 
 
 def snapshot_files(folder: Path) -> dict[str, bytes]:
@@ -297,3 +280,32 @@ def test_version_and_help(tracker: Path) -> None:
     help_text = run(tracker, None, "--help").stdout
     for command in ("update", "render", "list", "add", "remove"):
         assert command in help_text
+
+
+def test_a_bad_environment_variable_exits_2_with_one_line_and_writes_nothing(
+    tracker: Path, server: FakeArxiv
+) -> None:
+    before = snapshot_files(tracker)
+    result = run(tracker, server, "update", DAILYPAPERS_API_URL="http://[::1")
+    assert result.returncode == 2
+    assert result.stderr.startswith("dailypapers: DAILYPAPERS_API_URL='http://[::1': ")
+    assert result.stderr.count("\n") == 1
+    assert server.requests == [] and snapshot_files(tracker) == before
+
+
+def test_verbose_logs_each_request_its_status_bytes_and_retries(
+    tracker: Path, server: FakeArxiv
+) -> None:
+    server.inject(Fault("503", times=1))
+    result = run(tracker, server, "--verbose", "update", "-k", "World Model")
+    assert result.returncode == 0, result.stderr
+    log = result.stderr
+    assert "dailypapers.fetch.client: GET http://127.0.0.1:" in log
+    assert "HTTP 503" in log and "retry 1 of 1 in 0.0 s after HTTP 503" in log
+    assert re.search(r"HTTP 200, \d+ bytes", log)
+
+
+def test_without_verbose_no_request_is_logged(tracker: Path, server: FakeArxiv) -> None:
+    result = run(tracker, server, "update", "-k", "World Model")
+    assert result.returncode == 0, result.stderr
+    assert "GET " not in result.stderr and "HTTP 200" not in result.stderr

@@ -100,7 +100,7 @@ def test_transient_http_errors_are_retried_then_succeed(status: int) -> None:
     page = search(client)
     assert len(seen) == 3
     assert client.stats.retries == 2
-    assert page is not None
+    assert len(page.papers) == 10
 
 
 def test_backoff_grows_exponentially() -> None:
@@ -168,7 +168,7 @@ def test_empty_page_past_the_end_is_a_normal_answer() -> None:
     time = VirtualTime()
     body = page_body("id_0000.0000_s0_m100.xml")
     client, seen = client_for(lambda r: httpx.Response(200, content=body), time)
-    assert search(client) is not None
+    assert search(client).papers == ()
     assert len(seen) == 1
 
 
@@ -201,7 +201,7 @@ def test_connection_errors_are_retried() -> None:
         return httpx.Response(200, content=body)
 
     client, _ = client_for(flaky, time)
-    assert search(client) is not None
+    assert len(search(client).papers) == 10
     assert client.stats.retries == 2
 
 
@@ -222,4 +222,4 @@ def test_redirects_are_followed() -> None:
         clock=time.clock,
         sleep=time.sleep,
     )
-    assert search(client) is not None
+    assert len(search(client).papers) == 10

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -23,6 +20,7 @@ from dailypapers.outputs.digest import (
 )
 from dailypapers.run import KeywordReport, UpdateReport
 from tests.fakes.arxiv import FakeArxiv, make_papers
+from tests.support import run_cli
 
 DAY = "2026-11-22"
 README = "https://github.com/owner/tracker"
@@ -203,20 +201,11 @@ def test_write_removes_a_stale_digest_when_nothing_is_new(tmp_path: Path) -> Non
 def test_update_command_writes_the_digest_then_removes_it_on_a_day_without_news(
     tracker: Path,
 ) -> None:
-    command = [
-        str(Path(sys.executable).with_name("dailypapers")),
-        "update",
-        "--digest",
-        "digest.md",
-        "--digest-title",
-        "title.txt",
-    ]
+    command = ["update", "--digest", "digest.md", "--digest-title", "title.txt"]
     with FakeArxiv(make_papers(3, "World Model")) as server:
-        env = {**os.environ, "DAILYPAPERS_API_URL": server.url, "DAILYPAPERS_DELAY": "0"}
-        env.pop("GITHUB_REPOSITORY", None)
-        first = subprocess.run(command, cwd=tracker, env=env, capture_output=True, text=True)
+        first = run_cli(tracker, *command, api_url=server.url)
         body = (tracker / "digest.md").read_text(encoding="utf-8")
-        second = subprocess.run(command, cwd=tracker, env=env, capture_output=True, text=True)
+        second = run_cli(tracker, *command, api_url=server.url)
 
     assert (first.returncode, second.returncode) == (0, 0), first.stderr + second.stderr
     assert "World Model: synthetic study 1" in body

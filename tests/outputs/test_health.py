@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from dailypapers.outputs import summary
 from dailypapers.outputs.escape import gha_message, gha_property
 from dailypapers.outputs.health import failing, write
 from dailypapers.run import KeywordReport, UpdateReport
+from tests.support import run_cli
 
 CONFIG = parse_config("keywords:\n  - World Model\n  - Video Understanding\n")
 WORLD, VIDEO = CONFIG.keywords
@@ -70,12 +69,12 @@ def test_a_healthy_tracker_removes_the_stale_health_body(tmp_path: Path) -> None
 
 
 def test_health_command_writes_the_body_only_while_something_fails(tracker: Path) -> None:
-    command = [str(DAILYPAPERS), "health", "--min-failures", "2", "--output", "health.md"]
+    command = ["health", "--min-failures", "2", "--output", "health.md"]
     save_health(tracker / "data", WORLD.slug, 2)
-    alarm = subprocess.run(command, cwd=tracker, capture_output=True, text=True)
+    alarm = run_cli(tracker, *command)
     body_written = (tracker / "health.md").exists()
     save_health(tracker / "data", WORLD.slug, 0)
-    calm = subprocess.run(command, cwd=tracker, capture_output=True, text=True)
+    calm = run_cli(tracker, *command)
 
     assert (alarm.returncode, calm.returncode) == (0, 0)
     assert body_written and "World Model: failed 2 run(s) in a row" in alarm.stdout
@@ -148,14 +147,8 @@ def test_a_keyword_line_says_when_arxiv_counts_more_new_papers_than_arrived() ->
 
 
 def test_update_prints_annotations_only_under_github_actions(tracker: Path) -> None:
-    env = {**os.environ, "DAILYPAPERS_API_URL": "http://127.0.0.1:9/api/query"}
-    env.update(DAILYPAPERS_DELAY="0", DAILYPAPERS_RETRIES="0", DAILYPAPERS_TIMEOUT="5")
-    env.pop("GITHUB_ACTIONS", None)
-    command = [str(DAILYPAPERS), "update"]
-    plain = subprocess.run(command, cwd=tracker, env=env, capture_output=True, text=True)
-    actions = subprocess.run(
-        command, cwd=tracker, env={**env, "GITHUB_ACTIONS": "true"}, capture_output=True, text=True
-    )
+    plain = run_cli(tracker, "update", DAILYPAPERS_RETRIES="0")
+    actions = run_cli(tracker, "update", DAILYPAPERS_RETRIES="0", GITHUB_ACTIONS="true")
 
     assert (plain.returncode, actions.returncode) == (1, 1)
     assert "::error" not in plain.stdout

@@ -1,0 +1,47 @@
+"""The library API does what the CLI does, without a subprocess: load, update, render."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dailypapers import Paths, Settings, load_config, render, update
+from tests.fakes.arxiv import FakeArxiv, make_papers
+
+
+def test_three_calls_fetch_save_and_write_every_output_with_the_issue_body(
+    tracker: Path,
+) -> None:
+    paths = Paths(
+        config=tracker / "keywords.yaml",
+        data=tracker / "data",
+        readme=tracker / "README.md",
+        site=tracker / "site",
+        digest=tracker / "issue.md",
+        digest_title=tracker / "issue-title.txt",
+    )
+    with FakeArxiv(make_papers(3, "World Model")) as server:
+        config = load_config(paths.config)
+        report = update(
+            config, paths, settings=Settings(api_url=server.url, delay=0), today="2026-11-22"
+        )
+
+    assert report.new_count == 3 and not report.failed
+    assert (tracker / "data" / "world-model.json").exists()
+    assert "World Model: synthetic study 1" in paths.readme.read_text(encoding="utf-8")
+    assert (tracker / "site" / "index.html").exists()
+    assert paths.digest_title is not None and paths.digest is not None
+    assert paths.digest_title.read_text(encoding="utf-8") == "3 new papers - November 22, 2026\n"
+    assert "World Model: synthetic study 1" in paths.digest.read_text(encoding="utf-8")
+
+
+def test_render_writes_from_the_store_alone_and_never_an_issue_body(tracker: Path) -> None:
+    paths = Paths(
+        config=tracker / "keywords.yaml",
+        data=tracker / "data",
+        readme=tracker / "README.md",
+        site=tracker / "site",
+        digest=tracker / "issue.md",
+    )
+    changed = render(load_config(paths.config), paths)
+    assert paths.readme in changed and (tracker / "site" / "index.html") in changed
+    assert not (tracker / "issue.md").exists()
