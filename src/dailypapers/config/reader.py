@@ -21,7 +21,7 @@ from . import taxonomy
 from .model import DEFAULT_COLUMNS, Column, Config, Field, Keyword, LinkStyle, SortKey, name_key
 
 TOP_KEYS = {"keywords", "max_papers", "sort", "link", "timezone", "lookback_days", "columns"}
-TOPIC_KEYS = {
+KEYWORD_KEYS = {
     "name",
     "phrases",
     "authors",
@@ -337,7 +337,7 @@ class _Reader:
             return Keyword(
                 name=name, slug=self.slug(node, name), phrases=(name,), max_papers=default_max
             )
-        keys = self.mapping(node, TOPIC_KEYS, "keyword")
+        keys = self.mapping(node, KEYWORD_KEYS, "keyword")
         if "name" not in keys:
             raise self.fail(node, "keyword needs a 'name'")
         name = self.text(keys["name"], "name")
