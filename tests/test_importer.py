@@ -199,6 +199,26 @@ def test_issue_body_rows_and_its_title_day() -> None:
     assert paper.first_seen == "2026-08-21"
 
 
+def test_readme_with_a_code_column_gives_the_same_papers() -> None:
+    header = HEADER.replace("**Comment** |\n", "**Comment** | **Code** |\n") + ""
+    header = header.replace("| --- |\n", "| --- | --- |\n")
+    text = readme(ROW).replace(HEADER, header)
+    coded = text.replace(ROW, ROW + " [GitHub](https://github.com/a/b) · [page](https://a.io/) |")
+
+    assert only_paper(coded) == only_paper(readme(ROW))
+    short = ROW.split("| <details><summary>23")[0] + "| 40 \\| pages |  |"
+    assert only_paper(text.replace(ROW, short)).comment == "40 | pages"
+
+
+def test_digest_rows_with_code_links_and_other_keywords_are_read() -> None:
+    row = (
+        "| **[World Models](https://arxiv.org/abs/1803.10122v4)**<br>[GitHub](https://github.com/"
+        "a/b)<br>also in Video \\| Arms, Robots | 2018-05-09 | 40 pages |\n"
+    )
+    paper = only_paper("## World Model\n" + ISSUE_HEADER + row)
+    assert (paper.id, paper.title, paper.comment) == ("1803.10122", "World Models", "40 pages")
+
+
 def test_unreadable_file_and_file_without_tables_are_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"missing\.md: cannot read"):
         read(tmp_path / "missing.md")

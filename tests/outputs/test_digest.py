@@ -212,3 +212,61 @@ def test_update_command_writes_the_digest_then_removes_it_on_a_day_without_news(
     assert "[README](README.md)" in body
     assert not (tracker / "digest.md").exists()
     assert not (tracker / "title.txt").exists()
+
+
+def test_a_paper_new_for_several_keywords_is_one_row_under_the_first() -> None:
+    config = parse_config("keywords:\n  - World Model\n  - Video\n  - Robots | Arms\n")
+    shared, own = paper(1, hour=1), paper(2, hour=2)
+
+    digest = build(report([shared], [shared, own], [shared], config=config), config, README)
+
+    assert digest is not None
+    assert rows(digest.body) == ["Paper 1", "Paper 2"]
+    assert (
+        "**[Paper 1](https://arxiv.org/pdf/2611.00001v1)**<br>also in Video, Robots \\| Arms |"
+        in (digest.body)
+    )
+    assert "## Video\n| **Title**" in digest.body
+    assert "Also new here: 1 paper listed above." in digest.body
+    assert "## Robots | Arms\n\nNew here: 1 paper listed above." in digest.body
+    assert digest.title == "2 new papers - November 22, 2026"
+
+
+def test_each_keywords_people_are_mentioned_under_it_only_when_it_has_new_papers() -> None:
+    config = parse_config(
+        "keywords:\n  - name: World Model\n    notify: [alice, bob]\n"
+        "  - name: Video\n    notify: carol\n  - name: Robots\n    notify: dave\n"
+    )
+
+    digest = build(report([paper(1)], [], [paper(2)], config=config), config, README)
+
+    assert digest is not None
+    assert "## World Model\ncc @alice @bob\n\n| **Title**" in digest.body
+    assert "## Robots\ncc @dave\n\n| **Title**" in digest.body
+    assert set(re.findall(r"@(\w+)", digest.body)) == {"alice", "bob", "dave"}
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    membership=st.lists(st.sets(st.integers(0, 3), min_size=1), min_size=1, max_size=150),
+    budget=st.integers(3_000, 20_000),
+)
+def test_every_new_paper_is_listed_or_counted_once_whatever_keywords_it_shares(
+    membership: list[set[int]], budget: int
+) -> None:
+    config = parse_config(
+        "keywords:\n" + "".join(f"  - name: Keyword {k}\n    notify: user{k}\n" for k in range(4))
+    )
+    new = [[paper(i, hour=i) for i, keys in enumerate(membership) if k in keys] for k in range(4)]
+
+    digest = build(report(*new, config=config), config, README, budget=budget)
+
+    assert digest is not None
+    assert len(digest.body) <= budget
+    listed = rows(digest.body)
+    assert len(listed) == len(set(listed))
+    more = re.findall(r"…and (\d+) more in the|^(\d+) new in the", digest.body, re.MULTILINE)
+    assert len(listed) + sum(int(a or b) for a, b in more) == len(membership)
+    for k in range(4):
+        if new[k]:
+            assert f"## Keyword {k}\ncc @user{k}\n" in digest.body
