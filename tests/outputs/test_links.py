@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dailypapers.outputs import links
 from dailypapers.outputs.links import MAX_LINKS, find_links
 
 
@@ -82,3 +83,35 @@ def test_every_link_is_plain_http_made_of_safe_characters(text: str) -> None:
         assert SAFE.fullmatch(link.url)
         assert link.url[-1] not in ".,;:!?'"
         assert link.kind in ("code", "page")
+
+
+PIECES = st.sampled_from(
+    [
+        "https://",
+        "http://",
+        "HTTPS://",
+        "github.com/",
+        "www.",
+        "GitHub.com/",
+        "huggingface.co/",
+        "gitlab.com/",
+        "a",
+        "b-c",
+        ".",
+        "/",
+        ")",
+        "(",
+        " ",
+        "@",
+        "_",
+        ":",
+        "x.org",
+        "{",
+        "é",
+    ]
+)
+
+
+@given(st.lists(PIECES, max_size=30).map("".join))
+def test_the_fast_scan_finds_what_the_pattern_finds(text: str) -> None:
+    assert links._candidates(text) == [m.group() for m in links._URL.finditer(text)]

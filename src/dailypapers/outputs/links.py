@@ -52,6 +52,8 @@ _URL = re.compile(
     + "+",
     re.IGNORECASE,
 )
+_TAIL = re.compile(_URL_CHARS + "+")
+_SCHEME_LESS_HOSTS = ("github.com/", "gitlab.com/", "huggingface.co/")
 _HOST = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$")
 _TRAILING = ".,;:!?*'"
 MAX_LINKS = 4
@@ -104,14 +106,56 @@ def find_links(*texts: str) -> tuple[CodeLink, ...]:
     return _find(texts)
 
 
-@lru_cache(maxsize=8192)
+def _candidates(text: str) -> list[str]:
+    """What ``_URL`` finds, found with ``str.find``, which skips the text between links instead
+    of trying the pattern's alternatives at every character. Text that lowercasing could
+    lengthen (some non-ASCII letters) goes through the pattern itself."""
+    if not text.isascii():
+        return [m.group() for m in _URL.finditer(text)]
+    low = text.lower()
+    starts: list[tuple[int, int]] = []  # where a link starts, and where it must go beyond
+    at = low.find("://")
+    while at >= 0:
+        if low.endswith("https", 0, at):
+            starts.append((at - 5, at + 3))
+        elif low.endswith("http", 0, at):
+            starts.append((at - 4, at + 3))
+        at = low.find("://", at + 3)
+    for host in _SCHEME_LESS_HOSTS:
+        at = low.find(host)
+        while at >= 0:
+            start = at - 4 if low.endswith("www.", 0, at) else at
+            before = low[start - 1] if start else " "
+            if not (before.isalnum() or before in "_@./:-"):
+                starts.append((start, start))
+            at = low.find(host, at + 1)
+    found: list[str] = []
+    end = 0
+    for start, beyond in sorted(starts):
+        if start < end:
+            continue
+        match = _TAIL.match(text, start)
+        if match and match.end() > beyond:
+            found.append(match.group())
+            end = match.end()
+    return found
+
+
+def _may_link(text: str) -> bool:
+    """A cheap test that most abstracts fail: the regex runs only where a link can be."""
+    return "://" in text or "ithub.com" in text or "itlab.com" in text or "uggingface.co" in text
+
+
+# Every output asks for the same papers' links (README, feeds, page, issue); a paper's texts are
+# the store's own string objects, whose hashes Python keeps, so a hit costs a dict look-up.
+@lru_cache(maxsize=65536)
 def _find(texts: tuple[str, ...]) -> tuple[CodeLink, ...]:
     found: dict[str, CodeLink] = {}
     for text in texts:
-        if "http" not in text and ".co" not in text:
+        if not _may_link(text):
             continue
-        for match in _URL.finditer(text):
-            link = _classify(_trim(match.group()))
+        for candidate in _candidates(text):
+            link = _classify(_trim(candidate))
             if link is not None:
                 found.setdefault(link.url.rstrip("/").lower(), link)
     ordered = sorted(found.values(), key=lambda link: link.kind != "code")
