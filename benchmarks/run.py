@@ -27,7 +27,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -444,6 +444,199 @@ def bench_render(
     return results
 
 
+# --------------------------------------------------------------------------- 2b. a day's render
+
+
+CHANGED = 5
+
+
+@dataclass
+class DayRenderResult:
+    keywords: int
+    case: str
+    wall: float
+    cpu: float
+    beyond_startup: float
+    peak_mb: float
+    readme_mb: float
+    identical: bool
+
+
+def change_keywords(folder: Path, keywords: int, texts: Sequence[FakePaper]) -> None:
+    """The next day: ``CHANGED`` keywords (spread over the list) each gain one new paper."""
+    data = folder / "data"
+    step = max(1, keywords // CHANGED)
+    for i in range(0, keywords, step)[:CHANGED]:
+        store = store_mod.load(data, bench_keyword(i))
+        when = DAY_ONE_NEWEST + timedelta(hours=6)
+        paper = to_paper(as_keyword_paper(texts[i % len(texts)], i, 999, when), "2026-11-21")
+        papers = (paper, *store.papers)
+        store_mod.save(data, replace(store, papers=papers, last_success="2026-11-21"))
+
+
+def outputs_of(folder: Path) -> dict[str, bytes]:
+    skip = {"data", "keywords.yaml", ".site.render-cache"}
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.relative_to(folder).parts[0] not in skip
+    }
+
+
+def bench_day_render(
+    sizes: Sequence[int], texts: Sequence[FakePaper], repeat: int, startup: float
+) -> list[DayRenderResult]:
+    """Render on the day after a full render, when ``CHANGED`` keywords gained a paper.
+
+    Two cases, each from the same saved state (data/, the README, site/ and the render cache
+    of the day before), median of ``repeat`` fresh processes:
+
+    - *outputs present*: a run on a machine that keeps site/ (a local tracker, a self-hosted
+      runner);
+    - *scheduled run*: the GitHub job's case, a fresh checkout: data/ and the README committed
+      (and papers/ once the README is budgeted), site/ and the cache absent.
+
+    Each result is compared byte for byte with a render from scratch of the same data.
+    """
+    results = []
+    for keywords in sizes:
+        with tempfile.TemporaryDirectory(prefix="dp-day-") as tmp:
+            base = Path(tmp) / "base"
+            base.mkdir()
+            build_store(base, keywords, texts)
+            checked(run_cli(["render"], base), f"render {keywords}")
+            scratch = Path(tmp) / "scratch"
+            shutil.copytree(base, scratch, symlinks=True)
+            change_keywords(scratch, keywords, texts)
+            for entry in ("site", ".site.render-cache"):
+                path = scratch / entry
+                shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+            checked(run_cli(["render"], scratch), "render from scratch")
+            expected = outputs_of(scratch)
+            for case in ("outputs present", "scheduled run"):
+                runs, identical = [], True
+                for _ in range(repeat):
+                    work = Path(tmp) / "work"
+                    shutil.rmtree(work, ignore_errors=True)
+                    shutil.copytree(base, work, symlinks=True)
+                    change_keywords(work, keywords, texts)
+                    if case == "scheduled run":
+                        shutil.rmtree(work / "site")
+                        (work / ".site.render-cache").unlink(missing_ok=True)
+                    runs.append(checked(run_cli(["render"], work), f"{case} {keywords}"))
+                    identical = identical and outputs_of(work) == expected
+                wall = statistics.median(r.wall for r in runs)
+                results.append(
+                    DayRenderResult(
+                        keywords=keywords,
+                        case=case,
+                        wall=wall,
+                        cpu=statistics.median(r.cpu for r in runs),
+                        beyond_startup=wall - startup,
+                        peak_mb=max(r.peak_mb for r in runs),
+                        readme_mb=(base / "README.md").stat().st_size / 2**20,
+                        identical=identical,
+                    )
+                )
+    return results
+
+
+# --------------------------------------------------------------------------- 2c. the page
+
+
+@dataclass
+class PageResult:
+    keywords: int
+    page_mb: float
+    load_ms: float
+    search_ms: float
+    first_rows: int
+    matches: str
+
+
+SEARCH = "diffusion"
+BROWSER_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--window-size=1200,900",
+)
+# The search as a reader sees it: from the input event to the frame that shows the results.
+TIMED_SEARCH = """
+var done = arguments[arguments.length - 1], box = document.getElementById("q");
+box.value = arguments[0];
+var began = performance.now();
+box.dispatchEvent(new Event("input"));
+requestAnimationFrame(function () { requestAnimationFrame(function () {
+  done([performance.now() - began, document.getElementById("status").textContent]);
+}); });
+"""
+
+
+def bench_page(sizes: Sequence[int], texts: Sequence[FakePaper], repeat: int) -> list[PageResult]:
+    """Open site/index.html from disk in headless Chromium: the load event, then a search.
+
+    Each load is a fresh navigation from about:blank; the search is typed two seconds after the
+    load (a reader's pause, in which the page prepares its search index).
+    """
+    try:
+        from selenium import webdriver
+    except ImportError:
+        return []
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver_path = shutil.which("chromedriver")
+    if not (chromium and driver_path):
+        return []
+    results = []
+    with tempfile.TemporaryDirectory(prefix="dp-page-") as tmp:
+        options = webdriver.ChromeOptions()
+        options.binary_location = chromium
+        for flag in (*BROWSER_FLAGS, f"--user-data-dir={Path(tmp) / 'profile'}"):
+            options.add_argument(flag)
+        service = webdriver.ChromeService(executable_path=driver_path)
+        browser = webdriver.Chrome(options=options, service=service)
+        browser.set_script_timeout(60)
+        browser.set_page_load_timeout(300)
+        try:
+            for keywords in sizes:
+                folder = Path(tmp) / f"k{keywords}"
+                folder.mkdir()
+                build_store(folder, keywords, texts)
+                checked(run_cli(["render"], folder), f"render {keywords}")
+                page = folder / "site" / "index.html"
+                loads, searches, rows, matches = [], [], 0, ""
+                for _ in range(repeat):
+                    browser.get("about:blank")
+                    browser.get(page.as_uri())
+                    loads.append(
+                        browser.execute_script(
+                            "return performance.getEntriesByType('navigation')[0].loadEventEnd;"
+                        )
+                    )
+                    rows = browser.execute_script(
+                        "return document.querySelectorAll('li.paper').length;"
+                    )
+                    time.sleep(2)
+                    spent, matches = browser.execute_async_script(TIMED_SEARCH, SEARCH)
+                    searches.append(spent)
+                results.append(
+                    PageResult(
+                        keywords=keywords,
+                        page_mb=page.stat().st_size / 2**20,
+                        load_ms=statistics.median(loads),
+                        search_ms=statistics.median(searches),
+                        first_rows=rows,
+                        matches=matches,
+                    )
+                )
+                shutil.rmtree(folder)
+        finally:
+            browser.quit()
+    return results
+
+
 # --------------------------------------------------------------------------- 3. start-up
 
 
@@ -557,6 +750,8 @@ def report(
     startup: StartupResult,
     parse: ParseResult | None,
     entry_bytes: float,
+    day: list[DayRenderResult] | None = None,
+    page: list[PageResult] | None = None,
 ) -> Iterator[str]:
     info = machine()
     yield "# dailypapers benchmark"
@@ -637,6 +832,54 @@ def report(
             f"(target < 150 MB: {mark(big.peak_mb < 150)})"
         )
         yield ""
+    if day:
+        yield (
+            f"### A day's render: {CHANGED} keywords gained a paper since the last render "
+            "(`dailypapers render`, fresh process, median of runs)"
+        )
+        yield ""
+        yield (
+            "| keywords | case | README MB | wall s | CPU s | beyond start-up s | peak RSS MB "
+            "| byte-identical to a render from scratch |"
+        )
+        yield "| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |"
+        for d in day:
+            yield (
+                f"| {d.keywords} | {d.case} | {d.readme_mb:.1f} | {d.wall:.3f} | {d.cpu:.3f} "
+                f"| {d.beyond_startup:.3f} | {d.peak_mb:.0f} | {'yes' if d.identical else 'NO'} |"
+            )
+        yield ""
+        for d in day:
+            target = 1.0 if d.case == "outputs present" else 4.0
+            yield (
+                f"- {d.keywords} keywords, {d.case}: {d.beyond_startup:.3f} s beyond start-up "
+                f"(target ≤ {target:g} s: {mark(d.beyond_startup <= target)}), peak "
+                f"{d.peak_mb:.0f} MB (target ≤ 150 MB: {mark(d.peak_mb <= 150)})"
+            )
+        yield ""
+    if page:
+        yield (
+            "### The page in headless Chromium, opened from disk "
+            f"(median of runs; search for {SEARCH!r})"
+        )
+        yield ""
+        yield "| keywords | page MB | load event ms | rows built | search ms | status after it |"
+        yield "| ---: | ---: | ---: | ---: | ---: | --- |"
+        for g in page:
+            yield (
+                f"| {g.keywords} | {g.page_mb:.1f} | {g.load_ms:.0f} | {g.first_rows} "
+                f"| {g.search_ms:.0f} | {g.matches} |"
+            )
+        yield ""
+        for g in page:
+            load_target = 1000 if g.keywords <= 100 else 3000
+            yield (
+                f"- {g.keywords} keywords: loaded in {g.load_ms:.0f} ms (target ≤ "
+                f"{load_target} ms: {mark(g.load_ms <= load_target)}); search {g.search_ms:.0f} ms "
+                f"(target ≤ 300 ms: {mark(g.search_ms <= 300)}); page {g.page_mb:.1f} MB "
+                f"(target ≤ 100 MB: {mark(g.page_mb <= 100)})"
+            )
+        yield ""
     yield "## 3. Start-up (median of runs)"
     yield ""
     yield "| command | wall s | target |"
@@ -692,6 +935,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     ap.add_argument("--keywords", default="5,50", help="keyword counts of the update runs")
     ap.add_argument("--render", default="5,100,500", help="keyword counts of the render runs")
+    ap.add_argument("--day", default="100,500", help="keyword counts of the day-after renders")
+    ap.add_argument("--page", default="100,500", help="keyword counts of the page in Chromium")
     ap.add_argument("--repeat", type=int, default=5, help="runs per timing (median)")
     ap.add_argument("--parse-seconds", type=float, default=3.0)
     ap.add_argument("--seed", type=int, default=7)
@@ -705,6 +950,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         ap.error("--latency takes LOW,HIGH")
     args.keywords = numbers(args.keywords.split(",")) if args.keywords else []
     args.render = numbers(args.render.split(",")) if args.render else []
+    args.day = numbers(args.day.split(",")) if args.day else []
+    args.page = numbers(args.page.split(",")) if args.page else []
     return args
 
 
@@ -719,14 +966,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     update = [r for k in args.keywords for r in bench_update(k, texts, args)]
     startup = bench_startup(args.repeat)
     render = bench_render(args.render, texts, args.repeat, startup.noop_render)
+    day = bench_day_render(args.day, texts, args.repeat, startup.noop_render)
+    page = bench_page(args.page, texts, args.repeat)
     parse = bench_parse(args.parse_seconds)
-    print("\n".join(report(args, source, update, render, startup, parse, entry)), flush=True)
+    lines = report(args, source, update, render, startup, parse, entry, day, page)
+    print("\n".join(lines), flush=True)
     if args.json:
         raw: dict[str, Any] = {
             "machine": machine(),
             "args": {k: v for k, v in vars(args).items() if k != "json"},
             "update": [vars(r) | {"floor": r.floor} for r in update],
             "render": [vars(r) for r in render],
+            "day_render": [vars(r) for r in day],
+            "page": [vars(r) for r in page],
             "startup": vars(startup),
             "parse": vars(parse) if parse else None,
             "children_max_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,

@@ -1,46 +1,149 @@
 (function () {
   "use strict";
+  var STEP = 60;
+  var data = JSON.parse(document.getElementById("data").textContent);
   var form = document.getElementById("filters");
   var query = document.getElementById("q");
   var keyword = document.getElementById("kw");
   var fresh = document.getElementById("fresh");
   var status = document.getElementById("status");
-  var index = null;
+  var main = document.getElementById("papers");
+  var more = document.getElementById("more");
+  var view = [];
+  var at = { group: 0, paper: 0, list: null };
 
-  function build() {
-    index = Array.prototype.map.call(document.querySelectorAll("section.kw"), function (section) {
-      var papers = Array.prototype.map.call(section.querySelectorAll("li.paper"), function (li) {
-        var text = ["t", "a", "abs"].map(function (name) {
-          var el = li.querySelector("." + name);
-          return el ? el.textContent : "";
-        }).join(" ").toLowerCase();
-        return { li: li, text: text, fresh: li.hasAttribute("data-new") };
-      });
-      return { section: section, slug: section.getAttribute("data-slug"), papers: papers };
-    });
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
   }
 
-  function apply() {
-    if (!index) build();
+  function link(className, href, text) {
+    var a = el("a", className, text);
+    a.href = href;
+    return a;
+  }
+
+  function isNew(paper) {
+    return data.last !== "" && paper[8] === data.last;
+  }
+
+  function searchText(paper) {
+    if (paper.length === 11) paper.push((paper[1] + " " + paper[2] + " " + paper[7]).toLowerCase());
+    return paper[11];
+  }
+
+  function row(paper) {
+    var li = el("li", "paper");
+    var heading = el("h3");
+    if (isNew(paper)) {
+      li.setAttribute("data-new", "");
+      heading.appendChild(el("span", "new", "new"));
+    }
+    heading.appendChild(link("t", data.base + "/abs/" + paper[0], paper[1]));
+    li.appendChild(heading);
+    var meta = el("p", "meta");
+    meta.appendChild(el("span", "a", paper[2]));
+    var first = !paper[2];
+    function add(part) {
+      if (!first) meta.appendChild(document.createTextNode(" \u00b7 "));
+      first = false;
+      meta.appendChild(typeof part === "string" ? document.createTextNode(part) : part);
+    }
+    if (paper[3]) {
+      var time = el("time", "", paper[3]);
+      time.setAttribute("datetime", paper[3]);
+      add(time);
+    }
+    if (paper[4]) add(paper[4]);
+    add(link("", data.base + "/pdf/" + paper[0], "pdf"));
+    paper[10].forEach(function (code) { add(link("", code[1], code[0])); });
+    li.appendChild(meta);
+    if (paper[5]) li.appendChild(el("p", "comment", paper[5]));
+    if (paper[6]) li.appendChild(el("p", "comment", paper[6]));
+    if (paper[7]) {
+      var details = el("details");
+      details.appendChild(el("summary", "", "Abstract"));
+      details.appendChild(el("p", "abs", paper[7]));
+      li.appendChild(details);
+    }
+    var button = el("button", "copy", "Copy BibTeX");
+    button.type = "button";
+    button.setAttribute("aria-label", "Copy BibTeX of " + paper[1]);
+    li.appendChild(button);
+    var pre = el("pre", "bib");
+    pre.hidden = true;
+    li.appendChild(pre);
+    li.dpBib = paper[9];
+    return li;
+  }
+
+  function section(group) {
+    var node = el("section", "kw");
+    node.id = group.slug;
+    node.setAttribute("data-slug", group.slug);
+    node.setAttribute("aria-labelledby", "h-" + group.slug);
+    var heading = el("h2", "", group.name + " ");
+    heading.id = "h-" + group.slug;
+    heading.appendChild(el("span", "count", "(" + group.papers.length + ")"));
+    node.appendChild(heading);
+    var links = el("p", "links");
+    links.appendChild(link("", "feeds/" + group.stem + ".xml", "Atom feed"));
+    links.appendChild(document.createTextNode(" \u00b7 "));
+    links.appendChild(link("", "bib/" + group.stem + ".bib", "BibTeX"));
+    node.appendChild(links);
+    if (!group.papers.length) node.appendChild(el("p", "muted", "No papers yet."));
+    main.appendChild(node);
+    return node;
+  }
+
+  // Only what is near the screen is built: rows are added STEP at a time as the reader scrolls.
+  function render(budget) {
+    while (budget > 0 && at.group < view.length) {
+      var item = view[at.group];
+      if (at.paper === 0) {
+        var node = section(item.group);
+        at.list = null;
+        if (item.papers.length) at.list = node.appendChild(el("ol", "papers"));
+        budget -= 1;
+      }
+      var fragment = document.createDocumentFragment();
+      while (budget > 0 && at.paper < item.papers.length) {
+        fragment.appendChild(row(item.papers[at.paper]));
+        at.paper += 1;
+        budget -= 1;
+      }
+      if (at.list) at.list.appendChild(fragment);
+      if (at.paper >= item.papers.length) {
+        at.group += 1;
+        at.paper = 0;
+      }
+    }
+    more.hidden = at.group >= view.length;
+  }
+
+  function apply(report) {
     var words = query.value.toLowerCase().split(/\s+/).filter(Boolean);
     var chosen = keyword.value;
     var onlyFresh = fresh.checked;
     var filtering = words.length > 0 || onlyFresh;
     var shown = 0;
-    index.forEach(function (group) {
-      var wanted = !chosen || group.slug === chosen;
-      var any = false;
-      group.papers.forEach(function (paper) {
-        var ok = wanted && (!onlyFresh || paper.fresh) && words.every(function (w) {
-          return paper.text.indexOf(w) !== -1;
-        });
-        if (paper.li.hidden === ok) paper.li.hidden = !ok;
-        if (ok) { any = true; shown += 1; }
+    view = [];
+    data.keywords.forEach(function (group) {
+      if (chosen && group.slug !== chosen) return;
+      var papers = !filtering ? group.papers : group.papers.filter(function (paper) {
+        if (onlyFresh && !isNew(paper)) return false;
+        var text = words.length ? searchText(paper) : "";
+        return words.every(function (w) { return text.indexOf(w) !== -1; });
       });
-      var visible = any || (wanted && !filtering);
-      if (group.section.hidden === visible) group.section.hidden = !visible;
+      shown += papers.length;
+      if (papers.length || !filtering) view.push({ group: group, papers: papers });
     });
-    status.textContent = shown + (shown === 1 ? " paper" : " papers") + " shown";
+    main.textContent = "";
+    at = { group: 0, paper: 0, list: null };
+    render(STEP);
+    if (report) status.textContent = shown + (shown === 1 ? " paper" : " papers") + " shown";
   }
 
   function fallbackCopy(text) {
@@ -62,6 +165,7 @@
     if (ok) {
       status.textContent = "BibTeX copied";
     } else {
+      pre.textContent = button.parentNode.dpBib;
       pre.hidden = false;
       status.textContent = "Could not copy: the BibTeX entry is shown below the button";
     }
@@ -70,7 +174,7 @@
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("button.copy") : null;
     if (!button) return;
-    var text = button.parentNode.querySelector("pre.bib").textContent;
+    var text = button.parentNode.dpBib;
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(text).then(function () {
         copied(button, true);
@@ -82,10 +186,31 @@
     }
   });
 
+  function fromHash() {
+    var slug = decodeURIComponent(location.hash.slice(1));
+    var known = data.keywords.some(function (group) { return group.slug === slug; });
+    if (!known || keyword.value === slug) return false;
+    keyword.value = slug;
+    return true;
+  }
+
   form.addEventListener("submit", function (event) { event.preventDefault(); });
-  query.addEventListener("input", apply);
-  keyword.addEventListener("change", apply);
-  fresh.addEventListener("change", apply);
+  query.addEventListener("input", function () { apply(true); });
+  keyword.addEventListener("change", function () { apply(true); });
+  fresh.addEventListener("change", function () { apply(true); });
+  more.addEventListener("click", function () { render(STEP); });
+  window.addEventListener("hashchange", function () { if (fromHash()) apply(true); });
+  if ("IntersectionObserver" in window) {
+    new IntersectionObserver(function (entries) {
+      if (entries.some(function (e) { return e.isIntersecting; })) render(STEP);
+    }, { rootMargin: "1500px 0px" }).observe(more);
+  }
   form.hidden = false;
-  if (query.value || keyword.value || fresh.checked) apply();
+  fromHash();
+  apply(Boolean(query.value || keyword.value || fresh.checked));
+  // Lower-casing 50,000 abstracts takes a tenth of a second: done once the page is idle, so
+  // that the first search does not wait for it (a search typed sooner does it itself).
+  (window.requestIdleCallback || function (f) { return setTimeout(f, 200); })(function () {
+    data.keywords.forEach(function (group) { group.papers.forEach(searchText); });
+  });
 })();

@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_benchmark_script_reports_every_section_on_a_tiny_size(tmp_path: Path) -> None:
     raw = tmp_path / "raw.json"
-    args = ["--keywords", "2", "--render", "2", "--repeat", "1", "--delay", "0"]
+    args = ["--keywords", "2", "--render", "2", "--day", "2", "--page", "1", "--repeat", "1"]
+    args += ["--delay", "0"]
     args += ["--latency", "0,0", "--parse-seconds", "0", "--json", str(raw)]
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.run", *args],
@@ -31,3 +32,7 @@ def test_benchmark_script_reports_every_section_on_a_tiny_size(tmp_path: Path) -
     assert days == [(2, "one"), (2, "two"), (2, "three")]
     assert numbers["update"][1]["new_found"] == numbers["update"][1]["new_expected"] == 20
     assert [r["papers"] for r in numbers["render"]] == [200]
+    assert [(r["case"], r["identical"]) for r in numbers["day_render"]] == [
+        ("outputs present", True),
+        ("scheduled run", True),
+    ]

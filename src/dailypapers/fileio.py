@@ -9,7 +9,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 from typing import IO
@@ -17,24 +17,43 @@ from typing import IO
 from .errors import LockedError
 
 
-def write_atomic(path: Path, chunks: Iterable[str], *, durable: bool = True) -> bool:
+def write_atomic(
+    path: Path, chunks: Iterable[str], *, durable: bool = True, sweep: bool = True
+) -> bool:
     """Stream text to a temporary sibling, then rename it over ``path`` if the bytes differ.
 
     Returns whether ``path`` changed. Unchanged files keep their mtime, so a run with nothing
     new leaves git and file watchers alone. ``durable=False`` skips the fsyncs (about 3 ms a
     file) for files that ``render`` can regenerate from the store; a crash of the process still
-    leaves the old file or the new one.
+    leaves the old file or the new one. ``sweep=False`` leaves temporary files of killed writers
+    for the caller to sweep once per folder (``remove_stale_temps_in``): looking for them after
+    each of 1,000 files in one folder took a third of a second.
     """
+    return _write_atomic(path, lambda handle: _write_text(handle, chunks), durable, sweep)
+
+
+def write_atomic_blocks(path: Path, blocks: Iterable[bytes], *, durable: bool = True) -> bool:
+    """``write_atomic`` for bytes, written as they come: blocks copied from a large file."""
+    return _write_atomic(path, lambda handle: handle.writelines(blocks), durable, True)
+
+
+def _write_text(handle: IO[bytes], chunks: Iterable[str]) -> None:
+    # Templates yield tens of pieces per paper; joined first, they cost one write each.
+    pieces = iter(chunks)
+    while batch := list(islice(pieces, 4096)):
+        handle.write("".join(batch).encode("utf-8"))
+
+
+def _write_atomic(
+    path: Path, fill: Callable[[IO[bytes]], None], durable: bool, sweep: bool
+) -> bool:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         # Locked until renamed: a sibling's lock tells remove_stale_temps its writer is alive.
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with os.fdopen(fd, "wb") as handle:
             _hold(handle.fileno())
-            # Templates yield tens of pieces per paper; joined first, they cost one write each.
-            pieces = iter(chunks)
-            while batch := list(islice(pieces, 4096)):
-                handle.write("".join(batch))
+            fill(handle)
             handle.flush()
             changed = not (path.exists() and filecmp.cmp(tmp, path, shallow=False))
             if changed:
@@ -52,7 +71,8 @@ def write_atomic(path: Path, chunks: Iterable[str], *, durable: bool = True) -> 
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    remove_stale_temps(path)
+    if sweep:
+        remove_stale_temps(path)
     if changed and durable:
         _fsync_dir(path.parent)
     return changed
@@ -64,12 +84,21 @@ def remove_stale_temps(path: Path) -> None:
     A writer holds a lock on its temporary file until the rename, and the OS drops it when the
     process dies; so an unlocked one belongs to nobody.
     """
+    # mkstemp's random part is 8 characters; "*" would also match "README.md.bak"'s temps.
+    _remove_unlocked(path.parent.glob(f".{glob.escape(path.name)}.{'?' * 8}.tmp"))
+
+
+def remove_stale_temps_in(folder: Path) -> None:
+    """``remove_stale_temps`` for every file of a folder at once."""
+    _remove_unlocked(folder.glob(f".*.{'?' * 8}.tmp"))
+
+
+def _remove_unlocked(candidates: Iterable[Path]) -> None:
     if os.name != "posix":
         return
     import fcntl
 
-    # mkstemp's random part is 8 characters; "*" would also match "README.md.bak"'s temps.
-    for stale in path.parent.glob(f".{glob.escape(path.name)}.{'?' * 8}.tmp"):
+    for stale in candidates:
         try:
             with open(stale, "rb") as handle:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)

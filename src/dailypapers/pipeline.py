@@ -44,6 +44,11 @@ class Paths:
     """The tracker-health issue body."""
     min_failures: int = 3
 
+    @property
+    def cache(self) -> Path:
+        """What the last render of site/ wrote, beside it: never published, never committed."""
+        return self.site.parent / f".{self.site.name}.render-cache"
+
     def destinations(self, environ: Mapping[str, str] | None = None) -> Destinations:
         return Destinations(
             readme=self.readme,
@@ -54,6 +59,8 @@ class Paths:
             health=self.health,
             min_failures=self.min_failures,
             readme_url=readme_url(self.readme, environ or {}),
+            data=self.data,
+            cache=self.cache,
         )
 
 

@@ -9,6 +9,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -154,3 +155,118 @@ def test_the_console_stays_free_of_errors(page: webdriver.Chrome, tmp_path: Path
     assert (tmp_path / "page.png").stat().st_size > 0
     errors = [e for e in page.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
     assert errors == []
+
+
+def rows(driver: webdriver.Chrome) -> list[Any]:
+    return [li for li in driver.find_elements(By.CSS_SELECTOR, "li.paper") if li.is_displayed()]
+
+
+def test_a_row_shows_link_authors_date_categories_comment_and_abstract(
+    page: webdriver.Chrome,
+) -> None:
+    li = rows(page)[2]
+    assert li.find_element(By.CSS_SELECTOR, "a.t").get_attribute("href") == WORLD_MODELS.abs_url
+    meta = li.find_element(By.CSS_SELECTOR, "p.meta")
+    assert meta.text == ("David Ha, Jürgen Schmidhuber · 2018-05-09 · cs.LG stat.ML · pdf")
+    assert meta.find_element(By.TAG_NAME, "time").get_attribute("datetime") == "2018-05-09"
+    links = [a.get_attribute("href") for a in meta.find_elements(By.TAG_NAME, "a")]
+    assert links == [WORLD_MODELS.pdf_url]
+    comments = [p.text for p in li.find_elements(By.CSS_SELECTOR, "p.comment")]
+    assert comments == [WORLD_MODELS.comment, WORLD_MODELS.journal_ref]
+
+
+def test_each_keyword_is_a_section_with_its_feed_and_bibtex(page: webdriver.Chrome) -> None:
+    sections = page.find_elements(By.CSS_SELECTOR, "section.kw")
+    assert [s.get_attribute("id") for s in sections] == ["world-model", "astro"]
+    heading = sections[1].find_element(By.TAG_NAME, "h2")
+    assert heading.text == "Astro (3)"
+    links = sections[1].find_elements(By.CSS_SELECTOR, "p.links a")
+    assert [a.get_attribute("href").rsplit("/", 2)[-2:] for a in links] == [
+        ["feeds", "astro.xml"],
+        ["bib", "astro.bib"],
+    ]
+
+
+def test_papers_first_seen_on_the_last_update_are_marked_new(page: webdriver.Chrome) -> None:
+    marked = [
+        (li.find_element(By.CSS_SELECTOR, "a.t").text, li.get_attribute("data-new") is not None)
+        for li in rows(page)
+    ]
+    assert marked == [
+        (HOSTILE.title, True),
+        (LATEX.title, True),
+        (WORLD_MODELS.title, False),
+        (SCRIPTED_AUTHOR.title, True),
+        (OLD_STYLE.title, False),
+        (WORLD_MODELS.title, False),
+    ]
+    assert len(page.find_elements(By.CSS_SELECTOR, "li.paper span.new")) == 3
+
+
+def test_hostile_text_adds_no_element(page: webdriver.Chrome) -> None:
+    li = rows(page)[0]
+    assert li.find_element(By.CSS_SELECTOR, "span.a").text == ", ".join(HOSTILE.authors)
+    assert li.find_element(By.CSS_SELECTOR, "p.comment").text == HOSTILE.comment
+    assert (
+        page.find_elements(By.CSS_SELECTOR, "li.paper script, li.paper a:not([href^=http])") == []
+    )
+    assert page.find_elements(By.CSS_SELECTOR, "li.paper *[onerror], li.paper *[onload]") == []
+
+
+def test_a_copy_that_fails_shows_the_entry_for_copying_by_hand(page: webdriver.Chrome) -> None:
+    page.execute_script("document.execCommand = function () { return false; };")
+    page.execute_script("Object.defineProperty(window, 'isSecureContext', {value: false});")
+    rows(page)[2].find_element(By.CSS_SELECTOR, "button.copy").click()
+    pre = rows(page)[2].find_element(By.CSS_SELECTOR, "pre.bib")
+    assert pre.is_displayed()
+    assert pre.text.startswith("@misc{ha2018world-1803.10122,")
+    assert status(page).startswith("Could not copy")
+
+
+BIG = {
+    f"Topic {k}": [
+        replace(WORLD_MODELS, id=f"2611.{k}{n:04d}", title=f"Paper {k}-{n}") for n in range(150)
+    ]
+    for k in range(3)
+}
+
+
+@pytest.fixture
+def big(driver: webdriver.Chrome, tmp_path: Path) -> webdriver.Chrome:
+    site = render(tmp_path, BIG)
+    driver.get((site / "index.html").as_uri())
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "filters").is_displayed())
+    return driver
+
+
+def built(driver: webdriver.Chrome) -> int:
+    return len(driver.find_elements(By.CSS_SELECTOR, "li.paper"))
+
+
+def test_only_the_first_rows_are_built_until_the_reader_scrolls(big: webdriver.Chrome) -> None:
+    first = built(big)
+    assert 0 < first < 450
+    big.execute_script("window.scrollTo(0, document.body.scrollHeight);")
+    WebDriverWait(big, 5).until(lambda d: built(d) > first)
+
+
+def test_show_more_builds_the_next_rows(big: webdriver.Chrome) -> None:
+    first = built(big)
+    big.execute_script("document.getElementById('more').click();")
+    assert built(big) > first
+
+
+def test_search_finds_papers_that_were_not_built_yet(big: webdriver.Chrome) -> None:
+    big.find_element(By.ID, "q").send_keys("paper 2-149")
+    assert visible_titles(big) == ["Paper 2-149"]
+    assert status(big) == "1 paper shown"
+
+
+def test_a_keyword_link_opens_the_page_on_that_keyword(big: webdriver.Chrome) -> None:
+    url = big.current_url
+    big.get(url + "#topic-2")
+    big.refresh()
+    WebDriverWait(big, 10).until(lambda d: d.find_element(By.ID, "filters").is_displayed())
+    assert Select(big.find_element(By.ID, "kw")).first_selected_option.text == "Topic 2"
+    sections = big.find_elements(By.CSS_SELECTOR, "section.kw")
+    assert [s.get_attribute("id") for s in sections] == ["topic-2"]

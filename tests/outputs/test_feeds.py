@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from datetime import date, timedelta
 from pathlib import Path
 
 import feedparser
@@ -114,6 +115,46 @@ def test_all_feed_lists_each_paper_once_newest_first(site: Path) -> None:
     entries = parse(site / "feeds" / "all.xml").entries
     ids = [e.id.removeprefix("https://arxiv.org/abs/") for e in entries]
     assert ids == ["2611.00001", "2611.00002", "1803.10122", "astro-ph/0601001"]
+
+
+def _seen_on(days: int, per_day: int) -> list[Paper]:
+    """``per_day`` papers first seen on each of ``days`` days, newest day first."""
+    papers = []
+    for d in range(days):
+        day = (date(2026, 11, 20) - timedelta(days=d)).isoformat()
+        for n in range(per_day):
+            stamp = f"{day}T{23 - n % 24:02d}:00:00Z"
+            papers.append(
+                Paper(
+                    id=f"2610.{d:02d}{n:03d}",
+                    version=1,
+                    title=f"Paper {d}-{n}",
+                    published=stamp,
+                    updated=stamp,
+                    first_seen=day,
+                )
+            )
+    return papers
+
+
+def test_all_feed_holds_the_papers_first_seen_on_the_last_30_update_days(tmp_path: Path) -> None:
+    papers = _seen_on(40, 2)
+    site = render(tmp_path, {"Busy": papers})
+    ids = [
+        e.id.removeprefix("https://arxiv.org/abs/")
+        for e in parse(site / "feeds" / "all.xml").entries
+    ]
+    assert ids == [p.id for p in papers[:60]]
+    assert len(parse(site / "feeds" / "busy.xml").entries) == 80
+
+
+def test_all_feed_holds_at_most_1000_papers_newest_first_seen_first(tmp_path: Path) -> None:
+    papers = _seen_on(3, 400)
+    site = render(tmp_path, {"One": papers[:600], "Two": papers[600:]})
+    entries = parse(site / "feeds" / "all.xml").entries
+    assert len(entries) == 1000
+    days = [e.title.split("-")[0] for e in entries]
+    assert days == ["Paper 0"] * 400 + ["Paper 1"] * 400 + ["Paper 2"] * 200
 
 
 def test_feed_updated_is_the_newest_entry_not_the_clock(site: Path) -> None:

@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import bibtexparser
 import pytest
 
 from dailypapers import pipeline as api
-from tests.outputs.site_support import HOSTILE, LATEX, OLD_STYLE, WORLD_MODELS, make_tracker, render
+from tests.outputs.site_support import (
+    HOSTILE,
+    LATEX,
+    OLD_STYLE,
+    TODAY,
+    WORLD_MODELS,
+    make_tracker,
+    render,
+)
 
 KEYWORDS = {"World Model": [HOSTILE, LATEX, WORLD_MODELS], "Astro": [OLD_STYLE, WORLD_MODELS]}
 VOID = {"meta", "link", "input", "br", "img", "hr", "source", "wbr"}
@@ -85,63 +95,79 @@ def page(site: Path) -> Node:
     return load(site)
 
 
-def papers_of(page: Node, slug: str) -> list[Node]:
-    return page.one("section", id=slug).all("li", class_="paper")
+def data_of(page: Node) -> dict[str, Any]:
+    element = page.one("script", id="data")
+    assert element.attrs["type"] == "application/json"
+    data: dict[str, Any] = json.loads(element.text)
+    return data
 
 
-def test_each_keyword_is_a_section_listing_its_papers_in_store_order(page: Node) -> None:
-    sections = page.all("section", class_="kw")
-    assert [s.attrs["id"] for s in sections] == ["world-model", "astro"]
-    titles = [li.one("a", class_="t").text for li in papers_of(page, "world-model")]
-    assert titles == [p.title for p in KEYWORDS["World Model"]]
+def records_of(page: Node, slug: str) -> list[list[str]]:
+    [keyword] = [k for k in data_of(page)["keywords"] if k["slug"] == slug]
+    records: list[list[str]] = keyword["papers"]
+    return records
 
 
-def test_a_paper_shows_its_link_authors_date_categories_comment_and_abstract(page: Node) -> None:
-    li = papers_of(page, "astro")[1]
-    assert li.one("a", class_="t").attrs["href"] == WORLD_MODELS.abs_url
-    meta = li.one("p", class_="meta")
-    assert meta.one("span", class_="a").text == "David Ha, Jürgen Schmidhuber"
-    assert meta.one("time").attrs["datetime"] == "2018-05-09"
-    assert "cs.LG stat.ML" in meta.text
-    assert [a.attrs["href"] for a in meta.all("a")] == [WORLD_MODELS.pdf_url]
-    assert [p.text for p in li.all("p", class_="comment")] == [
+def test_the_papers_travel_as_data_not_as_html(page: Node) -> None:
+    assert page.all("li") == []
+    assert page.one("main", id="papers").children == []
+
+
+def test_each_keyword_lists_its_papers_in_store_order(page: Node) -> None:
+    keywords = data_of(page)["keywords"]
+    assert [(k["name"], k["slug"], k["stem"]) for k in keywords] == [
+        ("World Model", "world-model", "world-model"),
+        ("Astro", "astro", "astro"),
+    ]
+    assert [r[1] for r in records_of(page, "world-model")] == [
+        p.title for p in KEYWORDS["World Model"]
+    ]
+
+
+def test_a_record_carries_what_a_row_shows(page: Node) -> None:
+    assert data_of(page)["base"] == "https://arxiv.org"
+    assert records_of(page, "astro")[1] == [
+        "1803.10122v4",
+        "World Models",
+        "David Ha, Jürgen Schmidhuber",
+        "2018-05-09",
+        "cs.LG stat.ML",
         WORLD_MODELS.comment,
         WORLD_MODELS.journal_ref,
+        WORLD_MODELS.abstract,
+        "2026-11-20",
+        records_of(page, "astro")[1][9],
     ]
-    details = li.one("details")
-    assert details.one("summary").text == "Abstract"
-    assert details.one("p", class_="abs").text == WORLD_MODELS.abstract
 
 
-def test_hostile_text_is_shown_literally_and_adds_no_elements(page: Node) -> None:
-    li = papers_of(page, "world-model")[0]
-    assert li.one("a", class_="t").text == HOSTILE.title
-    assert li.one("span", class_="a").text == ", ".join(HOSTILE.authors)
-    assert li.one("p", class_="comment").text == HOSTILE.comment
-    assert li.one("p", class_="abs").text == HOSTILE.abstract
+def test_hostile_text_stays_inside_the_data_and_comes_back_intact(site: Path, page: Node) -> None:
+    raw = (site / "index.html").read_text(encoding="utf-8")
+    assert raw.lower().count("</script") == 2
+    assert "<!--" not in raw
+    assert len(page.all("script")) == 2
     assert page.all("img") == []
-    assert len(page.all("script")) == 1
-    assert [a.attrs["href"] for a in li.all("a")] == [HOSTILE.abs_url, HOSTILE.pdf_url]
+    record = records_of(page, "world-model")[0]
+    assert record[1:3] == [HOSTILE.title, ", ".join(HOSTILE.authors)]
+    assert record[5] == HOSTILE.comment
+    assert record[7] == HOSTILE.abstract
 
 
-def test_papers_first_seen_on_the_last_update_are_marked_new(page: Node) -> None:
-    marked = {
-        li.one("a", class_="t").attrs["href"]: "data-new" in li.attrs
-        for li in page.all("li", class_="paper")
+def test_records_carry_the_first_seen_day_the_page_compares_with_the_last_update(
+    page: Node,
+) -> None:
+    assert data_of(page)["last"] == TODAY
+    seen = {r[0]: r[8] for k in data_of(page)["keywords"] for r in k["papers"]}
+    assert seen == {
+        HOSTILE.versioned_id: TODAY,
+        LATEX.versioned_id: TODAY,
+        WORLD_MODELS.versioned_id: WORLD_MODELS.first_seen,
+        OLD_STYLE.versioned_id: OLD_STYLE.first_seen,
     }
-    assert marked == {
-        HOSTILE.abs_url: True,
-        LATEX.abs_url: True,
-        WORLD_MODELS.abs_url: False,
-        OLD_STYLE.abs_url: False,
-    }
-    badges = [li for li in page.all("li", class_="paper") if li.all("span", class_="new")]
-    assert len(badges) == 2
 
 
 def test_nothing_is_new_before_the_first_successful_update(tmp_path: Path) -> None:
     page = load(render(tmp_path, KEYWORDS, last_success=""))
-    assert not any("data-new" in li.attrs for li in page.all("li", class_="paper"))
+    assert data_of(page)["last"] == ""
     assert "Last update: never" in page.one("header").text
 
 
@@ -152,7 +178,7 @@ def test_the_page_links_every_feed_and_bibliography(page: Node) -> None:
     ]
     assert alternates == ["feeds/all.xml", "feeds/world-model.xml", "feeds/astro.xml"]
     hrefs = {a.attrs["href"] for a in page.all("a")}
-    assert {"feeds/all.xml", "bib/all.bib", "feeds/astro.xml", "bib/astro.bib"} <= hrefs
+    assert {"feeds/all.xml", "bib/all.bib"} <= hrefs
 
 
 def test_every_linked_site_file_exists(site: Path, page: Node) -> None:
@@ -161,6 +187,8 @@ def test_every_linked_site_file_exists(site: Path, page: Node) -> None:
         for n in page.all("a") + page.all("link")
         if not str(n.attrs["href"]).startswith(("https://", "data:"))
     ]
+    for keyword in data_of(page)["keywords"]:
+        local += [f"feeds/{keyword['stem']}.xml", f"bib/{keyword['stem']}.bib"]
     assert local
     for href in local:
         assert (site / href).is_file(), href
@@ -185,7 +213,7 @@ def test_the_page_requests_nothing_from_elsewhere(page: Node) -> None:
 
 def test_the_content_security_policy_admits_only_the_page_script(page: Node) -> None:
     policy = page.one("meta", **{"http-equiv": "Content-Security-Policy"}).attrs["content"]
-    script = page.one("script").text
+    [script] = [s.text for s in page.all("script") if "type" not in s.attrs]
     digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
     assert f"script-src 'sha256-{digest}';" in str(policy)
     assert "default-src 'none'" in str(policy)
@@ -193,9 +221,7 @@ def test_the_content_security_policy_admits_only_the_page_script(page: Node) -> 
 
 
 def test_the_copy_button_holds_the_same_entry_as_the_bib_file(site: Path, page: Node) -> None:
-    li = papers_of(page, "world-model")[1]
-    assert li.one("button", class_="copy").text == "Copy BibTeX"
-    entry = bibtexparser.parse_string(li.one("pre", class_="bib").text).entries
+    entry = bibtexparser.parse_string(records_of(page, "world-model")[1][9]).entries
     in_file = bibtexparser.parse_string((site / "bib" / "world-model.bib").read_text("utf-8"))
     assert [e.key for e in entry] == [in_file.entries[1].key]
     assert entry[0].fields_dict.keys() == in_file.entries[1].fields_dict.keys()
@@ -207,8 +233,7 @@ def test_every_control_has_a_label(page: Node) -> None:
     controls = page.all("input") + page.all("select")
     assert sorted(str(c.attrs["id"]) for c in controls) == ["fresh", "kw", "q"]
     assert all(c.attrs["id"] in labelled for c in controls)
-    for button in page.all("button"):
-        assert button.attrs.get("aria-label", "").startswith("Copy BibTeX of ")
+    assert [b.text for b in page.all("button")] == ["Show more papers"]
 
 
 def test_the_keyword_filter_offers_every_keyword(page: Node) -> None:

@@ -16,6 +16,7 @@ A fuzzed keywords.yaml must end in exit 0 or in exit 2 with one line on stderr; 
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from xml.etree import ElementTree
@@ -32,6 +33,7 @@ from dailypapers.fetch import Paper
 from dailypapers.outputs import feeds as feeds_output
 from dailypapers.outputs import readme as readme_output
 from dailypapers.outputs import site as site_output
+from dailypapers.outputs.fragments import render_papers
 from dailypapers.store import KeywordStore, Snapshot
 from dailypapers.text import fold, slugify
 from tests.reliability.reliability_support import Figures, invoke
@@ -217,7 +219,12 @@ def test_atom_feeds_parse_cleanly_and_carry_every_field(
     figures.add("hostile_inputs_tried", _inputs(snapshot))
     for section in snapshot.stores:
         body = "".join(
-            feeds_output.feed(snapshot, section.keyword.name, section.keyword.slug, section.papers)
+            feeds_output.feed(
+                section.keyword.name,
+                section.keyword.slug,
+                render_papers(section.papers, snapshot.config.sort),
+                section.last_success,
+            )
         ).encode("utf-8")
         parsed = feedparser.parse(body)
         assert not parsed.bozo, parsed.get("bozo_exception")
@@ -238,26 +245,29 @@ def test_atom_feeds_parse_cleanly_and_carry_every_field(
 
 
 class _Structure(HTMLParser):
-    """Start tags with their attribute names, and the text of each title link."""
+    """Start tags with their attribute names, and the page's JSON data."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.tags: list[tuple[str, tuple[str, ...]]] = []
-        self.titles: list[str] = []
-        self._in_title = False
+        self.data = ""
+        self._in_data = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, tuple(name for name, _ in attrs)))
-        self._in_title = tag == "a" and ("class", "t") in attrs
-        if self._in_title:
-            self.titles.append("")
+        self._in_data = tag == "script" and ("id", "data") in attrs
 
     def handle_endtag(self, tag: str) -> None:
-        self._in_title = False
+        self._in_data = False
 
     def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self.titles[-1] += data
+        if self._in_data:
+            self.data += data
+
+    @property
+    def titles(self) -> list[str]:
+        keywords = json.loads(self.data)["keywords"]
+        return [record[1] for keyword in keywords for record in keyword["papers"]]
 
 
 def _structure(html: str) -> _Structure:

@@ -7,16 +7,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .bibtex import OUTPUT as BIBTEX
 from .digest import OUTPUT as DIGEST
-from .feeds import OUTPUT as FEEDS
 from .health import OUTPUT as HEALTH
 from .interface import Destinations, Output, RenderJob
 from .readme import OUTPUT as README
-from .site import OUTPUT as SITE
+from .sitefiles import OUTPUT as SITE
 from .summary import OUTPUT as SUMMARY
 
-OUTPUTS: tuple[Output, ...] = (README, FEEDS, BIBTEX, SITE, DIGEST, SUMMARY, HEALTH)
+OUTPUTS: tuple[Output, ...] = (README, SITE, DIGEST, SUMMARY, HEALTH)
 
 
 def write_all(job: RenderJob, outputs: tuple[Output, ...] = OUTPUTS) -> list[Path]:

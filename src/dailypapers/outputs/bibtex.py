@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from ..fetch import ARXIV_BASE, Paper
 from .escape import bibtex_field, bibtex_names, bibtex_verbatim
-from .interface import ALL, Output, RenderJob, file_stem, write_folder
+
+if TYPE_CHECKING:
+    from .fragments import Fragment
 
 FOLDER = "bib"
 _NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
@@ -77,20 +79,6 @@ def entry(paper: Paper) -> str:
     return "\n".join(lines) + "\n"
 
 
-def bibliography(papers: list[Paper] | tuple[Paper, ...]) -> Iterator[str]:
-    return (entry(p) + "\n" for p in papers)
-
-
-class BibtexOutput:
-    """``site/bib/<keyword>.bib`` and ``site/bib/all.bib``."""
-
-    name = "bibtex"
-
-    def write(self, job: RenderJob) -> list[Path]:
-        snapshot = job.snapshot
-        files = ((file_stem(s.keyword.slug), bibliography(s.papers)) for s in snapshot.stores)
-        combined = ((ALL, bibliography(snapshot.all_papers())),)
-        return write_folder(job.to.site / FOLDER, ".bib", (*files, *combined))
-
-
-OUTPUT: Output = BibtexOutput()
+def bibliography(fragments: Iterable[Fragment]) -> Iterator[str]:
+    """A .bib file: each entry followed by a blank line."""
+    return (f.bib + "\n" for f in fragments)

@@ -7,7 +7,6 @@ so the library entry point produces everything the CLI does.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -39,6 +38,11 @@ class Destinations:
     """Runs in a row a keyword must have failed to appear in the health issue."""
     readme_url: str = ""
     """Where issue bodies link for the README; empty means the README's own path."""
+    data: Path | None = None
+    """The store folder: its files' bytes tell the site which keywords changed since the last
+    render. Without it every keyword is rendered again."""
+    cache: Path | None = None
+    """What the last render of ``site`` wrote (default: ``.<site>.render-cache`` beside it)."""
 
 
 @dataclass(frozen=True)
@@ -65,29 +69,6 @@ def file_stem(slug: str) -> str:
     Slugs never contain ``_``, so the renamed one cannot meet another keyword's.
     """
     return "all_keyword" if slug == ALL else slug
-
-
-def write_folder(
-    folder: Path, suffix: str, files: Iterable[tuple[str, Iterable[str]]]
-) -> list[Path]:
-    """Write each ``(stem, chunks)`` and delete the folder's other ``*suffix`` files.
-
-    Files of keywords removed from keywords.yaml would otherwise stay published. Returns the
-    written files whose bytes changed and the deleted ones. They are written without fsync:
-    one per keyword made fsync most of a fresh render's time, and the store regenerates them.
-    """
-    changed: list[Path] = []
-    keep: set[str] = set()
-    for stem, chunks in files:
-        path = folder / f"{stem}{suffix}"
-        keep.add(path.name)
-        if write_atomic(path, chunks, durable=False):
-            changed.append(path)
-    for stale in sorted(folder.glob(f"*{suffix}")):
-        if stale.name not in keep:
-            stale.unlink()
-            changed.append(stale)
-    return changed
 
 
 def write_or_remove(path: Path, content: str | None) -> list[Path]:
