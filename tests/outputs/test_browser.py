@@ -167,10 +167,10 @@ def test_a_row_shows_link_authors_date_categories_comment_and_abstract(
     li = rows(page)[2]
     assert li.find_element(By.CSS_SELECTOR, "a.t").get_attribute("href") == WORLD_MODELS.abs_url
     meta = li.find_element(By.CSS_SELECTOR, "p.meta")
-    assert meta.text == ("David Ha, Jürgen Schmidhuber · 2018-05-09 · cs.LG stat.ML · pdf")
+    assert meta.text == "David Ha, Jürgen Schmidhuber · 2018-05-09 · cs.LG stat.ML · pdf · page"
     assert meta.find_element(By.TAG_NAME, "time").get_attribute("datetime") == "2018-05-09"
     links = [a.get_attribute("href") for a in meta.find_elements(By.TAG_NAME, "a")]
-    assert links == [WORLD_MODELS.pdf_url]
+    assert links == [WORLD_MODELS.pdf_url, "https://worldmodels.github.io/"]
     comments = [p.text for p in li.find_elements(By.CSS_SELECTOR, "p.comment")]
     assert comments == [WORLD_MODELS.comment, WORLD_MODELS.journal_ref]
 

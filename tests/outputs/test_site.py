@@ -137,6 +137,7 @@ def test_a_record_carries_what_a_row_shows(page: Node) -> None:
         WORLD_MODELS.abstract,
         "2026-11-20",
         records_of(page, "astro")[1][9],
+        [["page", "https://worldmodels.github.io"]],
     ]
 
 
