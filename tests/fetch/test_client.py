@@ -6,7 +6,7 @@ logic runs without waiting.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from itertools import pairwise
 
 import httpx
@@ -223,3 +223,51 @@ def test_redirects_are_followed() -> None:
         sleep=time.sleep,
     )
     assert len(search(client).papers) == 10
+
+
+class Trickle(httpx.SyncByteStream):
+    """An answer that arrives a piece at a time, each piece taking ``gap`` virtual seconds."""
+
+    def __init__(self, body: bytes, time: VirtualTime, gap: float, piece: int = 64) -> None:
+        self.body, self.time, self.gap, self.piece = body, time, gap, piece
+
+    def __iter__(self) -> Iterator[bytes]:
+        for i in range(0, len(self.body), self.piece):
+            self.time.now += self.gap
+            yield self.body[i : i + self.piece]
+
+
+def test_timeout_bounds_the_whole_answer_not_each_read() -> None:
+    time = VirtualTime()
+    body = page_body()  # ~25 kB: ~390 pieces half a second apart, 195 s in all
+    client, seen = client_for(
+        lambda r: httpx.Response(200, stream=Trickle(body, time, gap=0.5)), time, retries=1
+    )
+    client.timeout = 30.0
+    with pytest.raises(FetchError) as caught:
+        search(client)
+    assert caught.value.kind == "timeout"
+    assert len(seen) == 2
+    assert time.now < 2 * (30.0 + 0.5) + 5.0 + 3.0
+
+
+def test_an_answer_that_arrives_within_the_timeout_is_parsed() -> None:
+    time = VirtualTime()
+    body = page_body()
+    client, _ = client_for(
+        lambda r: httpx.Response(200, stream=Trickle(body, time, gap=0.01)), time
+    )
+    page = search(client)
+    assert len(page.papers) == 10  # type: ignore[attr-defined]
+
+
+def test_lookup_asks_for_the_ids_with_the_query_and_room_for_all_of_them() -> None:
+    time = VirtualTime()
+    body = page_body("id_0808.05394_1707.08567_s0_m100.xml")
+    client, seen = client_for(lambda r: httpx.Response(200, content=body), time)
+    page = client.lookup('ti:"world model"', ["0808.05394", "1707.08567"])
+    params = seen[0][1].url.params
+    assert params["id_list"] == "0808.05394,1707.08567"
+    assert params["search_query"] == 'ti:"world model"'
+    assert params["max_results"] == "2"
+    assert [p.id for p in page.papers] == ["1707.08567"]  # 0808.05394 does not exist

@@ -11,7 +11,7 @@ import logging
 import os
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import httpx
@@ -121,6 +121,8 @@ class ArxivClient:
     ) -> None:
         settings = settings or Settings()
         self.base_url = settings.api_url
+        self.timeout = settings.timeout
+        self._clock = clock
         self.pacer = Pacer(settings.delay, clock, sleep)
         self.policy = RetryPolicy(retries=settings.retries, base=settings.backoff, jitter=jitter)
         self.stats = Stats()
@@ -143,13 +145,31 @@ class ArxivClient:
         self._http.close()
 
     def search(self, query: str, *, start: int, max_results: int, sort_by: str) -> Page:
-        params = {
-            "search_query": query,
-            "start": str(start),
-            "max_results": str(min(max_results, MAX_RESULTS_LIMIT)),
-            "sortBy": sort_by,
-            "sortOrder": "descending",
-        }
+        return self._ask(
+            {
+                "search_query": query,
+                "start": str(start),
+                "max_results": str(min(max_results, MAX_RESULTS_LIMIT)),
+                "sortBy": sort_by,
+                "sortOrder": "descending",
+            },
+            start,
+        )
+
+    def lookup(self, query: str, ids: Sequence[str]) -> Page:
+        """The current version of each of ``ids`` that still matches ``query``: arXiv answers
+        ``id_list`` together with ``search_query`` with the listed papers the query finds."""
+        return self._ask(
+            {
+                "search_query": query,
+                "id_list": ",".join(ids),
+                "start": "0",
+                "max_results": str(min(len(ids), MAX_RESULTS_LIMIT)),
+            },
+            0,
+        )
+
+    def _ask(self, params: dict[str, str], start: int) -> Page:
         url = str(httpx.URL(self.base_url, params=params))
         wait = 0.0
         attempts = 0
@@ -191,32 +211,46 @@ class ArxivClient:
             finally:
                 self.pacer.done()
 
-    def _once(self, url: str, start: int) -> Page:
-        self.stats.requests += 1
-        log.info("GET %s", url)
+    def _receive(self, url: str) -> tuple[int, httpx.Headers, bytes]:
+        """The whole answer within ``timeout`` seconds of asking. httpx's own timeout counts
+        each read alone, so an answer trickling one byte at a time would never end; the
+        deadline is checked as every piece arrives (a silent connection still ends on httpx's
+        read timeout, which is the same number of seconds)."""
+        deadline = self._clock() + self.timeout
         try:
-            response = self._http.get(url)
+            with self._http.stream("GET", url) as response:
+                body = bytearray()
+                for chunk in response.iter_bytes():
+                    body += chunk
+                    if self._clock() > deadline:
+                        self.stats.bytes += len(body)
+                        raise _Retryable("timeout", f"answer not complete after {self.timeout:g} s")
         except httpx.TimeoutException as exc:
             log.info("timed out: %s", type(exc).__name__)
             raise _Retryable("timeout", f"timed out ({type(exc).__name__})") from None
         except httpx.HTTPError as exc:
             log.info("connection failed: %s", exc)
             raise _Retryable("connection", f"connection failed: {exc}") from None
-        self.stats.bytes += len(response.content)
-        status = response.status_code
-        log.info("HTTP %d, %d bytes", status, len(response.content))
+        self.stats.bytes += len(body)
+        log.info("HTTP %d, %d bytes", response.status_code, len(body))
+        return response.status_code, response.headers, bytes(body)
+
+    def _once(self, url: str, start: int) -> Page:
+        self.stats.requests += 1
+        log.info("GET %s", url)
+        status, headers, body = self._receive(url)
         if status == 429 or status >= 500:
             raise _Retryable(
                 f"http {status}",
                 f"HTTP {status}",
-                _retry_after(response.headers.get("Retry-After")),
+                _retry_after(headers.get("Retry-After")),
             )
         if status == 400:
-            raise _Final("rejected", f"arXiv rejected the query: {_error_text(response.content)}")
+            raise _Final("rejected", f"arXiv rejected the query: {_error_text(body)}")
         if status != 200:
             raise _Final(f"http {status}", f"HTTP {status}")
         try:
-            page = parse_page(response.content)
+            page = parse_page(body)
         except MalformedFeed as exc:
             raise _Retryable("malformed", f"malformed answer: {exc}") from None
         if page.error is not None:
