@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import replace
 
 from dailypapers.config import Keyword
@@ -20,20 +22,36 @@ def paper(n: int, hours_ago: float) -> Paper:
     return Paper(id=f"2611.{n:05d}", version=1, title=f"P{n}", updated=stamp, published=stamp)
 
 
+WINDOW = re.compile(r"submittedDate:\[(\d{12}) TO (\d{12})\]")
+
+
 class Archive:
-    """An in-memory arXiv: sorts newest first (unless told to shuffle) and pages."""
+    """An in-memory arXiv: sorts newest first (unless told to shuffle), pages, filters by
+    ``submittedDate`` and looks up ids."""
 
     def __init__(self, papers: list[Paper], *, shuffled: bool = False) -> None:
         self.papers = papers
         self.shuffled = shuffled
         self.calls: list[tuple[int, int]] = []
+        self.queries: list[str] = []
+        self.lookups: list[tuple[str, ...]] = []
 
     def search(self, query: str, *, start: int, max_results: int, sort_by: str) -> Page:
         self.calls.append((start, max_results))
+        self.queries.append(query)
         ordered = sorted(self.papers, key=lambda p: p.updated, reverse=True)
+        window = WINDOW.search(query)
+        if window:
+            low, high = window.groups()
+            ordered = [p for p in ordered if low <= re.sub(r"\D", "", p.published)[:12] <= high]
         if self.shuffled:
             ordered.sort(key=lambda p: int(p.id[-5:]) * 7919 % 1009)  # "relevance"
         return Page(tuple(ordered[start : start + max_results]), len(ordered))
+
+    def lookup(self, query: str, ids: Sequence[str]) -> Page:
+        self.lookups.append(tuple(ids))
+        found = tuple(p for p in self.papers if p.id in set(ids))
+        return Page(found, len(found))
 
     @property
     def entries_sent(self) -> int:
@@ -95,13 +113,25 @@ def test_a_busy_day_pages_until_the_known_papers() -> None:
     assert len(archive.calls) > 1
 
 
-def test_unsorted_answers_are_detected_and_paged_to_max_papers() -> None:
-    old = [paper(n, hours_ago=n) for n in range(150)]
+def test_an_unsorted_answer_is_detected_and_the_window_asked_for_by_submission_date() -> None:
+    old = [paper(n, hours_ago=24 + n) for n in range(150)]
     stored = run(Archive(old), [])
-    archive = Archive(old, shuffled=True)
+    new = [paper(1000 + n, hours_ago=n) for n in range(5)]
+    archive = Archive(old + new, shuffled=True)
     outcome = fetch_keyword(archive, TOPIC, stored, sort="updated", lookback_days=1)
     assert outcome.unsorted
-    assert len(outcome.papers) == 100
+    assert {p.id for p in new} <= {p.id for p in outcome.papers}
+    assert any("submittedDate:[202611191200 TO " in q for q in archive.queries)
+
+
+def test_on_an_unsorted_day_stored_papers_that_did_not_come_back_are_looked_up_by_id() -> None:
+    old = [paper(n, hours_ago=24 + n) for n in range(150)]
+    stored = run(Archive(old), [])
+    revised = replace(paper(90, hours_ago=0), version=2, published=old[90].published)
+    archive = Archive([*old[:90], revised, *old[91:]], shuffled=True)
+    outcome = fetch_keyword(archive, TOPIC, stored, sort="updated", lookback_days=1)
+    assert [p.version for p in outcome.papers if p.id == revised.id] == [2]
+    assert sum(len(ids) for ids in archive.lookups) < len(stored)
 
 
 def test_horizon_is_lookback_days_behind_the_newest_stored_paper() -> None:
@@ -158,7 +188,8 @@ def test_with_last_runs_count_a_daily_run_downloads_about_one_days_worth() -> No
     new = [paper(1000 + n, hours_ago=2 * n) for n in range(10)]
     archive = Archive(old + new)
     kept = counted_run(archive, stored, previous_total=len(old))
-    assert archive.calls == [(0, 12)]
+    assert len(archive.calls) == 1
+    assert archive.entries_sent <= 25
     assert {p.id for p in new} <= {p.id for p in kept}
 
 
@@ -184,15 +215,28 @@ def test_the_count_ends_paging_at_the_oldest_stored_date_when_a_match_cannot_be_
     assert outcome.unaccounted == 1
 
 
-def test_a_reconciled_count_needs_no_order_so_a_shuffled_answer_stops_early() -> None:
+def test_a_reconciled_count_does_not_end_an_unsorted_day_before_the_window() -> None:
     old = ten_a_day(200)
     stored = run(Archive(old), [])
-    archive = Archive(old, shuffled=True)
+    left = old[3]  # withdrawn: no longer matches
+    held = paper(999, hours_ago=24 + 7)  # held back, announced today with an older date
+    archive = Archive([p for p in old if p is not left] + [held], shuffled=True)
     outcome = fetch_keyword(
         archive, TOPIC, stored, sort="updated", lookback_days=1, previous_total=len(old)
     )
     assert outcome.unsorted
-    assert outcome.requests == 1
+    assert held.id in {p.id for p in outcome.papers}
+
+
+def test_a_reconciled_count_does_not_end_a_sorted_day_before_the_window() -> None:
+    old = ten_a_day(200)
+    stored = run(Archive(old), [])
+    new = [paper(1000 + n, hours_ago=n) for n in range(10)]
+    left = old[50]  # revised so that it no longer matches
+    held = paper(999, hours_ago=24 + 9)  # behind four known papers of the window
+    archive = Archive([p for p in old if p is not left] + [*new, held])
+    kept = counted_run(archive, stored, previous_total=len(old))
+    assert {p.id for p in [*new, held]} <= {p.id for p in kept}
 
 
 def test_a_count_that_fell_falls_back_to_the_lookback_window() -> None:
@@ -214,7 +258,7 @@ def test_an_unknown_revision_does_not_stand_in_for_a_new_paper() -> None:
     assert late.id in {p.id for p in kept}
 
 
-def test_a_late_paper_inside_the_window_costs_one_page_the_size_of_the_rest_of_it() -> None:
+def test_a_late_paper_inside_the_window_arrives_on_the_first_page() -> None:
     old = ten_a_day(200)
     stored = run(Archive(old), [])
     new = [paper(1000 + n, hours_ago=2 * n) for n in range(10)]
@@ -222,5 +266,38 @@ def test_a_late_paper_inside_the_window_costs_one_page_the_size_of_the_rest_of_i
     archive = Archive([*old, *new, late])
     kept = counted_run(archive, stored, previous_total=len(old))
     assert {p.id for p in [*new, late]} <= {p.id for p in kept}
-    assert len(archive.calls) == 2
-    assert archive.calls[1][1] <= 12
+    assert len(archive.calls) == 1
+
+
+class Repeating(Archive):
+    """Repeats each page's first entry in its second place, pushing the page's last one off."""
+
+    def search(self, query: str, *, start: int, max_results: int, sort_by: str) -> Page:
+        page = super().search(query, start=start, max_results=max_results, sort_by=sort_by)
+        if len(page.papers) < 2:
+            return page
+        return Page((page.papers[0], *page.papers[:-1]), page.total_results)
+
+
+def test_a_repeated_entry_is_counted_once() -> None:
+    old = ten_a_day(200)
+    stored = run(Archive(old), [])
+    new = [paper(1000, hours_ago=0), paper(1001, hours_ago=1)]
+    held = paper(999, hours_ago=47)  # inside the window, on the second page
+    archive = Repeating([*old, *new, held])
+    outcome = fetch_keyword(
+        archive, TOPIC, stored, sort="updated", lookback_days=1, previous_total=len(old)
+    )
+    assert {p.id for p in [*new, held]} <= {p.id for p in outcome.papers}
+    assert len({p.id for p in outcome.papers}) == len(outcome.papers)
+    assert outcome.repeated >= 1
+
+
+def test_the_entry_a_repeat_pushed_off_a_page_is_asked_for_again() -> None:
+    papers = [paper(n, hours_ago=n) for n in range(30)]
+    archive = Repeating(papers)
+    outcome = fetch_keyword(
+        archive, replace(TOPIC, max_papers=20), [], sort="updated", lookback_days=1
+    )
+    assert archive.calls[1][0] == 19
+    assert {p.id for p in papers[:19]} <= {p.id for p in outcome.papers}

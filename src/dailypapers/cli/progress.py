@@ -18,8 +18,13 @@ def describe(report: KeywordReport) -> str:
         text += f", {len(report.revised)} revised"
     if report.unaccounted:
         text += f"; arXiv counts {report.unaccounted} more new match(es), older than all kept"
+    if report.repeated:
+        text += f"; arXiv repeated {report.repeated} entr{'y' if report.repeated == 1 else 'ies'}"
     if report.unsorted:
-        text += " (warning: arXiv ignored the sort order; the newest papers may be incomplete)"
+        text += (
+            "; arXiv ignored the sort order, so the run asked for the lookback window by"
+            " submission date and looked up the stored papers by id"
+        )
     return text
 
 
@@ -71,6 +76,9 @@ def workflow_commands(report: UpdateReport) -> list[str]:
             text = f"update failed ({keyword.failures} {runs}): {keyword.error}"
             lines.append(f"::error title={where}::{gha_message(text)}")
         elif keyword.unsorted:
-            text = "arXiv ignored the sort order; the newest papers may be incomplete"
+            text = (
+                f"arXiv ignored the sort order; {keyword.requests} requests to check the lookback"
+                " window by submission date and the stored papers by id"
+            )
             lines.append(f"::warning title={where}::{gha_message(text)}")
     return lines

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -84,20 +85,26 @@ class Searcher(Protocol):
 
     def search(self, query: str, *, start: int, max_results: int, sort_by: str) -> Page: ...
 
+    def lookup(self, query: str, ids: Sequence[str]) -> Page:
+        """The listed papers that match ``query``, each at its current version (``id_list``)."""
+        ...
+
 
 @dataclass(frozen=True)
 class FetchOutcome:
     """What one keyword's fetch brought back."""
 
     papers: list[Paper]
-    """Every entry received, in arrival order (may repeat or be unsorted)."""
+    """Every paper received, once each at its newest version, in arrival order."""
     total_results: int
     """arXiv's count on the last page."""
     requests: int
-    """Pages asked for (retries not counted)."""
+    """Pages and look-ups asked for (retries not counted)."""
     unsorted: bool
-    """arXiv ignored the requested order."""
+    """arXiv ignored the requested order (the run then checked the window by date and id)."""
     query: str = ""
     """The ``search_query`` sent."""
     unaccounted: int = 0
     """Newly matching papers arXiv counted that never arrived."""
+    repeated: int = 0
+    """Entries arXiv sent more than once."""

@@ -1,33 +1,44 @@
-"""How much of arXiv's answer a keyword needs: page until nothing newer can be missing.
+"""How much of arXiv's answer a keyword needs: everything that can belong in the store, and no
+more, whatever order and count arXiv gives that day.
 
-arXiv announces papers one to three days after the date they carry, and some days ignores
-``sortBy``; so a daily run neither stops at the first paper it already knows nor trusts the order
-it is given. Two rules say when everything new is in hand:
+arXiv announces papers one to three days after the date they carry (moderation holds them
+longer), some days ignores ``sortBy``, repeats entries and counts papers that left the query as
+well as those that joined. So nothing here trusts order or count alone:
 
-- arXiv's own count. The store remembers ``totalResults`` from the last run; the rise since then
-  is how many papers newly match. Once that many unknown papers have arrived, nothing is missing,
-  whatever order they came in, so the first page only needs to be about a day's worth.
-- Dates, when there is no count to go by (first daily run, changed query, a count that fell): page
-  until the dates received fall ``lookback`` days behind the newest stored paper.
-
-When the count says papers are still missing, paging goes on down to the oldest stored date: a
-paper announced a week late belongs in the store, and anything older could not enter it.
+- Every daily run covers the lookback window: it pages (newest first) until the dates received
+  fall ``lookback_days`` behind the newest stored paper. The first page is sized from the
+  keyword's own history (the stored papers in the window, plus a day's worth of new ones), so on
+  an ordinary day it is the only one.
+- arXiv's count is a hint that can only send a run deeper: the store remembers ``totalResults``
+  from the last run, and while the rise since then is not accounted for by papers that arrived,
+  paging goes on down to the oldest stored date.
+- Entries are de-duplicated before anything is counted; a page that repeats an entry may have
+  pushed another off its end, so the next page starts that many entries earlier.
+- When the answer is not in date order, dates prove nothing. The run then asks for the window by
+  submission date (``submittedDate:[from TO to]``), which is complete in any order once as many
+  distinct papers have arrived as arXiv counts for it, and looks up the stored papers that did
+  not come back by ``id_list`` (with the query, so only those that still match), which finds
+  their new versions. That costs about one refetch of the store, on such days only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from itertools import pairwise
 
 from ..config import Keyword, SortKey
-from .interface import FetchOutcome, Paper, Searcher
+from .interface import FetchOutcome, Page, Paper, Searcher
 from .query import search_query
 
 SORT_BY: dict[SortKey, str] = {"updated": "lastUpdatedDate", "published": "submittedDate"}
 MIN_PAGE = 12
 SPARE = 2
+# A quiet keyword's history says little about tomorrow: room for this many new papers at least.
+NEW_AT_LEAST = 10
+LOOKUP_BATCH = 100
+PAGE_LIMIT = 2000
 
 
 def _parse(date: str) -> datetime:
@@ -92,16 +103,17 @@ class _Known:
         return cls(stored, frozenset(p.id for p in stored), min(dates), since, sort, previous_total)
 
     def first_size(self) -> int:
-        if self.previous_total is not None:
-            return max(MIN_PAGE, daily_size(self.papers, self.sort) + SPARE)
-        return max(MIN_PAGE, self.in_window(()) + MIN_PAGE)
+        """The window's stored papers, a day's worth of new ones and one older to show the
+        window's end: one page on a day like the keyword's usual ones."""
+        new = max(NEW_AT_LEAST, daily_size(self.papers, self.sort))
+        return max(MIN_PAGE, self.in_window(()) + new + SPARE)
 
-    def in_window(self, got: Sequence[Paper]) -> int:
-        """Stored papers inside the lookback window that have not arrived yet."""
-        have = {p.id for p in got}
+    def in_window(self, got: Iterable[str]) -> int:
+        """Stored papers inside the lookback window whose ids are not in ``got`` yet."""
+        have = set(got)
         return sum(1 for p in self.papers if p.date(self.sort) >= self.since and p.id not in have)
 
-    def entering(self, got: Sequence[Paper]) -> int:
+    def entering(self, got: Iterable[Paper]) -> int:
         """Papers that surely joined the result list since: unknown, yet dated inside the range
         the store holds completely. Sorted by update date, an unknown revision may be an old
         match that moved up, so only first versions count there; undercounting only pages on."""
@@ -113,29 +125,117 @@ class _Known:
             and (p.version == 1 or self.sort == "published")
         )
 
-    def unaccounted(self, got: Sequence[Paper], total: int) -> int | None:
+    def unaccounted(self, got: Iterable[Paper], total: int) -> int | None:
         """How many newly matching papers have not arrived, or None without a usable count."""
         if self.previous_total is None or total < self.previous_total:
             return None
         return max(0, total - self.previous_total - self.entering(got))
 
-    def next_size(
-        self, got: Sequence[Paper], dates: Sequence[str], unsorted: bool, total: int, size: int
-    ) -> int | None:
-        """The next page's size, or None when every paper that can belong in the store is in
-        hand: the count is settled, or the dates have passed the point where one could hide."""
-        missing = self.unaccounted(got, total)
-        if missing == 0:
+    def bottom(self, got: Iterable[Paper], total: int) -> str:
+        """How far down the dates must go: the window always; the oldest stored date while the
+        count says papers are missing (anything older could not enter the store)."""
+        if self.unaccounted(got, total):
+            return min(self.oldest, self.since)
+        return self.since
+
+    def next_size(self, got: _Received, last: str, total: int, size: int) -> int | None:
+        """The next page's size, or None once the dates have passed the bottom."""
+        if last < self.bottom(got.papers(), total):
             return None
-        if not unsorted:
-            bottom = self.since if missing is None else self.oldest
-            if dates[-1] < bottom:
-                return None
-            if missing is not None and dates[-1] >= self.since:
-                # Late papers are most likely just behind the newest ones: ask for the rest of
-                # the window and the missing, not a blind doubling.
-                return self.in_window(got) + missing + 1
+        if last >= self.since:
+            # Late papers are most likely just behind the newest ones: ask for the rest of
+            # the window and the missing, not a blind doubling.
+            missing = self.unaccounted(got.papers(), total) or 0
+            return self.in_window(got.ids()) + missing + SPARE
         return max(size * 2, MIN_PAGE)
+
+
+class _Received:
+    """Every distinct paper arXiv sent for a keyword this run, each at its newest version."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[str, Paper] = {}
+        self.repeated = 0
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def add(self, papers: Sequence[Paper]) -> tuple[int, int]:
+        """Take a page; returns how many papers were new to this run and how many entries
+        repeated one already received."""
+        added = repeated = 0
+        for paper in papers:
+            old = self._by_id.get(paper.id)
+            if old is None:
+                added += 1
+            else:
+                repeated += 1
+                if paper.version <= old.version:
+                    continue
+            self._by_id[paper.id] = paper
+        self.repeated += repeated
+        return added, repeated
+
+    def papers(self) -> list[Paper]:
+        return list(self._by_id.values())
+
+    def ids(self) -> set[str]:
+        return set(self._by_id)
+
+
+def _minute(stamp: str) -> str:
+    """An ISO date as arXiv's ``YYYYMMDDHHMM`` (GMT)."""
+    return stamp[0:4] + stamp[5:7] + stamp[8:10] + stamp[11:13] + stamp[14:16]
+
+
+def window_query(query: str, since: str, until: str) -> str:
+    return f"({query}) AND submittedDate:[{_minute(since)} TO {_minute(until)}]"
+
+
+@dataclass
+class _Run:
+    """One keyword's requests; pages are counted here so every path reports the same way."""
+
+    client: Searcher
+    query: str
+    sort_by: str
+    got: _Received
+    on_page: Callable[[int, int], None] | None
+    requests: int = 0
+
+    def search(self, query: str, start: int, size: int) -> Page:
+        page = self.client.search(
+            query, start=start, max_results=min(size, PAGE_LIMIT), sort_by=self.sort_by
+        )
+        self.requests += 1
+        return page
+
+    def window(self, since: str, until: str, size: int) -> int:
+        """Every paper first submitted in [since, until], in whatever order arXiv sends them;
+        returns how many arXiv counted there that never arrived."""
+        query = window_query(self.query, since, until)
+        seen: set[str] = set()
+        start = 0
+        while True:
+            page = self.search(query, start, size)
+            before = len(seen)
+            seen.update(p.id for p in page.papers)
+            _, repeated = self.got.add(page.papers)
+            if self.on_page:
+                self.on_page(len(self.got), len(self.got) + max(0, page.total_results - len(seen)))
+            left = page.total_results - len(seen)
+            if left <= 0 or not page.papers or len(seen) == before:
+                return max(0, left)
+            start += max(1, len(page.papers) - repeated)
+            size = left + SPARE
+
+    def lookup(self, ids: Sequence[str]) -> None:
+        for i in range(0, len(ids), LOOKUP_BATCH):
+            page = self.client.lookup(self.query, ids[i : i + LOOKUP_BATCH])
+            self.requests += 1
+            self.got.add(page.papers)
+            if self.on_page:
+                self.on_page(len(self.got), len(self.got))
 
 
 def fetch_keyword(
@@ -147,43 +247,65 @@ def fetch_keyword(
     lookback_days: int,
     previous_total: int | None = None,
     on_page: Callable[[int, int], None] | None = None,
+    now: datetime | None = None,
 ) -> FetchOutcome:
     """Fetch what is new for ``keyword``. ``previous_total`` is arXiv's count for the same query at
-    the last successful run (None when unknown); it lets a daily run stop after one small page."""
+    the last successful run (None when unknown); it can only make a run page deeper."""
     limit = keyword.max_papers
     since = horizon(stored, sort, lookback_days)
     known = None if since is None else _Known.of(stored, sort, since, previous_total)
     size = limit if known is None else min(limit, known.first_size())
     query = search_query(keyword)
-    got: list[Paper] = []
+    got = _Received()
+    run = _Run(client, query, SORT_BY[sort], got, on_page)
     dates: list[str] = []
-    start = requests = 0
+    start = 0
     unsorted = False
     total = 0
     while True:
-        page = client.search(query, start=start, max_results=size, sort_by=SORT_BY[sort])
-        requests += 1
+        page = run.search(query, start, size)
         total = page.total_results
-        got.extend(page.papers)
+        _, repeated = got.add(page.papers)
         dates.extend(p.date(sort) for p in page.papers)
-        start += len(page.papers)
+        start += max(1, len(page.papers) - repeated)
         if on_page:
             on_page(len(got), min(total, limit))
         unsorted = unsorted or not _is_sorted(dates)
         if not page.papers or start >= total or len(got) >= limit:
             break
+        if unsorted and known is not None:
+            break
         wanted = max(size * 2, MIN_PAGE)
-        if known is not None and not _missing(stored, got, total, limit):
-            planned = known.next_size(got, dates, unsorted, total, size)
+        if known is not None and not _missing(stored, got.papers(), total, limit):
+            planned = known.next_size(got, dates[-1], total, size)
             if planned is None:
                 break
             wanted = planned
         size = min(limit - len(got), wanted)
+    if known is not None and unsorted and start < total:
+        _unsorted_day(run, known, stored, total, now)
     return FetchOutcome(
-        papers=got,
+        papers=got.papers(),
         total_results=total,
-        requests=requests,
+        requests=run.requests,
         unsorted=unsorted,
         query=query,
-        unaccounted=(known.unaccounted(got, total) or 0) if known else 0,
+        unaccounted=(known.unaccounted(got.papers(), total) or 0) if known else 0,
+        repeated=got.repeated,
     )
+
+
+def _unsorted_day(
+    run: _Run, known: _Known, stored: Sequence[Paper], total: int, now: datetime | None
+) -> None:
+    """Order proves nothing today: ask for the window by submission date (complete once arXiv's
+    count for it is reached), deeper while the keyword's count says papers are missing, then
+    look up the stored papers that did not come back, for their new versions."""
+    newest = _newest(stored, known.sort)
+    clock = (now or datetime.now(timezone.utc)).replace(tzinfo=None)
+    until = _stamp(max(clock, newest or clock) + timedelta(days=2))
+    run.window(known.since, until, known.first_size())
+    if known.unaccounted(run.got.papers(), total) and known.oldest < known.since:
+        run.window(known.oldest, known.since, MIN_PAGE)
+    have = run.got.ids()
+    run.lookup([p.id for p in stored if p.id not in have])

@@ -36,7 +36,7 @@ def status(report: KeywordReport) -> tuple[str, str]:
     if report.revised:
         notes.append(f"{len(report.revised)} revised")
     if report.unsorted:
-        notes.append("arXiv ignored the sort order")
+        notes.append(f"arXiv ignored the sort order ({report.requests} requests)")
     return (OK if report.new or report.revised else NOTHING), ", ".join(notes)
 
 
