@@ -33,6 +33,11 @@ class KeywordReport:
     """Runs in a row this keyword has failed, this one included."""
     unaccounted: int = 0
     """Newly matching papers arXiv counted that never arrived."""
+    repeated: int = 0
+    """Entries arXiv sent more than once (counted once)."""
+    gave_up: bool = False
+    """The keyword failed after every retry (arXiv down, unreachable or rate-limiting), as
+    opposed to arXiv rejecting its query."""
 
     @property
     def ok(self) -> bool:

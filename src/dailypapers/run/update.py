@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from .. import store as store_mod
 from ..config import Config
-from ..errors import FetchError
+from ..errors import FetchError, QueryRejected
 from ..fetch import Searcher
 from ..fetch.paging import fetch_keyword
 from ..fetch.query import search_query
@@ -28,6 +28,10 @@ from .report import KeywordReport, Progress, UpdateReport
 log = logging.getLogger(__name__)
 
 LOCK_NAME = ".lock"
+# Keywords in a row that used up every retry before the run stops asking arXiv: a down or
+# rate-limiting arXiv fails them all alike, and each costs the full retry schedule.
+DEAD_IN_A_ROW = 2
+NOT_FETCHED = "not fetched"
 
 
 def data_lock(data_dir: Path) -> AbstractContextManager[None]:
@@ -59,11 +63,16 @@ def run_update(
     reports: list[KeywordReport] = []
     updated: dict[str, KeywordStore] = {}
     written: list[Path] = []
+    dead: list[KeywordReport] = []
     for stored in snapshot.stores:
         if only is not None and stored.keyword.slug not in only:
             continue
         progress.keyword_started(stored.keyword)
-        report, after = _update_keyword(config, client, stored, today, progress)
+        if len(dead) >= DEAD_IN_A_ROW:
+            report, after = _not_fetched(stored, today, dead)
+        else:
+            report, after = _update_keyword(config, client, stored, today, progress)
+            dead = [*dead, report] if report.gave_up else []
         if store_mod.save(data_dir, after):
             written.append(store_mod.store_path(data_dir, after.keyword.slug))
         updated[after.keyword.slug] = after
@@ -72,6 +81,28 @@ def run_update(
     return UpdateReport(today=today, keywords=reports, written=written), snapshot.with_stores(
         updated
     )
+
+
+def _failed(
+    stored: KeywordStore, report: KeywordReport, today: str, error: str
+) -> KeywordStore:
+    health = Health(
+        failures=stored.health.failures + 1, since=stored.health.since or today, error=error
+    )
+    report.failures = health.failures
+    return replace(stored, health=health)
+
+
+def _not_fetched(
+    stored: KeywordStore, today: str, dead: list[KeywordReport]
+) -> tuple[KeywordReport, KeywordStore]:
+    """A keyword not asked for at all: arXiv just failed every retry for the keywords before
+    it. It counts as failed (papers kept, health counted) and catches up on the next run."""
+    report = KeywordReport(keyword=stored.keyword, kept=len(stored.papers))
+    names = " and ".join(r.keyword.name for r in dead)
+    report.error = f"not fetched: arXiv failed every retry for {names} just before"
+    report.error_kind = NOT_FETCHED
+    return report, _failed(stored, report, today, report.error)
 
 
 def _update_keyword(
@@ -91,21 +122,16 @@ def _update_keyword(
         )
     except FetchError as exc:
         log.info("%s failed: %s", keyword.name, exc)
-        health = Health(
-            failures=stored.health.failures + 1,
-            since=stored.health.since or today,
-            error=str(exc),
-        )
         report.error, report.error_kind = str(exc), exc.kind
-        report.failures = health.failures
-        return report, replace(stored, health=health)
+        report.gave_up = not isinstance(exc, QueryRejected)
+        return report, _failed(stored, report, today, str(exc))
     merged = store_mod.merge(
         stored.papers, outcome.papers, sort=config.sort, limit=keyword.max_papers, today=today
     )
     report.new, report.revised = merged.new, merged.revised
     report.kept, report.fetched = len(merged.papers), len(outcome.papers)
     report.requests, report.unsorted = outcome.requests, outcome.unsorted
-    report.unaccounted = outcome.unaccounted
+    report.unaccounted, report.repeated = outcome.unaccounted, outcome.repeated
     return report, replace(
         stored,
         papers=tuple(merged.papers),
