@@ -19,6 +19,7 @@ from tests.fakes.arxiv import (
     Fault,
     load_corpus,
     make_papers,
+    refused_url,
 )
 
 ACCEPT = {"Accept": "application/atom+xml"}
@@ -397,7 +398,7 @@ def test_content_faults(fake: FakeArxiv) -> None:
 
 
 def test_every_fault_kind_is_covered() -> None:
-    assert len(FAULT_KINDS) == 14
+    assert len(FAULT_KINDS) == 16
     with pytest.raises(ValueError):
         Fault("nope")
 
@@ -574,3 +575,35 @@ def test_corpus_queries_answer_with_many_matches(corpus_server: FakeArxiv) -> No
     for q in queries:
         resp = get(corpus_server, search_query=q, **params)
         assert resp.status_code == 200 and corpus_server.requests[-1].total_results > 100
+
+
+# --------------------------------------------------------------------------- issue 12's days
+
+
+def test_repeat_serves_the_first_entry_twice_and_pushes_the_last_off(fake: FakeArxiv) -> None:
+    plain = ids(fake, "cat:cs", sortBy="submittedDate")
+    fake.inject(Fault("repeat"))
+    repeated = ids(fake, "cat:cs", sortBy="submittedDate")
+    assert repeated == [plain[0], *plain[:-1]]
+
+
+def test_withdraw_serves_a_new_version_that_no_longer_matches_its_abstract(
+    fake: FakeArxiv,
+) -> None:
+    assert "2611.00004" in matches(fake, 'abs:"world model"')
+    notice = fake.withdraw("2611.00004", "2026-11-21T00:00:00Z")
+    assert notice.version == 2 and notice.updated == "2026-11-21T00:00:00Z"
+    assert "2611.00004" not in matches(fake, 'abs:"world model"')
+
+
+def test_trickle_sends_the_answer_a_byte_at_a_time(fake: FakeArxiv) -> None:
+    fake.trickle_seconds = 0.0
+    fake.inject(Fault("trickle"))
+    assert matches(fake, "cat:cs.CV") == {"2611.00001", "2611.00003", "2611.00004"}
+    (log,) = fake.requests
+    assert log.fault == "trickle" and log.bytes_sent > 0
+
+
+def test_refused_url_refuses_connections() -> None:
+    with pytest.raises(httpx.ConnectError):
+        _CLIENT.get(refused_url(), headers=ACCEPT)

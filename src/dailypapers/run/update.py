@@ -83,9 +83,7 @@ def run_update(
     )
 
 
-def _failed(
-    stored: KeywordStore, report: KeywordReport, today: str, error: str
-) -> KeywordStore:
+def _failed(stored: KeywordStore, report: KeywordReport, today: str, error: str) -> KeywordStore:
     health = Health(
         failures=stored.health.failures + 1, since=stored.health.since or today, error=error
     )

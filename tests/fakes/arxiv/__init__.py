@@ -12,7 +12,7 @@ from .records import (
     load_corpus,
     make_papers,
 )
-from .server import FakeArxiv
+from .server import FakeArxiv, refused_url
 
 __all__ = [
     "CORPUS_PATH",
@@ -27,4 +27,5 @@ __all__ = [
     "error_feed",
     "load_corpus",
     "make_papers",
+    "refused_url",
 ]

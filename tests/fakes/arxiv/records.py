@@ -30,6 +30,8 @@ FAULT_KINDS = frozenset(
         "missing_id",
         "missing_dates",
         "error_400",
+        "trickle",
+        "repeat",
     }
 )
 
@@ -67,7 +69,11 @@ class FakePaper:
 
 @dataclass
 class Fault:
-    """A misbehaviour to apply to matching requests (see module docs for the kinds)."""
+    """A misbehaviour to apply to matching requests (see the server's docs for the kinds).
+
+    ``trickle`` sends the answer one byte every ``FakeArxiv.trickle_seconds``; ``repeat`` serves
+    each page with its first entry again in second place, pushing the page's last entry off it
+    (the next page starts after it, as if the list had shifted)."""
 
     kind: str
     times: int = 1

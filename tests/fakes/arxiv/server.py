@@ -226,6 +226,16 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._drop()
             return
+        if kind == "trickle":
+            log.status = ans.status
+            self._send(ans.status, b"", ans.content_type, length=len(body))
+            for i in range(len(body)):
+                if stop.wait(fake.trickle_seconds):
+                    break
+                self.wfile.write(body[i : i + 1])
+                self.wfile.flush()
+                log.bytes_sent = i + 1
+            return
         log.status, log.bytes_sent = ans.status, len(body)
         self._send(ans.status, body, ans.content_type, length=len(body))
 
@@ -244,10 +254,12 @@ class FakeArxiv:
         latency: float = 0.0,
         ignore_sort: bool = False,
         stall_seconds: float = 30.0,
+        trickle_seconds: float = 0.5,
     ) -> None:
         self.latency = latency
         self.ignore_sort = ignore_sort
         self.stall_seconds = stall_seconds
+        self.trickle_seconds = trickle_seconds
         self.papers: list[FakePaper] = []
         self.requests: list[RequestLog] = []
         self.max_in_flight = 0
@@ -327,6 +339,25 @@ class FakeArxiv:
                 elif paper.version >= self.papers[i].version:
                     self.papers[i] = paper
             self._snapshot()
+
+    def withdraw(self, paper_id: str, when: str) -> FakePaper:
+        """Serve a new version of ``paper_id`` dated ``when`` whose abstract is arXiv's
+        withdrawal notice: it stops matching a query that found it by its abstract."""
+        with self._lock:
+            old = next(p for p in self.papers if p.id == paper_id)
+        notice = FakePaper(
+            id=old.id,
+            version=old.version + 1,
+            title=old.title,
+            abstract="This paper has been withdrawn by the authors.",
+            comment="withdrawn",
+            authors=list(old.authors),
+            categories=list(old.categories),
+            published=old.published,
+            updated=when,
+        )
+        self.add([notice])
+        return notice
 
     def inject(self, fault: Fault) -> None:
         with self._lock:
@@ -466,6 +497,8 @@ class FakeArxiv:
         start = int(params.get("start", "0") or "0")
         if kind == "empty_page":
             page = []
+        if kind == "repeat" and len(page) > 1:
+            page = [page[0], *page[:-1]]
         entries = [
             _entry_xml(
                 p,
@@ -480,6 +513,14 @@ class FakeArxiv:
 
 
 # manual runs
+
+
+def refused_url() -> str:
+    """An ``/api/query`` URL on a loopback port where nothing listens: connections are refused."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/api/query"
 
 
 def main(argv: list[str] | None = None) -> None:
