@@ -958,6 +958,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="DAILYPAPERS_TIMEOUT of section 1b (default 10; a trickled answer costs this much)",
     )
     ap.add_argument(
+        "--situation-keywords", type=int, default=5, help="keywords per situation of section 1b"
+    )
+    ap.add_argument(
         "--no-situations", action="store_true", help="skip issue 12's situations (section 1b)"
     )
     ap.add_argument("--json", type=Path, help="also write the raw numbers here")

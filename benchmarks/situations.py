@@ -20,7 +20,6 @@ from dailypapers.config import Keyword
 from dailypapers.text import slugify
 from tests.fakes.arxiv import FakeArxiv, FakePaper, Fault, refused_url
 
-KEYWORDS = 5
 STORED = 100
 
 
@@ -107,11 +106,13 @@ class Day:
     newest: dict[int, datetime]
 
 
-def history(texts: Sequence[FakePaper], s: Situation, rng: random.Random, now: datetime) -> Day:
+def history(
+    texts: Sequence[FakePaper], s: Situation, rng: random.Random, now: datetime, keywords: int
+) -> Day:
     out: list[FakePaper] = []
     newest: dict[int, datetime] = {}
     step = 24 * 60 // s.per_day
-    for i in range(KEYWORDS):
+    for i in range(keywords):
         top = now - timedelta(minutes=rng.randrange(0, 120))
         newest[i] = top
         for n in range(s.matches):
@@ -133,9 +134,9 @@ def held(texts: Sequence[FakePaper], i: int, top: datetime, hours: float) -> Fak
     return record(texts[(i * 31 + 60000) % len(texts)], i, 95000, top - timedelta(hours=hours))
 
 
-def stored_versions(folder: Path) -> dict[str, int]:
+def stored_versions(folder: Path, keywords: int) -> dict[str, int]:
     versions: dict[str, int] = {}
-    for i in range(KEYWORDS):
+    for i in range(keywords):
         keyword = Keyword(name=name(i), slug=slugify(name(i)))
         versions |= {p.id: p.version for p in store_mod.load(folder / "data", keyword).papers}
     return versions
@@ -162,7 +163,8 @@ def _one(
 ) -> SituationResult:
     rng = random.Random(args.seed)
     now = datetime(2026, 11, 19, 18, 0)
-    day = history(texts, s, rng, now)
+    count = args.situation_keywords
+    day = history(texts, s, rng, now, count)
     backoff = f"{args.backoff:g}"
     env = {
         "DAILYPAPERS_DELAY": str(args.delay),
@@ -173,7 +175,7 @@ def _one(
     server = FakeArxiv(day.history, trickle_seconds=0.5)
     with tempfile.TemporaryDirectory(prefix="dp-situation-") as tmp, server:
         folder = Path(tmp)
-        keywords = "".join(f"  - {name(i)}\n" for i in range(KEYWORDS))
+        keywords = "".join(f"  - {name(i)}\n" for i in range(count))
         (folder / "keywords.yaml").write_text(f"keywords:\n{keywords}", encoding="utf-8")
         (folder / "README.md").write_text(
             "<!-- dailypapers:start -->\n<!-- dailypapers:end -->\n", encoding="utf-8"
@@ -181,10 +183,10 @@ def _one(
         env["DAILYPAPERS_API_URL"] = server.url
         first = run_cli(["update"], folder, env)
         assert getattr(first, "returncode", 1) == 0, getattr(first, "stderr", "")
-        before = stored_versions(folder)
+        before = stored_versions(folder, count)
         announced: list[FakePaper] = []
         note = ""
-        for i in range(KEYWORDS):
+        for i in range(count):
             top = day.newest[i]
             if s.name.startswith("ordinary"):
                 announced += fresh(texts, i, top, 15)
@@ -218,7 +220,7 @@ def _one(
         if s.name.startswith("repeated"):
             server.inject(Fault("repeat", times=-1))
         if s.name.startswith("trickling"):
-            for i in range(KEYWORDS):
+            for i in range(count):
                 phrase = name(i)
                 server.inject(
                     Fault("trickle", match=lambda q, p=phrase: p in q.get("search_query", ""))
@@ -235,16 +237,16 @@ def _one(
             )
         run = run_cli(["update"], folder, env)
         logs = server.requests[seen:]
-        versions = stored_versions(folder)
+        versions = stored_versions(folder, count)
         missed = sum(1 for p in announced if versions.get(p.id, 0) < p.version)
         assert before  # day one stored something
         server.ignore_sort = False
         server.clear_faults()
-        refetch_bytes = refetch(server, KEYWORDS, name)
+        refetch_bytes = refetch(server, count, name)
         return SituationResult(
             name=s.name,
             what=s.what,
-            keywords=KEYWORDS,
+            keywords=count,
             requests=len(logs),
             bytes=sum(log.bytes_sent for log in logs),
             wall=getattr(run, "wall", 0.0),
@@ -260,7 +262,10 @@ def mark(ok: bool) -> str:
 
 
 def situation_report(results: Sequence[SituationResult]) -> Iterator[str]:
-    yield "## 1b. Issue 12's situations (5 keywords each, one run after a normal day one)"
+    yield (
+        f"## 1b. Issue 12's situations ({results[0].keywords if results else 0} keywords each, "
+        "one run after a normal day one)"
+    )
     yield ""
     yield (
         "| situation | requests | per keyword | kB | % of a refetch of 100 | wall s "

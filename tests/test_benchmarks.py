@@ -16,6 +16,7 @@ def test_benchmark_script_reports_every_section_on_a_tiny_size(tmp_path: Path) -
     args = ["--keywords", "2", "--render", "2", "--day", "2", "--page", "1", "--repeat", "1"]
     args += ["--delay", "0"]
     args += ["--latency", "0,0", "--parse-seconds", "0", "--json", str(raw)]
+    args += ["--situation-keywords", "1", "--backoff", "0", "--timeout", "1"]
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.run", *args],
         cwd=ROOT,
@@ -25,7 +26,8 @@ def test_benchmark_script_reports_every_section_on_a_tiny_size(tmp_path: Path) -
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    for heading in ("## 1. Daily update", "## 2. Render", "## 3. Start-up", "## 4. Parsing"):
+    headings = ("## 1. Daily update", "## 1b. Issue 12", "## 2. Render", "## 3. Start-up")
+    for heading in (*headings, "## 4. Parsing"):
         assert heading in done.stdout
     numbers = json.loads(raw.read_text(encoding="utf-8"))
     days = [(r["keywords"], r["day"]) for r in numbers["update"]]
@@ -36,3 +38,4 @@ def test_benchmark_script_reports_every_section_on_a_tiny_size(tmp_path: Path) -
         ("outputs present", True),
         ("scheduled run", True),
     ]
+    assert len(numbers["situations"]) == 6
