@@ -259,3 +259,28 @@ def test_add_writes_authors_and_notify_that_update_then_uses(
     section = body.split("## Wang lab\n", 1)[1]
     assert section.startswith("cc @alice\n\n| **Title**")
     assert stored_ids(folder, "wang-lab") == {DRIVING.id, PHYSICS.id}
+
+
+def test_add_refuses_a_bad_notify_name_naming_the_keyword_and_writes_nothing(
+    tmp_path: Path, server: FakeArxiv
+) -> None:
+    keywords = "keywords:\n  - World Model\n"
+    folder = tracker(tmp_path, keywords)
+
+    added = run(folder, server, "add", "Wang lab", "--author", "Limin Wang", "--notify", "@al")
+
+    assert added.returncode == 2
+    assert added.stderr == (
+        "dailypapers: keywords.yaml: keyword 'Wang lab' not added: notify: write GitHub user "
+        "names without '@': '@al'\n"
+    )
+    assert (folder / "keywords.yaml").read_text(encoding="utf-8") == keywords
+
+
+def test_add_help_names_every_setting_of_a_research_group(
+    tmp_path: Path, server: FakeArxiv
+) -> None:
+    shown = " ".join(run(tmp_path, server, "add", "--help").stdout.split())
+
+    for words in ("--author", "--notify", "--phrase", "columns:", "code", "GitHub user name"):
+        assert words in shown

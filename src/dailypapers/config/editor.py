@@ -100,7 +100,13 @@ def add_keyword(
         lines[-1] += newline
     item = [" " * dash_column + line + newline for line in _item(name, phrases, authors, notify)]
     lines[at:at] = item
-    return _save(path, lines)
+    try:
+        return _save(path, lines)
+    except ConfigError as error:
+        if at < error.line <= at + len(item):
+            # The line would name text that is not in the file: name the keyword instead.
+            raise InputError(f"{path}: keyword '{name}' not added: {error.message}") from None
+        raise
 
 
 def remove_keyword(path: Path, name: str) -> Config:
