@@ -46,3 +46,49 @@ def test_a_value_that_makes_no_sense_is_refused_naming_the_variable(name: str, v
         Settings.from_env({name: value})
     assert refused.value.exit_code == 2
     assert "\n" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [
+        ("DAILYPAPERS_API_URL", "http://[::1", "not a URL"),
+        ("DAILYPAPERS_API_URL", "ftp://example.org/", "http(s) URL"),
+        ("DAILYPAPERS_API_URL", "example.org/api/query", "http(s) URL"),
+        ("DAILYPAPERS_API_URL", "http://:80/", "http(s) URL"),
+        ("DAILYPAPERS_API_URL", "http://example.org:99999/", "not a URL"),
+        ("DAILYPAPERS_API_URL", "http://exa mple.org/", "spaces or control"),
+        ("DAILYPAPERS_API_URL", "http://example.org/\x1b[31m", "spaces or control"),
+        ("DAILYPAPERS_API_URL", "http://example.org/%zz", "two hex digits"),
+        ("DAILYPAPERS_API_URL", "http://user:secret@example.org/", "user name or password"),
+        ("DAILYPAPERS_API_URL", "http://example.org/api?key=1", "must not have a query"),
+        ("DAILYPAPERS_API_URL", "http://example.org/api#top", "must not have a query"),
+        ("DAILYPAPERS_API_URL", "http://example.org/" + "a" * 3000, "longer than 2000"),
+        ("DAILYPAPERS_TIMEOUT", "0", "from 0.1 to 600"),
+        ("DAILYPAPERS_TIMEOUT", "-5", "from 0.1 to 600"),
+        ("DAILYPAPERS_DELAY", "-1", "from 0 to 600"),
+        ("DAILYPAPERS_DELAY", "nan", "from 0 to 600"),
+        ("DAILYPAPERS_DELAY", "inf", "from 0 to 600"),
+        ("DAILYPAPERS_DELAY", "3 s", "from 0 to 600"),
+        ("DAILYPAPERS_BACKOFF", "1e400", "from 0 to 600"),
+        ("DAILYPAPERS_RETRIES", "2.5", "whole number from 0 to 10"),
+        ("DAILYPAPERS_RETRIES", "11", "from 0 to 10"),
+    ],
+)
+def test_a_hostile_value_is_refused_with_its_reason_in_one_short_line(
+    name: str, value: str, words: str
+) -> None:
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({name: value})
+    message = str(caught.value)
+    assert message.startswith(f"{name}=") and words in message
+    assert "\n" not in message and "\x1b" not in message and len(message) < 300
+    assert "secret" not in message
+
+
+def test_a_value_of_blanks_means_the_default() -> None:
+    assert Settings.from_env({"DAILYPAPERS_TIMEOUT": "  ", "DAILYPAPERS_API_URL": ""}) == Settings()
+
+
+def test_a_mirror_with_a_port_and_path_is_accepted() -> None:
+    url = "https://[2001:db8::1]:8443/arxiv/api/query"
+    assert Settings.from_env({"DAILYPAPERS_API_URL": url}).api_url == url

@@ -7,6 +7,7 @@ object down, so the library and the tests can build one directly instead.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -20,6 +21,7 @@ DEFAULT_BACKOFF = 5.0
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_PAPERS = 100
 MAX_PAPERS_LIMIT = 2000
+MAX_URL_LENGTH = 2000
 
 
 @dataclass(frozen=True)
@@ -44,10 +46,15 @@ class Settings:
         return cls(
             api_url=_url(env, "DAILYPAPERS_API_URL", DEFAULT_API_URL),
             delay=_number(env, "DAILYPAPERS_DELAY", DEFAULT_DELAY, low=0, high=600),
-            retries=int(_number(env, "DAILYPAPERS_RETRIES", DEFAULT_RETRIES, low=0, high=10)),
+            retries=_whole(env, "DAILYPAPERS_RETRIES", DEFAULT_RETRIES, low=0, high=10),
             backoff=_number(env, "DAILYPAPERS_BACKOFF", DEFAULT_BACKOFF, low=0, high=600),
             timeout=_number(env, "DAILYPAPERS_TIMEOUT", DEFAULT_TIMEOUT, low=0.1, high=600),
         )
+
+
+def _shown(raw: str) -> str:
+    """The value as a one-line message quotes it: escaped, and cut if it is long."""
+    return repr(raw) if len(raw) <= 80 else repr(raw[:77]) + "..."
 
 
 def _number(env: Mapping[str, str], name: str, default: float, *, low: float, high: float) -> float:
@@ -59,19 +66,60 @@ def _number(env: Mapping[str, str], name: str, default: float, *, low: float, hi
     except ValueError:
         value = float("nan")
     if not low <= value <= high:
-        raise SettingsError(f"{name}={raw!r}: must be a number from {low:g} to {high:g}")
+        raise SettingsError(f"{name}={_shown(raw)}: must be a number from {low:g} to {high:g}")
     return value
 
 
+def _whole(env: Mapping[str, str], name: str, default: int, *, low: int, high: int) -> int:
+    value = _number(env, name, default, low=low, high=high)
+    if value != int(value):
+        raise SettingsError(
+            f"{name}={_shown(env[name].strip())}: must be a whole number from {low} to {high}"
+        )
+    return int(value)
+
+
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_USERINFO = re.compile(r"//[^/?#]*@")
+
+
 def _url(env: Mapping[str, str], name: str, default: str) -> str:
+    """The API endpoint, refused unless the HTTP client will send exactly what it says.
+
+    A query string would be replaced by the client's own parameters, and a user name or password
+    would be printed in every error message and log line that names the URL.
+    """
     raw = env.get(name, "").strip()
     if not raw:
         return default
+    problem = _url_problem(raw)
+    if problem:
+        raise SettingsError(f"{name}={_shown(_USERINFO.sub('//***@', raw))}: {problem}")
+    return raw
+
+
+def _url_problem(raw: str) -> str:
+    if len(raw) > MAX_URL_LENGTH:
+        return f"longer than {MAX_URL_LENGTH} characters"
+    if not raw.isprintable() or any(ch.isspace() for ch in raw):
+        return "not a URL (it holds spaces or control characters)"
     try:
         parts = urlsplit(raw)
         parts.port  # noqa: B018 - raises on a bad port
     except ValueError as exc:
-        raise SettingsError(f"{name}={raw!r}: not a URL ({exc})") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise SettingsError(f"{name}={raw!r}: must be an http(s) URL with a host")
-    return raw
+        return f"not a URL ({exc})"
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return "must be an http(s) URL with a host"
+    if parts.username is not None or parts.password is not None:
+        return "must not hold a user name or password (error messages and logs show the URL)"
+    if parts.query or parts.fragment or raw.endswith(("?", "#")):
+        return "must not have a query (?...) or fragment (#...): dailypapers adds the query"
+    if _BAD_ESCAPE.search(raw):
+        return "not a URL (a % that is not followed by two hex digits)"
+    import httpx  # only when a URL was given: the commands that never fetch skip its import
+
+    try:
+        httpx.URL(raw)
+    except httpx.InvalidURL as exc:
+        return f"not a URL ({exc})"
+    return ""

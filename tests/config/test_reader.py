@@ -239,3 +239,21 @@ def test_without_columns_the_tables_keep_their_four() -> None:
     assert not parse_config(
         "keywords:\n  - A\ncolumns: [title, date, abstract, comment]\n"
     ).code_column
+
+
+def test_a_keyword_too_long_for_one_arxiv_query_is_refused_at_its_line() -> None:
+    phrases = ", ".join(f"phrase number {n}" for n in range(2000))
+    error = error_of(f"keywords:\n  - World Model\n  - name: Huge\n    phrases: [{phrases}]\n")
+    assert error.line == 3
+    assert "characters of phrases, authors, exclusions and query; at most 4000" in error.message
+
+
+def test_a_keyword_just_under_the_query_limit_is_accepted() -> None:
+    phrases = ", ".join(f"p{n:04d}" for n in range(800))  # 800 x 5 = 4000 characters
+    assert len(parse_config(f"keywords:\n  - name: Big\n    phrases: [{phrases}]\n").keywords) == 1
+
+
+def test_a_keyword_name_too_long_for_a_heading_or_file_name_is_refused() -> None:
+    assert "at most 200" in error_of("keywords:\n  - " + "word " * 60 + "\n").message
+    slugged = error_of("keywords:\n  - " + "ab " * 60 + "\n")
+    assert "file name of 179 bytes; at most 120" in slugged.message

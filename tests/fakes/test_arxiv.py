@@ -607,3 +607,18 @@ def test_trickle_sends_the_answer_a_byte_at_a_time(fake: FakeArxiv) -> None:
 def test_refused_url_refuses_connections() -> None:
     with pytest.raises(httpx.ConnectError):
         _CLIENT.get(refused_url(), headers=ACCEPT)
+
+
+def test_a_request_target_too_long_for_a_web_server_gets_414(fake: FakeArxiv) -> None:
+    query = " OR ".join(f'ti:"phrase {n}"' for n in range(600))
+    assert get(fake, search_query=query).status_code == 414
+    posted = _CLIENT.post(fake.url, data={"search_query": query}, headers=ACCEPT)
+    assert posted.status_code == 200
+    assert [r.method for r in fake.requests] == ["GET", "POST"]
+
+
+def test_thousands_of_alternatives_are_evaluated_without_recursion(fake: FakeArxiv) -> None:
+    query = " OR ".join(f'ti:"phrase {n}"' for n in range(3000)) + " OR ti:jupiters"
+    posted = _CLIENT.post(fake.url, data={"search_query": query}, headers=ACCEPT)
+    assert posted.status_code == 200
+    assert len(feedparser.parse(posted.content).entries) == len(matches(fake, "ti:jupiters")) > 0

@@ -16,6 +16,7 @@ from dailypapers import __version__
 from dailypapers.errors import FetchError, QueryRejected
 from dailypapers.fetch.client import ArxivClient, Pacer
 from dailypapers.settings import Settings
+from tests.fakes.arxiv import FakeArxiv, make_papers
 from tests.support import VirtualTime, shared_fixture
 
 
@@ -271,3 +272,39 @@ def test_lookup_asks_for_the_ids_with_the_query_and_room_for_all_of_them() -> No
     assert params["search_query"] == 'ti:"world model"'
     assert params["max_results"] == "2"
     assert [p.id for p in page.papers] == ["1707.08567"]  # 0808.05394 does not exist
+
+
+def _long_query(phrases: int) -> str:
+    return " OR ".join(f'ti:"rare phrase number {n}"' for n in range(phrases)) + ' OR ti:"world"'
+
+
+def test_a_long_query_is_sent_as_a_form_post_with_the_same_parameters() -> None:
+    papers = [*make_papers(3, "world model"), *make_papers(2, "other", first_number=10)]
+    with FakeArxiv(papers) as fake:
+        client = ArxivClient(Settings(api_url=fake.url, delay=0))
+        query = _long_query(300)
+        page = client.search(query, start=0, max_results=10, sort_by="lastUpdatedDate")
+    assert len(query) > 8000
+    assert {p.id for p in page.papers} == {"2611.00001", "2611.00002", "2611.00003"}
+    (request,) = fake.requests
+    assert request.method == "POST" and request.params["search_query"] == query
+    assert request.params["sortBy"] == "lastUpdatedDate"
+
+
+def test_a_short_query_is_still_a_get() -> None:
+    with FakeArxiv(make_papers(1, "world")) as fake:
+        client = ArxivClient(Settings(api_url=fake.url, delay=0))
+        client.search('ti:"world"', start=0, max_results=10, sort_by="lastUpdatedDate")
+    assert [r.method for r in fake.requests] == ["GET"]
+
+
+def test_a_redirected_post_is_reported_not_followed_without_its_query() -> None:
+    time = VirtualTime()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(301, headers={"Location": "https://elsewhere.example/api/query"})
+
+    client, seen = client_for(handler, time)
+    with pytest.raises(QueryRejected, match=r"redirects to 'https://elsewhere\.example"):
+        client.search(_long_query(300), start=0, max_results=10, sort_by="lastUpdatedDate")
+    assert [request.method for _, request in seen] == ["POST"]

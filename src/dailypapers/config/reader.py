@@ -40,6 +40,12 @@ FIELDS: dict[str, Field] = {"title": "title", "abstract": "abstract"}
 # Values that aliases may stand for in all: enough to share a list of categories among
 # hundreds of keywords, far too few to blow up.
 MAX_ALIAS_VALUES = 10_000
+# A keyword's own text: its name is a heading and (as a slug) a file name, whose temporary
+# sibling ``.<slug>.xml.XXXXXXXX.tmp`` must stay within the usual 255-byte limit; its phrases,
+# exclusions and query become one arXiv query, sent by POST when long.
+MAX_NAME = 200
+MAX_SLUG_BYTES = 120
+MAX_QUERY_TEXT = 4000
 
 T = TypeVar("T")
 
@@ -142,6 +148,10 @@ class _BoundedLoader(yaml.SafeLoader):
             size += sum(self._size(key) + self._size(value) for key, value in node.value)
         self._sizes[id(node)] = size
         return size
+
+
+def _short(name: str) -> str:
+    return f"'{name}'" if len(name) <= 40 else f"'{name[:37]}...'"
 
 
 def shown(value: object) -> str:
@@ -334,6 +344,7 @@ class _Reader:
     def keyword(self, node: yaml.Node, default_max: int) -> Keyword:
         if isinstance(node, yaml.ScalarNode):
             name = self.phrase(node, "keyword")
+            self.sized(node, name, (name,))
             return Keyword(
                 name=name, slug=self.slug(node, name), phrases=(name,), max_papers=default_max
             )
@@ -371,6 +382,7 @@ class _Reader:
             for user in self.each(keys["notify"], "notify", self.github_user):
                 first.setdefault(user.casefold(), user)  # GitHub ignores case in names
             notify = tuple(first.values())
+        self.sized(node, name, (*phrases, *authors, *exclude, query or ""))
         return Keyword(
             authors=authors,
             notify=notify,
@@ -384,8 +396,27 @@ class _Reader:
             max_papers=max_papers,
         )
 
+    def sized(self, node: yaml.Node, name: str, texts: tuple[str, ...]) -> None:
+        """Refuse what no arXiv query or file name can hold, before anything is fetched."""
+        if len(name) > MAX_NAME:
+            raise self.fail(node, f"keyword name of {len(name)} characters; at most {MAX_NAME}")
+        total = sum(len(text) for text in texts)
+        if total > MAX_QUERY_TEXT:
+            raise self.fail(
+                node,
+                f"keyword {_short(name)} has {total} characters of phrases, authors, exclusions "
+                f"and query; at most {MAX_QUERY_TEXT} fit one arXiv query (split it into several "
+                "keywords)",
+            )
+
     def slug(self, node: yaml.Node, name: str) -> str:
         slug = slugify(name)
         if not slug:
             raise self.fail(node, f"keyword '{name}' needs at least one letter or digit (A-Z, 0-9)")
+        if len(slug.encode()) > MAX_SLUG_BYTES:
+            raise self.fail(
+                node,
+                f"keyword {_short(name)} makes a file name of {len(slug.encode())} bytes; "
+                f"at most {MAX_SLUG_BYTES} (shorten the name)",
+            )
         return slug

@@ -25,6 +25,10 @@ from .interface import MalformedFeed, Page
 log = logging.getLogger(__name__)
 
 MAX_RESULTS_LIMIT = 2000
+# Longer request URLs go as a POST of the same form-encoded parameters, which arXiv's API accepts
+# ("if the parameters list is unusually long, a POST request might be preferred"); servers and
+# proxies commonly refuse request lines beyond a few kilobytes.
+MAX_GET_URL = 2000
 
 
 def user_agent() -> str:
@@ -171,13 +175,17 @@ class ArxivClient:
 
     def _ask(self, params: dict[str, str], start: int) -> Page:
         url = str(httpx.URL(self.base_url, params=params))
+        form: dict[str, str] | None = None
+        if len(url) > MAX_GET_URL:
+            form = params
+            url = f"{self.base_url} (POST of a {len(params['search_query'])}-character query)"
         wait = 0.0
         attempts = 0
         while True:
             attempts += 1
             self.pacer.wait(wait)
             try:
-                return self._once(url, start)
+                return self._once(url, form, start)
             except _Retryable as problem:
                 if attempts > self.policy.retries:
                     raise FetchError(
@@ -211,14 +219,21 @@ class ArxivClient:
             finally:
                 self.pacer.done()
 
-    def _receive(self, url: str) -> tuple[int, httpx.Headers, bytes]:
+    def _receive(self, url: str, form: dict[str, str] | None) -> tuple[int, httpx.Headers, bytes]:
         """The whole answer within ``timeout`` seconds of asking. httpx's own timeout counts
         each read alone, so an answer trickling one byte at a time would never end; the
         deadline is checked as every piece arrives (a silent connection still ends on httpx's
         read timeout, which is the same number of seconds)."""
         deadline = self._clock() + self.timeout
         try:
-            with self._http.stream("GET", url) as response:
+            if form is None:
+                request = self._http.stream("GET", url)
+            else:
+                # A 301 or 302 would turn the POST into a GET without the query: report it.
+                request = self._http.stream(
+                    "POST", self.base_url, data=form, follow_redirects=False
+                )
+            with request as response:
                 body = bytearray()
                 for chunk in response.iter_bytes():
                     body += chunk
@@ -235,10 +250,10 @@ class ArxivClient:
         log.info("HTTP %d, %d bytes", response.status_code, len(body))
         return response.status_code, response.headers, bytes(body)
 
-    def _once(self, url: str, start: int) -> Page:
+    def _once(self, url: str, form: dict[str, str] | None, start: int) -> Page:
         self.stats.requests += 1
-        log.info("GET %s", url)
-        status, headers, body = self._receive(url)
+        log.info("%s %s", "GET" if form is None else "POST", url)
+        status, headers, body = self._receive(url, form)
         if status == 429 or status >= 500:
             raise _Retryable(
                 f"http {status}",
@@ -247,6 +262,9 @@ class ArxivClient:
             )
         if status == 400:
             raise _Final("rejected", f"arXiv rejected the query: {_error_text(body)}")
+        if 300 <= status < 400 and "Location" in headers:
+            where = headers["Location"][:200]
+            raise _Final(f"http {status}", f"HTTP {status}: the API URL redirects to {where!r}")
         if status != 200:
             raise _Final(f"http {status}", f"HTTP {status}")
         try:

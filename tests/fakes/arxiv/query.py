@@ -263,11 +263,20 @@ def _and_not(a: _Filter, b: _Filter) -> _Filter:
     return run
 
 
-def _or(a: _Filter, b: _Filter) -> _Filter:
+def _any(alternatives: list[_Filter]) -> _Filter:
+    """``a OR b OR ...`` as one flat loop: a chain of nested closures would overflow Python's
+    stack on the long queries (hundreds of phrases) that clients send by POST."""
+    if len(alternatives) == 1:
+        return alternatives[0]
+
     def run(recs: list[_Rec]) -> list[_Rec]:
-        left = a(recs)
-        seen = set(left)
-        return left + b([r for r in recs if r not in seen])
+        found: list[_Rec] = []
+        seen: set[_Rec] = set()
+        for alternative in alternatives:
+            for rec in alternative([r for r in recs if r not in seen]):
+                seen.add(rec)
+                found.append(rec)
+        return found
 
     return run
 
@@ -293,12 +302,11 @@ class _Parser:
         return pred
 
     def parse_or(self) -> _Filter:
-        left = self.parse_and()
+        alternatives = [self.parse_and()]
         while (tok := self.peek()) is not None and tok == ("OP", "OR"):
             self.take()
-            right = self.parse_and()
-            left = _or(left, right)
-        return left
+            alternatives.append(self.parse_and())
+        return _any(alternatives)
 
     def parse_and(self) -> _Filter:
         left = self.parse_unary()

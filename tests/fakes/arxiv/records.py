@@ -96,6 +96,7 @@ class RequestLog:
     path: str
     params: dict[str, str]
     headers: dict[str, str]
+    method: str = "GET"
     status: int = 0
     bytes_sent: int = 0
     fault: str | None = None

@@ -24,6 +24,8 @@ Query semantics (``search_query``), case-insensitive:
   ``ANDNOT`` bind tighter than ``OR``; equal precedence is left-associative. Two terms side by
   side without an operator are ANDed.
 * Anything unparseable gives HTTP 400 with a one-entry ``Error`` feed, like the real API.
+* Parameters come in the URL (GET) or form-encoded in the body (POST), as arXiv accepts both; a
+  request target over ``MAX_TARGET`` bytes gets HTTP 414, as from a web server's default limit.
 
 Run ``python -m tests.fakes.arxiv --port 8080 [--corpus] [--latency 0.2]`` to serve forever.
 """
@@ -54,6 +56,9 @@ from .records import (
     load_corpus,
     make_papers,
 )
+
+# Apache's default LimitRequestLine is 8190 bytes for the whole request line.
+MAX_TARGET = 8000
 
 # the server
 
@@ -152,11 +157,17 @@ class _Handler(BaseHTTPRequestHandler):
             path=split.path,
             params=params,
             headers={k.lower(): v for k, v in self.headers.items()},
+            method=self.command,
         )
         fake._begin(log)
         try:
             if fake.latency > 0:
                 stop.wait(fake.latency)
+            if len(self.path) > MAX_TARGET:
+                body = b"URI Too Long\n"
+                log.status, log.bytes_sent = 414, len(body)
+                self._send(414, body, "text/plain", length=len(body))
+                return
             self._respond(fake, stop, log, split.path, params)
         except (BrokenPipeError, ConnectionResetError, OSError):
             self.close_connection = True
