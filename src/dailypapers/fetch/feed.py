@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 
@@ -12,6 +13,11 @@ from .interface import MalformedFeed, Page, Paper
 
 _ID = re.compile(r"/abs/(?P<id>.+?)(?:v(?P<version>\d+))?$")
 _ERROR_ID = "/api/errors"
+# New-style ids (2511.01234) and old-style ones (hep-th/9901001, math.GT/0309136).
+ARXIV_ID = r"(?:\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})"
+_ENTRY_ID = re.compile(r"https?://[^/\s]+/abs/" + ARXIV_ID + r"(?:v\d{1,4})?")
+
+logger = logging.getLogger(__name__)
 
 
 def split_id(url_or_id: str) -> tuple[str, int]:
@@ -35,10 +41,15 @@ def _stamp(entry: feedparser.FeedParserDict, key: str) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", parsed)
 
 
-def _paper(entry: feedparser.FeedParserDict) -> Paper:
+def _paper(entry: feedparser.FeedParserDict) -> Paper | None:
     raw_id = entry.get("id")
     if not raw_id:
         raise MalformedFeed("an entry has no id")
+    if not _ENTRY_ID.fullmatch(raw_id):
+        # The id becomes every link to the paper: one that is not an arXiv identifier could put
+        # an image or a link of its own into the README. The rest of the page is still good.
+        logger.warning("skipped an entry whose id is not an arXiv identifier: %r", raw_id[:200])
+        return None
     paper_id, version = split_id(raw_id)
     title = fold(entry.get("title", ""))
     if not title:
@@ -84,4 +95,5 @@ def parse_page(body: bytes | str) -> Page:
         total_results = int(total)
     except ValueError:
         raise MalformedFeed(f"bad opensearch:totalResults {total!r}") from None
-    return Page(tuple(_paper(e) for e in entries), total_results)
+    papers = (_paper(e) for e in entries)
+    return Page(tuple(p for p in papers if p is not None), total_results)
