@@ -22,7 +22,9 @@ class Safe(str):
 
 # A backslash right before something we escape (or at the end of a cell) would swallow the
 # escape in GitHub's Markdown; writing it as an entity keeps both the backslash and the escape.
-_LONELY_BACKSLASH = re.compile(r"\\(?=[|&]|$)")
+# A run of them goes whole: writing only the last as an entity leaves the one before it in front
+# of that entity's ``&``.
+_LONELY_BACKSLASH = re.compile(r"\\+(?=[|&]|$)")
 
 COMMENT_INLINE_MAX = 20
 COMMENT_SUMMARY_CHARS = 5
@@ -45,11 +47,15 @@ def md_text(text: str) -> str:
 def _md_escape(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     if "\\" in text:
-        text = _LONELY_BACKSLASH.sub("&#92;", text)
+        text = _LONELY_BACKSLASH.sub(_backslash_entities, text)
     return text.replace("|", "\\|")
 
 
-_LINK_BACKSLASH = re.compile(r"\\(?=[\[\]])")
+def _backslash_entities(match: re.Match[str]) -> str:
+    return "&#92;" * len(match.group())
+
+
+_LINK_BACKSLASH = re.compile(r"\\+(?=[\[\]])")
 
 
 def md_link_text(text: str) -> Safe:
@@ -58,14 +64,22 @@ def md_link_text(text: str) -> Safe:
     text = _md_escape(fold(text))
     if "[" not in text and "]" not in text:
         return Safe(text)
-    text = _LINK_BACKSLASH.sub("&#92;", text)
+    text = _LINK_BACKSLASH.sub(_backslash_entities, text)
     return Safe(text.replace("[", "\\[").replace("]", "\\]"))
 
 
-_MD_UNESCAPES = {"\\|": "|", "&lt;": "<", "&gt;": ">", "&amp;": "&", "&#92;": "\\"}
-_MD_UNESCAPE = re.compile(r"\\\||&(?:lt|gt|amp|#92);")
+# ``&#8288;`` is the word joiner ``unlinked`` puts into an issue body: not part of the text.
+_MD_UNESCAPES = {
+    "\\|": "|",
+    "&lt;": "<",
+    "&gt;": ">",
+    "&amp;": "&",
+    "&#92;": "\\",
+    "&#8288;": "",
+}
+_MD_UNESCAPE = re.compile(r"\\\||&(?:lt|gt|amp|#92|#8288);")
 _LINK_UNESCAPES = {**_MD_UNESCAPES, "\\[": "[", "\\]": "]"}
-_LINK_UNESCAPE = re.compile(r"\\[|\[\]]|&(?:lt|gt|amp|#92);")
+_LINK_UNESCAPE = re.compile(r"\\[|\[\]]|&(?:lt|gt|amp|#92|#8288);")
 
 
 def md_cell_unescape(cell: str) -> str:
@@ -86,6 +100,54 @@ def md_comment(text: str) -> Safe:
     # The established format cuts the summary verbatim, trailing space included ("MLHC ...").
     head = _md_escape(text[:COMMENT_SUMMARY_CHARS])
     return Safe(f"<details><summary>{head}...</summary><p>{md_cell(text)}</p></details>")
+
+
+# In an issue body GitHub turns ``@name`` (and ``@org/team``) into a notification, and ``#12``,
+# ``GH-12`` and ``owner/repo#12`` into a link plus a "mentioned this" event on that issue. A word
+# joiner right after the sign breaks the pattern and shows nothing; it goes in as an entity so
+# that it is visible in the Markdown source. Entities written by the escapes (``&#92;``) are
+# skipped: their ``#`` is no reference.
+WORD_JOINER = "&#8288;"
+_LINKING = re.compile(r"&#\d+;|@(?=\w)|#(?=\d)|(?i:gh)-(?=\d)")
+
+
+def _unlink(match: re.Match[str]) -> str:
+    found = match.group()
+    return found if found[0] == "&" else found + WORD_JOINER
+
+
+def unlinked(markdown: str) -> Safe:
+    """Escaped Markdown whose text can no longer mention a user or reference an issue.
+
+    Only for paper text (titles, comments, authors): the template's own text, such as the
+    ``cc @name`` of configured users, must keep its mentions.
+    """
+    if "@" not in markdown and "#" not in markdown and "-" not in markdown:
+        return Safe(markdown)
+    return Safe(_LINKING.sub(_unlink, markdown))
+
+
+def issue_cell(text: str) -> Safe:
+    """``md_cell`` for an issue body: paper text that pings no one."""
+    return unlinked(md_cell(text))
+
+
+def issue_link_text(text: str) -> Safe:
+    """``md_link_text`` for an issue body."""
+    return unlinked(md_link_text(text))
+
+
+def issue_comment(text: str) -> Safe:
+    """``md_comment`` for an issue body.
+
+    The summary is cut from the raw text and made inert on its own: a cut can make a reference
+    the whole text does not hold (``GH-12a`` cut to ``GH-12``).
+    """
+    text = fold(text)
+    if len(text) <= COMMENT_INLINE_MAX:
+        return issue_cell(text)
+    head = unlinked(_md_escape(text[:COMMENT_SUMMARY_CHARS]))
+    return Safe(f"<details><summary>{head}...</summary><p>{issue_cell(text)}</p></details>")
 
 
 def md_url(url: str) -> Safe:

@@ -1,0 +1,114 @@
+"""Paper text in the daily issue mentions no one and references no issue, yet reads the same."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from dailypapers.outputs.escape import issue_cell, issue_comment, issue_link_text
+
+# What GitHub links in issue bodies: @user, @org/team, #12, GH-12, owner/repo#12.
+GITHUB_LINKING = re.compile(r"(?:^|\W)@[a-z0-9]|(?:^|\W)#\d|\bgh-\d", re.IGNORECASE)
+INVISIBLE = "\u2060"
+gfm = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+def texts(tokens: list[Token]) -> Iterator[str]:
+    for token in tokens:
+        if token.type == "text":
+            yield token.content
+        if token.children:
+            yield from texts(token.children)
+
+
+def linking(markdown: str) -> list[str]:
+    return [t for t in texts(gfm.parse(markdown)) if GITHUB_LINKING.search(t)]
+
+
+def row(title: str, comment: str) -> str:
+    return (
+        f"| **[{issue_link_text(title)}](https://arxiv.org/pdf/2611.00001v1)** | 2026-11-22 "
+        f"| {issue_comment(comment)} |"
+    )
+
+
+def table(title: str, comment: str) -> str:
+    return "| **Title** | **Date** | **Comment** |\n| --- | --- | --- |\n" + row(title, comment)
+
+
+def shown(markdown: str) -> str:
+    """The text a reader sees, joiners removed."""
+    return "".join(texts(gfm.parse(markdown))).replace(INVISIBLE, "")
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "Oral @ICLR2026",
+        "@inproceedings{smith2026, title={x}}",
+        "see #12 and #345 for details, also GH-3",
+        "code: owner/repo#5 and @org/team",
+        "Accepted at NeurIPS 2026 (@neurips), issue gh-77",
+    ],
+)
+def test_real_comments_link_nothing_yet_read_the_same(comment: str) -> None:
+    body = table("Title", comment)
+    assert linking(body) == []
+    assert comment in shown(body)
+
+
+@pytest.mark.parametrize("comment", ["@ICLR 2026 oral, long comment here", "#1234 and more words"])
+def test_the_summary_cut_at_five_characters_links_nothing(comment: str) -> None:
+    assert linking(table("T", comment)) == []
+
+
+def test_a_cut_that_makes_a_reference_the_whole_text_lacks_is_made_inert_too() -> None:
+    comment = "GH-12a is a model with a long comment"
+    body = table("T", comment)
+    assert "<summary>GH-&#8288;12...</summary>" in body
+    assert linking(body) == []
+
+
+def test_titles_and_cells_are_made_inert() -> None:
+    assert linking(table("Reply to @alice on #12", "x")) == []
+    assert linking(issue_cell("by @bob, see #9")) == []
+
+
+def test_our_own_backslash_entity_is_left_alone() -> None:
+    assert issue_cell("a \\|b") == "a &#92;\\|b"
+
+
+def test_text_without_signs_is_unchanged() -> None:
+    text = "Video world models - 12 pages, 3 figures"
+    assert issue_cell(text) == text
+
+
+hostile = st.lists(
+    st.one_of(
+        st.sampled_from(
+            ["@", "#", "GH-", "gh-", "/", "\\", "&", "`", "*", "[", "]", " ", "a", "1"]
+        ),
+        st.text(alphabet="ab1-_/@#.", max_size=4),
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(title=hostile.filter(lambda s: s.strip() != ""), comment=hostile)
+def test_hostile_paper_text_never_mentions_or_references(title: str, comment: str) -> None:
+    assert linking(table(title, comment)) == []
+
+
+@pytest.mark.parametrize("text", ["a\\\\", "a\\\\|b", "x \\\\\\& y", "\\\\<b>", "t \\\\[1]"])
+def test_a_run_of_backslashes_before_an_escape_shows_as_written(text: str) -> None:
+    body = table(text, text)
+    cells = [t for t in texts(gfm.parse(body)) if "a" in t or "x" in t or "b" in t or "t" in t]
+    assert text in cells
+    assert linking(body) == []
