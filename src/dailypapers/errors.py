@@ -31,6 +31,14 @@ class InputError(DailyPapersError):
     exit_code = 2
 
 
+class ReadmeError(InputError):
+    """A README whose generated block cannot be found safely; nothing is written."""
+
+    def __init__(self, path: str, line: int, message: str) -> None:
+        self.path, self.line = path, line
+        super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
+
+
 class StoreError(DailyPapersError):
     """A store file that cannot be trusted; it is left untouched for the user to inspect."""
 

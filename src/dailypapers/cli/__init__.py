@@ -329,8 +329,10 @@ def import_readme(
     """
     from .. import pipeline
     from ..importer import import_file, summary_lines
+    from ..outputs.readme import check as check_readme
 
     with _exit_on_error():
+        check_readme(readme)
         report = import_file(file, config, data, add_keywords=add_keywords)
         changed = pipeline.render(report.config, pipeline.Paths(config, data, readme, site))
     for line in summary_lines(report):

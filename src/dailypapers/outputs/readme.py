@@ -1,45 +1,216 @@
-"""The paper tables inside README.md, between markers; the rest of the file is the user's."""
+"""The paper tables inside README.md, between markers; the rest of the file is the owner's.
+
+GitHub shows only the first 500 KiB of a README, cutting silently mid-row, so the block is fitted
+to what the owner's text leaves of that: each keyword shows its newest papers, as many as fit,
+and links to its complete table in ``papers/`` (see ``tables``). When everything fits, the block
+is what it always was.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+from ..config import Config, Keyword
+from ..errors import ReadmeError
 from ..fileio import write_atomic
-from ..store import Snapshot
+from ..store import KeywordStore, Snapshot
+from . import tables
+from .budget import Piece, fit
+from .escape import Safe
 from .interface import Output, RenderJob
 from .templating import template
+
+logger = logging.getLogger(__name__)
 
 START = "<!-- dailypapers:start -->"
 END = "<!-- dailypapers:end -->"
 
+GITHUB_LIMIT = 512_000
+"""GitHub cuts a README after this many bytes (500 KiB) on the repository page."""
+BUDGET = 500_000
+"""What the whole README may take: the rest of GITHUB_LIMIT is room for edits of the owner's
+text made while a run is under way (the workflow commits on top of them)."""
 
-def split(existing: str) -> tuple[str, str]:
-    """Text before and after the generated block; without markers, the block goes at the end."""
-    start = existing.find(START)
-    end = existing.find(END, start + len(START)) if start >= 0 else -1
-    if start < 0 or end < 0:
+_LINE = re.compile(r"[^\n]*\n?")
+_MAX_LISTED = 8
+
+
+def split(existing: str, name: str = "README.md") -> tuple[str, str]:
+    """The owner's text before and after the generated block.
+
+    A marker counts only alone on its line (spaces around it allowed), so one quoted in a
+    sentence is the owner's text. Without any marker the block goes at the end. Any other layout
+    than one start marker and one end marker after it raises ReadmeError naming the line: guessing
+    would replace the owner's text up to some other marker, and the workflow would commit that.
+    """
+    starts: list[tuple[int, int]] = []
+    ends: list[tuple[int, int]] = []
+    offset = 0
+    for number, match in enumerate(_LINE.finditer(existing), start=1):
+        line = match.group()
+        if not line:
+            break
+        stripped = line.strip(" \t\r\n")
+        if number == 1:
+            stripped = stripped.removeprefix("\ufeff").strip(" \t")
+        if stripped == START:
+            starts.append((number, offset + line.index(START)))
+        elif stripped == END:
+            ends.append((number, offset + line.index(END)))
+        offset += len(line)
+    if not starts and not ends:
         if existing and not existing.endswith("\n"):
             existing += "\n"
         return (existing + ("\n" if existing else ""), "\n")
+    fix = f"keep exactly one {START} line and one {END} line after it"
+    if len(starts) > 1:
+        raise ReadmeError(
+            name, starts[1][0], f"a second {START} (the first is on line {starts[0][0]}); {fix}"
+        )
+    if len(ends) > 1:
+        raise ReadmeError(
+            name, ends[1][0], f"a second {END} (the first is on line {ends[0][0]}); {fix}"
+        )
+    if not ends:
+        raise ReadmeError(name, starts[0][0], f"{START} without an {END} line after it; {fix}")
+    if not starts:
+        raise ReadmeError(name, ends[0][0], f"{END} without a {START} line before it; {fix}")
+    (start_line, start), (end_line, end) = starts[0], ends[0]
+    if end < start:
+        raise ReadmeError(name, end_line, f"{END} comes before {START} (line {start_line}); {fix}")
     return existing[:start], existing[end + len(END) :]
 
 
-def block(snapshot: Snapshot) -> Iterator[str]:
-    yield START + "\n"
-    yield from template("readme.md.j2").generate(
-        stores=snapshot.stores,
+def read(readme: Path) -> tuple[str, str]:
+    """The owner's text around the block of ``readme`` (empty for a README not made yet)."""
+    try:
+        existing = readme.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        existing = ""
+    except UnicodeDecodeError as exc:
+        raise ReadmeError(str(readme), 0, f"not UTF-8 text ({exc.reason})") from None
+    return split(existing, str(readme))
+
+
+def check(readme: Path) -> None:
+    """Refuse a README whose markers cannot be trusted before anything else is written."""
+    read(readme)
+
+
+@dataclass(frozen=True)
+class Keeps:
+    """What the header says about how many papers each keyword keeps."""
+
+    common: int
+    others: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    varied: int = 0
+
+
+def keeps(config: Config) -> Keeps:
+    """The number most keywords keep, and the keywords that keep another one."""
+    counts = Counter(k.max_papers for k in config.keywords)
+    if not counts:
+        return Keeps(config.max_papers)
+    top = max(counts.values())
+    common = config.max_papers if counts[config.max_papers] == top else counts.most_common(1)[0][0]
+    odd = [k for k in config.keywords if k.max_papers != common]
+    if len(odd) > _MAX_LISTED:
+        return Keeps(common, varied=len(odd))
+    grouped: dict[int, list[str]] = {}
+    for keyword in odd:
+        grouped.setdefault(keyword.max_papers, []).append(keyword.name)
+    return Keeps(common, tuple((n, tuple(names)) for n, names in sorted(grouped.items())))
+
+
+@dataclass(frozen=True)
+class Shown:
+    keyword: Keyword
+    body: Safe
+
+
+def _more(store: KeywordStore, hidden: int) -> str:
+    href = f"{tables.FOLDER}/{tables.first_part(store.keyword.slug)}"
+    return template("readme_more.md.j2").render(hidden=hidden, href=href)
+
+
+def _render(snapshot: Snapshot, sections: Sequence[Shown]) -> str:
+    return template("readme.md.j2").render(
+        sections=sections,
         last_update=snapshot.last_update,
-        max_papers=snapshot.config.max_papers,
-        link=snapshot.config.link,
-        sort=snapshot.config.sort,
+        keeps=keeps(snapshot.config),
         code=snapshot.config.code_column,
     )
-    yield END
+
+
+def _body(rows: Sequence[str], more: str = "") -> Safe:
+    return Safe("".join(row + "\n" for row in rows) + more)
+
+
+def block(
+    snapshot: Snapshot,
+    table_rows: Sequence[Sequence[str]] | None = None,
+    room: int = BUDGET,
+) -> str:
+    """The generated block, markers included, in at most ``room`` bytes if it can be done.
+
+    Each keyword shows its newest rows, as many as fit (see ``budget.fit``), followed by a link
+    to its complete table; when every row fits nothing is cut and no link is added.
+    """
+    stores = snapshot.stores
+    if table_rows is None:
+        table_rows = [tables.rows(store, snapshot.config) for store in stores]
+    markers = len(START) + 1 + len(END)
+    everything = zip(stores, table_rows, strict=True)
+    full = _render(snapshot, [Shown(s.keyword, _body(r)) for s, r in everything])
+    if len(full.encode("utf-8")) + markers <= room:
+        return f"{START}\n{full}{END}"
+    empty = _render(snapshot, [Shown(s.keyword, Safe("")) for s in stores])
+    pieces = [
+        Piece(
+            rows=[len(row.encode("utf-8")) + 1 for row in rows],
+            more=len(_more(store, len(rows)).encode("utf-8")),
+        )
+        for store, rows in zip(stores, table_rows, strict=True)
+    ]
+    shown = fit(len(empty.encode("utf-8")) + markers, pieces, room)
+    if shown is None:
+        logger.warning(
+            "README: the owner's text and %d keywords leave no room for any paper row under "
+            "%d bytes; every keyword links to its complete table",
+            len(stores),
+            GITHUB_LIMIT,
+        )
+        shown = [0] * len(stores)
+    sections = []
+    for store, rows, n in zip(stores, table_rows, shown, strict=True):
+        more = _more(store, len(rows) - n) if n < len(rows) else ""
+        sections.append(Shown(store.keyword, _body(rows[:n], more)))
+    return f"{START}\n{_render(snapshot, sections)}{END}"
+
+
+def write(snapshot: Snapshot, readme: Path) -> list[Path]:
+    """Write the complete tables, then the README with as many rows as fit.
+
+    The markers are checked before anything is written; the tables go first so that no README
+    links to a table that is not there yet.
+    """
+    before, after = read(readme)
+    table_rows = [tables.rows(store, snapshot.config) for store in snapshot.stores]
+    changed = tables.write(snapshot, readme, table_rows)
+    room = BUDGET - len(before.encode("utf-8")) - len(after.encode("utf-8"))
+    text = block(snapshot, table_rows, room)
+    if write_atomic(readme, [before, text, after]):
+        changed.insert(0, readme)
+    return changed
 
 
 class ReadmeOutput:
-    """The paper tables between the markers of README.md."""
+    """The paper tables between the markers of README.md, and the complete tables in papers/."""
 
     name = "readme"
 
@@ -48,20 +219,3 @@ class ReadmeOutput:
 
 
 OUTPUT: Output = ReadmeOutput()
-
-
-def write(snapshot: Snapshot, readme: Path) -> list[Path]:
-    try:
-        existing = readme.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        existing = ""
-    before, after = split(existing)
-    del existing
-    changed = write_atomic(readme, _chain(before, block(snapshot), after))
-    return [readme] if changed else []
-
-
-def _chain(before: str, middle: Iterator[str], after: str) -> Iterator[str]:
-    yield before
-    yield from middle
-    yield after

@@ -1,0 +1,156 @@
+"""Each keyword's complete table, ``papers/<slug>.md`` beside the README, in the README's rows.
+
+The README can show only what fits in GitHub's 500 KiB; these files hold every stored paper so
+that nothing is out of reach on the repository page. A table too large for one file (GitHub
+renders Markdown files up to about 1 MB, heavy ones time out sooner) continues in
+``<slug>-2.md``, ``-3.md``… with links between the parts.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from ..config import Config
+from ..fileio import write_atomic
+from ..store import KeywordStore, Snapshot
+from .budget import split
+from .escape import Safe
+from .templating import template
+
+logger = logging.getLogger(__name__)
+
+FOLDER = "papers"
+PART_LIMIT = 500_000
+"""Bytes a part may hold: under GitHub's 500 KiB, the size it shows in full as a README too."""
+MARK = "<!-- dailypapers: one keyword's complete table, rewritten on every run -->"
+"""The first line of every part: only files that carry it are ever deleted as stale."""
+
+
+def folder(readme: Path) -> Path:
+    return readme.parent / FOLDER
+
+
+def rows(store: KeywordStore, config: Config) -> tuple[str, ...]:
+    """The keyword's table rows, newest first, one line each, as the README writes them.
+
+    Rendered once per keyword and shared by the README and the complete table, so both show a
+    paper byte for byte the same. Escaping folds every line break out of paper text, so a row
+    is always one line.
+    """
+    if not store.papers:
+        return ()
+    text = template("paper_rows.md.j2").render(
+        papers=store.papers, link=config.link, sort=config.sort, code=config.code_column
+    )
+    return tuple(text.splitlines())
+
+
+def part_names(slug: str, parts: int, slugs: frozenset[str]) -> list[str]:
+    """``world-model.md``, ``world-model-2.md``…; ``world-model_2.md`` where ``world-model-2``
+    is another keyword's slug (slugs never hold ``_``, so that name is free)."""
+    names = [f"{slug}.md"]
+    for n in range(2, parts + 1):
+        stem = f"{slug}-{n}"
+        names.append(f"{slug}_{n}.md" if stem in slugs else f"{stem}.md")
+    return names
+
+
+@dataclass(frozen=True)
+class Part:
+    name: str
+    number: int
+    first: int
+    """Index of its first row in the keyword's table."""
+    rows: Sequence[str]
+
+
+def parts(store: KeywordStore, table: Sequence[str], slugs: frozenset[str]) -> list[Part]:
+    """The keyword's table cut into files under PART_LIMIT, each with the heading and links."""
+    sizes = [len(row.encode("utf-8")) + 1 for row in table]
+    # Heading, links and table header: a few hundred bytes plus the keyword's name, twice over.
+    reserve = 4096 + 4 * len(store.keyword.name.encode("utf-8"))
+    lengths = split(sizes, PART_LIMIT - reserve)
+    names = part_names(store.keyword.slug, len(lengths), slugs)
+    result: list[Part] = []
+    first = 0
+    for number, (name, length) in enumerate(zip(names, lengths, strict=True), start=1):
+        result.append(Part(name, number, first, table[first : first + length]))
+        first += length
+    return result
+
+
+def first_part(slug: str) -> str:
+    """The file the newest papers of a keyword are in, for links from the README and issue."""
+    return f"{slug}.md"
+
+
+def render_part(
+    store: KeywordStore, part: Part, all_parts: Sequence[Part], readme: str, config: Config
+) -> str:
+    count = len(store.papers)
+    return template("paper_table.md.j2").render(
+        code=config.code_column,
+        mark=Safe(MARK),
+        keyword=store.keyword,
+        readme=readme,
+        readme_href=quote(readme),
+        count=count,
+        number=part.number,
+        total_parts=len(all_parts),
+        first=part.first + 1,
+        last=part.first + len(part.rows),
+        previous=all_parts[part.number - 2].name if part.number > 1 else "",
+        next=all_parts[part.number].name if part.number < len(all_parts) else "",
+        rows=Safe("".join(row + "\n" for row in part.rows)),
+    )
+
+
+def write(
+    snapshot: Snapshot, readme: Path, tables: Sequence[Sequence[str]] | None = None
+) -> list[Path]:
+    """Write every keyword's complete table next to ``readme``; delete parts no longer made.
+
+    ``tables`` are the keywords' rows as ``rows`` gives them, when the caller has them already.
+    """
+    target = folder(readme)
+    if tables is None:
+        tables = [rows(store, snapshot.config) for store in snapshot.stores]
+    slugs = frozenset(store.keyword.slug for store in snapshot.stores)
+    changed: list[Path] = []
+    keep: set[str] = set()
+    for store, table in zip(snapshot.stores, tables, strict=True):
+        cut = parts(store, table, slugs)
+        for part in cut:
+            keep.add(part.name)
+            path = target / part.name
+            text = render_part(store, part, cut, readme.name, snapshot.config)
+            if write_atomic(path, [text], durable=False):
+                changed.append(path)
+    changed += _remove_stale(target, keep)
+    return changed
+
+
+def _remove_stale(target: Path, keep: set[str]) -> list[Path]:
+    """Parts of removed keywords or of a table that shrank; never a file the owner wrote."""
+    removed: list[Path] = []
+    if not target.is_dir():
+        return removed
+    for path in sorted(target.glob("*.md")):
+        if path.name in keep or not _is_ours(path):
+            continue
+        path.unlink()
+        removed.append(path)
+    return removed
+
+
+def _is_ours(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            first = handle.readline(len(MARK) + 2)
+    except OSError:
+        return False
+    return first.rstrip(b"\r\n") == MARK.encode()
