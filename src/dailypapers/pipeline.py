@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from .config import Config, load_config
 from .outputs import Destinations, RenderJob, write_all
-from .outputs.digest import readme_url
+from .outputs.digest import readme_url, tables_url
+from .outputs.readme import check as check_readme
 from .run import Progress, UpdateReport
 from .settings import Settings
 from .store import Snapshot, load_snapshot
@@ -61,6 +62,7 @@ class Paths:
             readme_url=readme_url(self.readme, environ or {}),
             data=self.data,
             cache=self.cache,
+            tables_url=tables_url(self.readme, environ or {}),
         )
 
 
@@ -75,6 +77,7 @@ def write_outputs(
 
 def render(config: Config, paths: Paths, environ: Mapping[str, str] | None = None) -> list[Path]:
     """Store → every output, without the network. Returns the files that changed."""
+    check_readme(paths.readme)
     return write_outputs(load_snapshot(config, paths.data), paths, None, environ)
 
 
@@ -102,6 +105,8 @@ def update(
     from .fetch.client import ArxivClient
     from .run.update import data_lock, run_update
 
+    # A README whose markers cannot be trusted stops the run before anything is fetched or saved.
+    check_readme(paths.readme)
     with (
         data_lock(paths.data),
         ArxivClient(

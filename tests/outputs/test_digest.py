@@ -133,15 +133,15 @@ def test_a_busy_day_is_trimmed_the_same_for_every_keyword_with_a_link_for_the_re
     world = [paper(i, comment=long_comment, hour=i % 400) for i in range(500)]
     video = [paper(1000 + i, comment=long_comment, hour=i) for i in range(40)]
 
-    digest = build(report(world, video), CONFIG, README)
+    digest = build(report(world, video), CONFIG, README, tables=f"{README}/blob/HEAD/papers")
 
     assert digest is not None
     assert len(digest.body) < GITHUB_BODY_LIMIT
     shown = rows(digest.body)
     assert len(shown) < 540
-    more = [int(n) for n in re.findall(r"…and (\d+) more in the \[README section\]", digest.body)]
+    more = [int(n) for n in re.findall(r"…and (\d+) more in the \[complete table\]", digest.body)]
     assert sum(more) + len(shown) == 540
-    assert f"]({README}#world-model)" in digest.body
+    assert f"]({README}/blob/HEAD/papers/world-model.md)" in digest.body
     assert digest.title == "540 new papers - November 22, 2026"
 
 

@@ -2,28 +2,37 @@
 
 GitHub refuses issue bodies over 65,536 characters and a first run can find hundreds of papers,
 so the body is fitted to a budget: every keyword keeps its newest papers, the same number for
-all, and the rest are counted with a link to the keyword's README section.
+all (then one more each while room is left), and the rest are counted with a link to the
+keyword's complete table in ``papers/``. Paper text is made inert for GitHub (see
+``escape.unlinked``): in an issue body ``@name`` would e-mail that user and ``#12`` would leave a
+mark on issue 12.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from urllib.parse import quote
 
 from ..config import Config, Keyword
 from ..fetch import Paper
 from ..run import UpdateReport
 from ..store import order_key
-from .escape import md_anchor
+from .budget import Piece, fit
+from .escape import Safe
 from .interface import Output, RenderJob, write_or_remove
+from .tables import FOLDER, first_part
+from .tables import folder as tables_folder
 from .templating import template
 
 GITHUB_BODY_LIMIT = 65_536
 # Room for what GitHub counts differently from Python (line endings, normalisation) and for a
 # maintainer who appends a note; the body never gets near the hard limit.
 BUDGET = 60_000
+CLIP = 600
+"""Characters of a title or comment shown in the issue: one paper must not crowd out the day."""
 
 _MONTHS = (
     "January February March April May June July August September October November December"
@@ -41,18 +50,10 @@ class DigestRow:
 @dataclass(frozen=True)
 class DigestSection:
     keyword: Keyword
-    rows: tuple[DigestRow, ...]
+    body: Safe
+    """Its table (the rows that fit) and the link to the rest, ready to write."""
     listed: int
     total: int
-    link: str
-
-    @property
-    def papers(self) -> tuple[Paper, ...]:
-        return tuple(row.paper for row in self.rows)
-
-    @property
-    def more(self) -> int:
-        return self.listed - len(self.rows)
 
     @property
     def above(self) -> int:
@@ -81,6 +82,18 @@ def readme_url(readme: Path, env: Mapping[str, str]) -> str:
     return readme.as_posix()
 
 
+def tables_url(readme: Path, env: Mapping[str, str]) -> str:
+    """Where an issue body links for the complete tables: on GitHub inside Actions, else the
+    folder itself. ``blob/HEAD`` is the default branch; a run on another branch links there."""
+    folder = tables_folder(readme)
+    repo = env.get("GITHUB_REPOSITORY", "").strip("/")
+    if repo and not folder.is_absolute():
+        server = env.get("GITHUB_SERVER_URL", "").rstrip("/") or "https://github.com"
+        ref = quote(env.get("GITHUB_REF_NAME", "") or "HEAD", safe="")
+        return f"{server}/{repo}/blob/{ref}/{quote(folder.as_posix())}"
+    return folder.as_posix()
+
+
 def long_date(iso_day: str) -> str:
     """``2026-11-22`` as ``November 22, 2026``, the same whatever the machine's locale."""
     day = date.fromisoformat(iso_day)
@@ -93,12 +106,19 @@ def title(count: int, iso_day: str) -> str:
 
 
 def build(
-    report: UpdateReport, config: Config, readme: str, *, budget: int = BUDGET
+    report: UpdateReport,
+    config: Config,
+    readme: str,
+    *,
+    tables: str = FOLDER,
+    budget: int = BUDGET,
 ) -> Digest | None:
     """The digest of ``report``'s new papers, or None when the run found nothing new.
 
     A paper new for several keywords is one row, under the first of them in keywords.yaml:
     the issue is read as a list of things to look at, and the same paper three times is noise.
+    ``tables`` is where the complete tables are read (``tables_url``): a keyword that cannot
+    show all its new papers links to its own.
     """
     key = order_key(config.sort)
     found = [(k.keyword, sorted(k.new, key=key, reverse=True)) for k in report.keywords if k.new]
@@ -117,61 +137,78 @@ def build(
         ]
         placed.append((keyword, rows, len(papers)))
     count = len(keywords_of)
+    day = title(count, report.today)
+    lines = [_rows(rows, config) for _, rows, _ in placed]
+    links = [f"{tables}/{first_part(keyword.slug)}" for keyword, _, _ in placed]
 
-    def render(cap: int | None) -> str:
-        sections = [
-            DigestSection(
-                keyword=keyword,
-                rows=tuple(rows if cap is None else rows[:cap]),
-                listed=len(rows),
-                total=total,
-                link=f"{readme}#{md_anchor(keyword.name)}",
-            )
-            for keyword, rows, total in placed
-        ]
-        return _render(sections, count, report.today, readme, config)
+    def sections(shown: Sequence[int]) -> list[DigestSection]:
+        result = []
+        for (keyword, rows, total), rendered, link, n in zip(
+            placed, lines, links, shown, strict=True
+        ):
+            text = (_HEAD + "".join(line + "\n" for line in rendered[:n])) if n else ""
+            if n < len(rows):
+                text += _more(len(rows) - n, n, len(rows), link)
+            result.append(DigestSection(keyword, Safe(text), len(rows), total))
+        return result
 
-    body = render(None)
+    body = _render(sections([len(r) for r in lines]), count, report.today, readme)
+    if len(body) <= budget:
+        return Digest(title=day, body=body, count=count)
+    pieces = []
+    for rendered, link in zip(lines, links, strict=True):
+        sizes = [len(line) + 1 for line in rendered]
+        if sizes:
+            sizes[0] += len(_HEAD)
+        # The link reads "…and N more" under rows and "N new" without: room for the longer.
+        more = max(len(_more(len(rendered), n, len(rendered), link)) for n in (0, 1))
+        pieces.append(Piece(sizes, more))
+    fixed = len(
+        _render(
+            [replace(s, body=Safe("")) for s in sections([0] * len(lines))],
+            count,
+            report.today,
+            readme,
+        )
+    )
+    shown = fit(fixed, pieces, budget) or [0] * len(lines)
+    body = _render(sections(shown), count, report.today, readme)
     if len(body) > budget:
-        body = _fit(render, max(len(rows) for _, rows, _ in placed), budget)
-    return Digest(title=title(count, report.today), body=body, count=count)
+        # Only hundreds of keywords with news on one day overflow with no rows at all: the body
+        # is cut at a line end rather than refused by GitHub.
+        cut = body[:budget].rfind("\n", 0, budget - 2)
+        body = body[: max(cut, 0)] + "\n…\n"
+    return Digest(title=day, body=body, count=count)
 
 
-def _fit(render: Callable[[int], str], most: int, budget: int) -> str:
-    """The body with the largest per-keyword cap that fits.
-
-    Only a tracker with hundreds of keywords overflows even with no rows at all; its body is cut
-    at a line end rather than refused by GitHub.
-    """
-    low, high = 0, most
-    best = render(0)
-    while low < high:
-        cap = (low + high + 1) // 2
-        body = render(cap)
-        if len(body) <= budget:
-            low, best = cap, body
-        else:
-            high = cap - 1
-    if len(best) <= budget:
-        return best
-    cut = best[:budget].rfind("\n", 0, budget - 2)
-    return best[: max(cut, 0)] + "\n…\n"
+_HEAD = "| **Title** | **Date** | **Comment** |\n| --- | --- | --- |\n"
 
 
-def _render(
-    sections: Sequence[DigestSection],
-    count: int,
-    today: str,
-    readme: str,
-    config: Config,
-) -> str:
+def _clip(text: str) -> str:
+    return text if len(text) <= CLIP else text[: CLIP - 1].rstrip() + "…"
+
+
+def _rows(rows: Sequence[DigestRow], config: Config) -> list[str]:
+    """One line per row, as the issue shows it; long titles and comments clipped first."""
+    if not rows:
+        return []
+    clipped = [
+        replace(
+            r, paper=replace(r.paper, title=_clip(r.paper.title), comment=_clip(r.paper.comment))
+        )
+        for r in rows
+    ]
+    text = template("digest_rows.md.j2").render(rows=clipped, link=config.link, sort=config.sort)
+    return text.splitlines()
+
+
+def _more(more: int, shown: int, listed: int, link: str) -> str:
+    return template("digest_more.md.j2").render(more=more, shown=shown, listed=listed, link=link)
+
+
+def _render(sections: Sequence[DigestSection], count: int, today: str, readme: str) -> str:
     return template("digest.md.j2").render(
-        sections=sections,
-        count=count,
-        day=long_date(today),
-        readme=readme,
-        link=config.link,
-        sort=config.sort,
+        sections=sections, count=count, day=long_date(today), readme=readme
     )
 
 
@@ -192,7 +229,8 @@ class DigestOutput:
         if job.report is None or job.to.digest is None:
             return []
         readme = job.to.readme_url or job.to.readme.as_posix()
-        found = build(job.report, job.snapshot.config, readme)
+        folder = job.to.tables_url or tables_folder(job.to.readme).as_posix()
+        found = build(job.report, job.snapshot.config, readme, tables=folder)
         return write(found, job.to.digest, job.to.digest_title)
 
 

@@ -43,6 +43,9 @@ class Destinations:
     render. Without it every keyword is rendered again."""
     cache: Path | None = None
     """What the last render of ``site`` wrote (default: ``.<site>.render-cache`` beside it)."""
+    tables_url: str = ""
+    """Where issue bodies link for the complete tables (``papers/``); empty means the folder
+    next to the README."""
 
 
 @dataclass(frozen=True)
