@@ -62,6 +62,11 @@ _LAST_UPDATE = re.compile(r"^Last update:\s*(?P<day>\d{4}-\d{2}-\d{2})$")
 _ISSUE_DAY = re.compile(r"(?P<month>[A-Z][a-z]+)\s+(?P<day>\d{1,2}),\s*(?P<year>\d{4})")
 _NEW_ID = re.compile(r"\d{4}\.\d{4,5}")
 _OLD_ID = re.compile(r"[a-z-]+(?:\.[A-Z]{2})?/\d{7}")
+# A README that did not fit links each cut keyword to its complete table; a part of a table links
+# to the next part.
+_TABLE_LINK = re.compile(r"\]\((?P<path>papers/[A-Za-z0-9_.-]+\.md)\)")
+_NEXT_PART = re.compile(r"^\[next part\b[^\]]*\]\((?P<path>[A-Za-z0-9_.-]+\.md)\)$")
+_MAX_PARTS = 100
 _HTML_ESCAPES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'"}
 _HTML_ESCAPE = re.compile(r"&(?:amp|lt|gt|quot|#39);")
 
@@ -74,6 +79,8 @@ def _unescape_heading(name: str) -> str:
 class SkippedRow:
     line: int
     reason: str
+    source: Path | None = None
+    """The file the line is in, when it is not the file being imported (a complete table)."""
 
 
 @dataclass
@@ -86,6 +93,8 @@ class ParsedSection:
     skipped: list[SkippedRow] = field(default_factory=list)
     layout: Layout | None = None
     rows: list[tuple[int, str]] = field(default_factory=list)
+    tables: list[str] = field(default_factory=list)
+    """Links to the section's complete table (a README that showed only its newest rows)."""
 
     @property
     def is_papers(self) -> bool:
@@ -97,6 +106,9 @@ class ParsedFile:
     sections: tuple[ParsedSection, ...]
     seen: str
     stray: tuple[SkippedRow, ...] = ()
+    notes: tuple[str, ...] = ()
+    next_parts: tuple[str, ...] = ()
+    """The next part of a complete table that continues in another file."""
 
     @property
     def paper_sections(self) -> list[ParsedSection]:
@@ -114,6 +126,7 @@ def parse(text: str, *, sort: SortKey = "updated") -> ParsedFile:
     seen = _issue_day(lines)
     sections: list[ParsedSection] = []
     stray: list[SkippedRow] = []
+    next_parts: list[str] = []
     for number in range(first, last):
         line = lines[number].rstrip()
         if match := _LAST_UPDATE.match(line):
@@ -126,9 +139,13 @@ def parse(text: str, *, sort: SortKey = "updated") -> ParsedFile:
                 sections[-1].rows.append((number + 1, line))
             elif line.startswith("| **["):
                 stray.append(SkippedRow(number + 1, "paper row outside any '## keyword' section"))
+        elif sections and (match := _TABLE_LINK.search(line)):
+            sections[-1].tables.append(match["path"])
+        elif match := _NEXT_PART.match(line):
+            next_parts.append(match["path"])
     for section in sections:
         _read_rows(section, sort, seen)
-    return ParsedFile(tuple(sections), seen, tuple(stray))
+    return ParsedFile(tuple(sections), seen, tuple(stray), next_parts=tuple(next_parts))
 
 
 def _generated_block(lines: list[str]) -> tuple[int, int]:
@@ -226,13 +243,60 @@ def read(path: Path, *, sort: SortKey = "updated") -> ParsedFile:
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else f"not UTF-8 text ({exc.reason})"
         raise InputError(f"{path}: cannot read: {reason}") from None
-    parsed = parse(text, sort=sort)
+    parsed = _with_complete_tables(path, parse(text, sort=sort), sort)
     if not parsed.paper_sections:
         raise InputError(
             f"{path}: no paper tables found (expected '## keyword' sections with "
             "'| **Title** | **Date** | ...' tables)"
         )
     return parsed
+
+
+def _with_complete_tables(path: Path, parsed: ParsedFile, sort: SortKey) -> ParsedFile:
+    """Read each cut section from its complete table when that sits next to the file.
+
+    A README that did not fit GitHub's limit shows only each keyword's newest rows and links to
+    ``papers/<slug>.md`` (continued in further parts) for all of them. Without those files the
+    rows shown are imported and a note says what is missing.
+    """
+    notes = list(parsed.notes)
+    for section in parsed.sections:
+        if not section.tables:
+            continue
+        link = section.tables[0]
+        parts = _table_parts(path.parent / link, sort, section.name, parsed.seen)
+        if parts is None:
+            notes.append(
+                f"{path}:{section.line}: '{section.name}' shows only its newest papers and its "
+                f"complete table {link} is not next to the file: only the rows shown are imported"
+            )
+            continue
+        section.papers, section.skipped = parts
+        section.layout = section.layout or "readme"
+    return replace(parsed, notes=tuple(notes))
+
+
+def _table_parts(
+    first: Path, sort: SortKey, name: str, seen: str
+) -> tuple[list[Paper], list[SkippedRow]] | None:
+    """Papers and skipped rows of the section ``name`` in a complete table and its parts."""
+    papers: list[Paper] = []
+    skipped: list[SkippedRow] = []
+    path: Path | None = first
+    visited: set[Path] = set()
+    while path is not None and path not in visited and len(visited) < _MAX_PARTS:
+        visited.add(path)
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None if path == first else (papers, skipped)
+        part = parse(text, sort=sort)
+        for section in part.sections:
+            if name_key(section.name) == name_key(name):
+                papers += [replace(p, first_seen=seen) if seen else p for p in section.papers]
+                skipped += [replace(s, source=path) for s in section.skipped]
+        path = path.parent / part.next_parts[0] if part.next_parts else None
+    return papers, skipped
 
 
 # What a row says about its version; everything else about a paper outlives a revision.
@@ -282,6 +346,7 @@ class ImportReport:
     added: list[str]
     stray: list[SkippedRow]
     written: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def skipped(self) -> int:
@@ -330,6 +395,7 @@ def import_file(
         added=added,
         stray=list(parsed.stray),
         written=written,
+        notes=list(parsed.notes),
     )
 
 
@@ -369,8 +435,11 @@ def summary_lines(report: ImportReport) -> list[str]:
         if done.not_kept:
             text += f", {done.not_kept} older than the newest {keyword.max_papers} not kept"
         lines.append(text)
-        lines += [f"  {report.source}:{s.line}: skipped: {s.reason}" for s in done.skipped]
+        lines += [
+            f"  {s.source or report.source}:{s.line}: skipped: {s.reason}" for s in done.skipped
+        ]
     lines += [f"{report.source}:{s.line}: skipped: {s.reason}" for s in report.stray]
+    lines += report.notes
     if report.missing:
         names = ", ".join(f"'{n}'" for n in report.missing)
         lines.append(
