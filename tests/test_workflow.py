@@ -292,6 +292,7 @@ def test_first_run_commits_the_papers_as_the_bot_and_opens_one_issue(tracker: Tr
     assert {"data/world-model.json", "data/foo-detection.json"} <= tracker.files()
     assert "data/.lock" not in tracker.files()
     assert "World Model: synthetic study 1" in tracker.committed("README.md")
+    assert "World Model: synthetic study 1" in tracker.committed("papers/world-model.md")
     [issue] = tracker.issues("papers")
     assert re.fullmatch(r"7 new papers - [A-Z][a-z]+ \d{1,2}, \d{4}", issue["title"])
     for paper in world() + foo():
@@ -408,10 +409,14 @@ def test_five_hundred_new_papers_fit_in_one_issue(tmp_path: Path) -> None:
     assert issue["title"].startswith("500 new papers - ")
     assert len(issue["body"]) < BODY_LIMIT
     assert papers[0].title in issue["body"]
-    assert re.search(
-        r"…and \d+ more in the \[README section\]\(https://github.com/owner/tracker#world-model\)",
+    more = re.search(
+        r"…and (\d+) more in the \[complete table\]"
+        r"\(https://github.com/owner/tracker/blob/HEAD/(papers/world-model.md)\)",
         issue["body"],
     )
+    assert more is not None
+    table = tracker.committed(more.group(2))
+    assert all(paper.title in table for paper in papers)
 
 
 # ---------------------------------------------------------------------- linters
