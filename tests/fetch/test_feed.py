@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import feedparser
 import pytest
 from arxiv import _feed as oracle
 from hypothesis import given
@@ -125,3 +126,42 @@ def test_ids_split_into_versionless_id_and_version(text: str, expected: tuple[st
 )
 def test_split_id_inverts_the_abs_url(paper_id: str, version: int) -> None:
     assert split_id(f"http://arxiv.org/abs/{paper_id}v{version}") == (paper_id, version)
+
+
+_NS = (
+    'xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom" '
+    'xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/"'
+)
+_ENTRY = (
+    "<id>http://arxiv.org/abs/2511.00001v2</id><title>A title</title>"
+    "<updated>2026-11-02T00:00:00Z</updated><published>2026-11-01T00:00:00Z</published>"
+    '<summary>An abstract.</summary><category term="cs.CV"/><category term="cs.LG"/>'
+)
+
+
+def one_entry(extra: str) -> str:
+    return (
+        f"<?xml version='1.0' encoding='UTF-8'?><feed {_NS}><id>q</id>"
+        "<opensearch:totalResults>1</opensearch:totalResults>"
+        f"<entry>{_ENTRY}{extra}</entry></feed>"
+    )
+
+
+@pytest.mark.parametrize("element", ["arxiv:comment", "arxiv:doi", "arxiv:journal_ref"])
+def test_an_arxiv_element_with_an_attribute_and_no_text_is_empty(element: str) -> None:
+    (paper,) = parse_page(one_entry(f'<{element} xml:lang="en"/>')).papers
+    assert (paper.comment, paper.doi, paper.journal_ref) == ("", "", "")
+    assert paper.title == "A title"
+
+
+def test_primary_category_given_as_text_is_read() -> None:
+    page = parse_page(one_entry("<arxiv:primary_category>cs.LG</arxiv:primary_category>"))
+    assert page.papers[0].primary_category == "cs.LG"
+
+
+def test_a_crash_inside_the_feed_library_is_a_malformed_page() -> None:
+    body = one_entry('<source><link><arxiv:doi term="cs.LG">x</arxiv:doi><source/></link></source>')
+    with pytest.raises(KeyError):
+        feedparser.parse(body)  # feedparser's own bug: this test needs it to be there
+    with pytest.raises(MalformedFeed, match="KeyError"):
+        parse_page(body)

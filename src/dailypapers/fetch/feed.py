@@ -41,9 +41,35 @@ def _stamp(entry: feedparser.FeedParserDict, key: str) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", parsed)
 
 
+def _text(entry: feedparser.FeedParserDict, key: str) -> str:
+    """An element's text, or "" when there is none to trust.
+
+    feedparser gives an unknown element that carries attributes as a dict of them (its text, if
+    any, is lost) and an element without a value as None; both are valid Atom, not an error.
+    """
+    value = entry.get(key)
+    return fold(value) if isinstance(value, str) else ""
+
+
+def _primary(entry: feedparser.FeedParserDict) -> str:
+    """``arxiv:primary_category`` as arXiv sends it (``term=``), or as text."""
+    value = entry.get("arxiv_primary_category")
+    if isinstance(value, dict):
+        value = value.get("term")
+    return fold(value) if isinstance(value, str) else ""
+
+
+def _names(items: object, key: str) -> tuple[str, ...]:
+    """The non-empty text ``key`` of each dict in ``items``, first occurrences only."""
+    if not isinstance(items, list):
+        return ()
+    values = (item.get(key) for item in items if isinstance(item, dict))
+    return tuple(dict.fromkeys(fold(v) for v in values if isinstance(v, str) and fold(v)))
+
+
 def _paper(entry: feedparser.FeedParserDict) -> Paper | None:
     raw_id = entry.get("id")
-    if not raw_id:
+    if not raw_id or not isinstance(raw_id, str):
         raise MalformedFeed("an entry has no id")
     if not _ENTRY_ID.fullmatch(raw_id):
         # The id becomes every link to the paper: one that is not an arXiv identifier could put
@@ -51,26 +77,28 @@ def _paper(entry: feedparser.FeedParserDict) -> Paper | None:
         logger.warning("skipped an entry whose id is not an arXiv identifier: %r", raw_id[:200])
         return None
     paper_id, version = split_id(raw_id)
-    title = fold(entry.get("title", ""))
+    title = _text(entry, "title")
     if not title:
         raise MalformedFeed(f"entry {raw_id} has no title")
-    primary = entry.get("arxiv_primary_category") or {}
-    categories = tuple(
-        dict.fromkeys(tag["term"] for tag in entry.get("tags", []) if tag.get("term"))
-    )
+    categories = _names(entry.get("tags"), "term")
+    authors = entry.get("authors")
     return Paper(
         id=paper_id,
         version=version,
         title=title,
-        abstract=fold(entry.get("summary", "")),
-        comment=fold(entry.get("arxiv_comment", "")),
-        authors=tuple(fold(a.get("name", "")) for a in entry.get("authors", []) if a.get("name")),
+        abstract=_text(entry, "summary"),
+        comment=_text(entry, "arxiv_comment"),
+        authors=tuple(
+            fold(a["name"])
+            for a in (authors if isinstance(authors, list) else [])
+            if isinstance(a, dict) and isinstance(a.get("name"), str) and fold(a["name"])
+        ),
         published=_stamp(entry, "published"),
         updated=_stamp(entry, "updated"),
-        primary_category=primary.get("term", "") or (categories[0] if categories else ""),
+        primary_category=_primary(entry) or (categories[0] if categories else ""),
         categories=categories,
-        journal_ref=fold(entry.get("arxiv_journal_ref", "")),
-        doi=fold(entry.get("arxiv_doi", "")),
+        journal_ref=_text(entry, "arxiv_journal_ref"),
+        doi=_text(entry, "arxiv_doi"),
     )
 
 
@@ -80,20 +108,23 @@ def parse_page(body: bytes | str) -> Page:
     An answer with arXiv's ``Error`` entry comes back as ``Page.error`` so the caller can report
     arXiv's own words; anything else that is not clean Atom raises MalformedFeed.
     """
-    parsed = feedparser.parse(body)
+    try:
+        parsed = feedparser.parse(body)
+    except Exception as exc:  # feedparser's own bugs on odd input (a KeyError on "links")
+        raise MalformedFeed(f"the feed parser gave up: {type(exc).__name__}: {exc}") from None
     if parsed.get("bozo"):
         raise MalformedFeed(f"not well-formed Atom: {parsed.get('bozo_exception')}")
     if not str(parsed.get("version", "")).startswith("atom"):
         raise MalformedFeed("not an Atom feed")
     entries = parsed.get("entries", [])
-    if len(entries) == 1 and _ERROR_ID in entries[0].get("id", ""):
-        return Page((), 0, error=fold(entries[0].get("summary", "")) or "unknown error")
+    if len(entries) == 1 and _ERROR_ID in _text(entries[0], "id"):
+        return Page((), 0, error=_text(entries[0], "summary") or "unknown error")
     total = parsed.get("feed", {}).get("opensearch_totalresults")
     if total is None:
         raise MalformedFeed("no opensearch:totalResults")
     try:
         total_results = int(total)
-    except ValueError:
+    except (TypeError, ValueError):
         raise MalformedFeed(f"bad opensearch:totalResults {total!r}") from None
     papers = (_paper(e) for e in entries)
     return Page(tuple(p for p in papers if p is not None), total_results)
