@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,7 @@ KNOWN_ACTIONS = ("actions/checkout@", "actions/setup-python@", "actions/upload-p
 STEP_KEYS = {"name", "id", "run", "uses", "with", "env"}
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 BOT = "github-actions[bot]"
+ROW_LINK = re.compile(r"\]\(https://arxiv\.org/(?:abs|pdf)/([^)\s]+?)v\d+\)")
 AS_OWNER = ("-c", "user.name=Owner", "-c", "user.email=owner@example.org")
 
 
@@ -80,6 +82,7 @@ class Tracker:
         self.gh_state = root / "gh-state.json"
         self.bin = root / "bin"
         self.home = root / "home"
+        self.confirm_fails = root / "confirm-fails"
         self.runs = 0
         self.workflow: dict[str, Any] = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
         for folder in (self.bin, self.home):
@@ -102,7 +105,16 @@ class Tracker:
         probe.write_text(
             f'#!/bin/sh\nexec "{sys.executable}" -c "import dailypapers"\n', encoding="utf-8"
         )
-        for tool in (gh, pip, probe):
+        # `dailypapers` itself, unless a test asked its next `confirm` to fail.
+        real = Path(sys.executable).with_name("dailypapers")
+        wrapper = self.bin / "dailypapers"
+        wrapper.write_text(
+            f'#!/bin/sh\nif [ "$1" = confirm ] && rm "{self.confirm_fails}" 2>/dev/null; then\n'
+            '  echo "dailypapers: data/world-model.json: cannot write (disk full)" >&2; exit 2\n'
+            f'fi\nexec "{real}" "$@"\n',
+            encoding="utf-8",
+        )
+        for tool in (gh, pip, probe, wrapper):
             tool.chmod(0o755)
 
     def _seed(self, keywords: str) -> None:
@@ -243,6 +255,30 @@ class Tracker:
         ]
         return [i for i in found if label in i["labels"] and state in (None, i["state"])]
 
+    def gh_fails(self, command: str, when: str) -> None:
+        """The next ``gh <command>`` fails: ``before`` doing anything, or ``after`` it."""
+        state = (
+            json.loads(self.gh_state.read_text(encoding="utf-8")) if self.gh_state.exists() else {}
+        )
+        state.setdefault("calls", [])
+        state.setdefault("labels", {})
+        state.setdefault("issues", [])
+        state.setdefault("fail", {})[command] = when
+        self.gh_state.write_text(json.dumps(state), encoding="utf-8")
+
+    def announced(self) -> Counter[str]:
+        """How many issues of new papers listed each paper (by its versionless id)."""
+        return Counter(i for issue in self.issues("papers") for i in set(listed_ids(issue["body"])))
+
+    def pending(self) -> dict[str, list[str]]:
+        return {
+            slug: self.store(slug).get("pending", []) for slug in ("world-model", "foo-detection")
+        }
+
+
+def listed_ids(body: str) -> list[str]:
+    return ROW_LINK.findall(body)
+
 
 def _read_outputs(path: Path) -> dict[str, str]:
     if not path.exists():
@@ -286,9 +322,11 @@ def test_first_run_commits_the_papers_as_the_bot_and_opens_one_issue(tracker: Tr
     run = tracker.run()
 
     assert run.ok, run.log
-    author, message = tracker.commits()[0].split("|", 1)
+    recorded, update = tracker.commits()[:2]
+    author, message = update.split("|", 1)
     assert author == BOT
     assert message.startswith("Update papers: 7 new papers - ")
+    assert recorded == f"{BOT}|Record the papers announced in the issue"
     assert {"data/world-model.json", "data/foo-detection.json"} <= tracker.files()
     assert "data/.lock" not in tracker.files()
     assert "World Model: synthetic study 1" in tracker.committed("README.md")
@@ -385,7 +423,7 @@ def test_a_push_during_the_run_is_kept_and_the_papers_land_on_top_of_it(
     run = tracker.run(before={"Commit and push the changes": owner_edits})
 
     assert run.ok, run.log
-    assert [c.split("|")[0] for c in tracker.commits()] == [BOT, "Owner", "Owner", "Owner"]
+    assert [c.split("|")[0] for c in tracker.commits()] == [BOT, BOT, "Owner", "Owner", "Owner"]
     readme = tracker.committed("README.md")
     assert "Papers our group reads." in readme
     assert "World Model: synthetic study 1" in readme
@@ -417,6 +455,80 @@ def test_five_hundred_new_papers_fit_in_one_issue(tmp_path: Path) -> None:
     assert more is not None
     table = tracker.committed(more.group(2))
     assert all(paper.title in table for paper in papers)
+
+
+# ---------------------------------------------------------------------- announcing once
+
+
+ALL_IDS = {p.id for p in world() + foo()}
+
+
+def test_after_a_run_no_paper_is_left_pending(tracker: Tracker) -> None:
+    run = tracker.run()
+
+    assert run.ok, run.log
+    assert tracker.pending() == {"world-model": [], "foo-detection": []}
+    assert tracker.announced() == dict.fromkeys(ALL_IDS, 1)
+
+
+def test_an_issue_github_refused_is_opened_by_the_next_run(tracker: Tracker) -> None:
+    tracker.gh_fails("issue create", "before")
+    first = tracker.run()
+    assert not first.ok
+    assert first.steps[-1].name == "Open the issue of new papers"
+    assert tracker.issues("papers") == []
+    assert {i for ids in tracker.pending().values() for i in ids} == ALL_IDS
+
+    second = tracker.run()
+
+    assert second.ok, second.log
+    [issue] = tracker.issues("papers")
+    assert issue["title"].startswith("7 new papers - ")
+    assert tracker.announced() == dict.fromkeys(ALL_IDS, 1)
+    assert tracker.pending() == {"world-model": [], "foo-detection": []}
+
+
+def test_an_issue_opened_without_gh_knowing_it_is_not_opened_again(tracker: Tracker) -> None:
+    tracker.gh_fails("issue create", "after")
+    assert not tracker.run().ok
+    assert len(tracker.issues("papers")) == 1
+
+    run = tracker.run()
+
+    assert run.ok, run.log
+    assert tracker.announced() == dict.fromkeys(ALL_IDS, 1)
+    assert tracker.pending() == {"world-model": [], "foo-detection": []}
+
+
+def test_a_failed_confirm_is_made_good_by_the_next_run(tracker: Tracker) -> None:
+    tracker.confirm_fails.touch()
+    first = tracker.run()
+    assert not first.ok
+    assert "cannot write (disk full)" in first.log
+
+    second = tracker.run()
+
+    assert second.ok, second.log
+    assert tracker.announced() == dict.fromkeys(ALL_IDS, 1)
+    assert tracker.pending() == {"world-model": [], "foo-detection": []}
+
+
+def test_papers_of_a_refused_issue_come_with_the_next_days_new_ones(
+    tracker: Tracker, arxiv: FakeArxiv
+) -> None:
+    tracker.gh_fails("issue create", "before")
+    tracker.run()
+    later = make_papers(2, "World Model", start="2026-11-21T12:00:00Z", first_number=700)
+    arxiv.add(later)
+
+    run = tracker.run()
+
+    assert run.ok, run.log
+    [issue] = tracker.issues("papers")
+    assert issue["title"].startswith("9 new papers - ")
+    assert tracker.announced() == dict.fromkeys(ALL_IDS | {p.id for p in later}, 1)
+    assert tracker.run().ok
+    assert len(tracker.issues("papers")) == 1
 
 
 # ---------------------------------------------------------------------- linters

@@ -24,7 +24,7 @@ from .store import Snapshot, load_snapshot
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["Paths", "load_config", "render", "update"]
+__all__ = ["Paths", "confirm", "load_config", "render", "update"]
 
 
 @dataclass(frozen=True)
@@ -122,3 +122,30 @@ def update(
         )
         report.written.extend(write_outputs(snapshot, paths, report, environ))
     return report
+
+
+def confirm(config: Config, paths: Paths, bodies: list[str]) -> int:
+    """Mark the papers that the opened issues ``bodies`` announced as no longer pending.
+
+    Returns how many papers were marked. Idempotent: a paper already marked, or one the bodies
+    name but no store holds, is skipped, so the workflow may feed it the latest issues again
+    whenever it cannot be sure the last confirm went through.
+    """
+    from dataclasses import replace
+
+    from .outputs.digest import announced_ids
+    from .run.update import data_lock
+    from .store import save
+
+    ids = announced_ids(bodies)
+    marked: set[str] = set()
+    with data_lock(paths.data):
+        for store in load_snapshot(config, paths.data).stores:
+            done = ids.intersection(store.pending)
+            if done:
+                save(
+                    paths.data,
+                    replace(store, pending=tuple(i for i in store.pending if i not in done)),
+                )
+                marked |= done
+    return len(marked)

@@ -89,11 +89,18 @@ def run(folder: Path, server: FakeArxiv, *args: str) -> subprocess.CompletedProc
 
 
 def update(folder: Path, server: FakeArxiv) -> str:
-    """Run a day's update with an issue body; the body, or "" when nothing was new."""
+    """Run a day's update with an issue body; the body, or "" when nothing was new.
+
+    As the workflow does, an issue opened with the body is confirmed, so its papers are not
+    listed again the next day.
+    """
     result = run(folder, server, "update", "--digest", "issue.md")
     assert result.returncode == 0, result.stderr
     body = folder / "issue.md"
-    return body.read_text(encoding="utf-8") if body.exists() else ""
+    if not body.exists():
+        return ""
+    assert run(folder, server, "confirm", "issue.md").returncode == 0
+    return body.read_text(encoding="utf-8")
 
 
 def stored_ids(folder: Path, slug: str) -> set[str]:

@@ -3,6 +3,10 @@
 Only the commands and flags the workflow uses are understood, with gh's own meaning; anything
 else exits with status 2 so a workflow that relies on more than this fake knows fails its test.
 Every call's arguments are recorded. The state file is named by ``FAKE_GH_STATE``.
+
+A test makes a command fail by listing it under ``"fail"`` in the state, e.g.
+``{"issue create": "before"}`` (GitHub refuses; nothing happens) or ``"after"`` (the issue is
+opened but the answer is lost, as in a timeout). Each entry fails one call and is used up.
 """
 
 from __future__ import annotations
@@ -15,14 +19,15 @@ from pathlib import Path
 from typing import Any
 
 # The only jq programs the fake evaluates; real gh accepts any.
-JQ_PROGRAMS = {".[].number"}
+JQ_PROGRAMS = {".[].number": "number", ".[].body": "body"}
+JSON_FIELDS = {"number", "body"}
 
 
 def load(path: Path) -> dict[str, Any]:
     if path.exists():
         state: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         return state
-    return {"calls": [], "labels": {}, "issues": []}
+    return {"calls": [], "labels": {}, "issues": [], "fail": {}}
 
 
 def _issue(state: dict[str, Any], number: str) -> dict[str, Any]:
@@ -78,6 +83,16 @@ def parser() -> argparse.ArgumentParser:
 def run(argv: list[str], state: dict[str, Any]) -> str:
     args = parser().parse_args(argv)
     where = f"{args.group} {args.command}"
+    failure = state.setdefault("fail", {}).pop(where, None)
+    if failure == "before":
+        raise SystemExit("HTTP 502: Server Error (https://api.github.com/graphql)")
+    output = _apply(where, args, state)
+    if failure == "after":
+        raise SystemExit("Post https://api.github.com/graphql: timeout awaiting response headers")
+    return output
+
+
+def _apply(where: str, args: argparse.Namespace, state: dict[str, Any]) -> str:
     if where == "label create":
         if args.name in state["labels"] and not args.force:
             raise SystemExit(f"label with name {args.name!r} already exists; use `--force`")
@@ -100,18 +115,19 @@ def run(argv: list[str], state: dict[str, Any]) -> str:
         )
         return f"https://github.com/{os.environ.get('GH_REPO', 'owner/repo')}/issues/{number}\n"
     if where == "issue list":
-        if args.json != "number":
+        fields = args.json.split(",")
+        if not set(fields) <= JSON_FIELDS:
             raise SystemExit(f"fake gh: --json {args.json!r} not supported")
         found = [
-            {"number": i["number"]}
+            {name: i[name] for name in fields}
             for i in reversed(state["issues"])
             if set(args.label) <= set(i["labels"]) and args.state in ("all", i["state"])
         ][: args.limit]
         if args.jq is None:
             return json.dumps(found) + "\n"
-        if args.jq not in JQ_PROGRAMS:
-            raise SystemExit(f"fake gh: --jq {args.jq!r} not supported")
-        return "".join(f"{i['number']}\n" for i in found)
+        if JQ_PROGRAMS.get(args.jq) not in fields:
+            raise SystemExit(f"fake gh: --jq {args.jq!r} not supported with --json {args.json}")
+        return "".join(f"{i[JQ_PROGRAMS[args.jq]]}\n" for i in found)
     issue = _issue(state, args.number)
     if where == "issue edit":
         issue["body"] = _body(args)

@@ -1,8 +1,9 @@
-"""The digest issue body: only papers first seen in a run, always small enough for GitHub."""
+"""The digest issue body: every paper not yet announced, always small enough for GitHub."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -13,12 +14,13 @@ from dailypapers.config import Config, parse_config
 from dailypapers.fetch import Paper
 from dailypapers.outputs.digest import (
     GITHUB_BODY_LIMIT,
+    announced_ids,
     build,
     readme_url,
     title,
     write,
 )
-from dailypapers.run import KeywordReport, UpdateReport
+from dailypapers.store import KeywordStore, Snapshot
 from tests.fakes.arxiv import FakeArxiv, make_papers
 from tests.support import run_cli
 
@@ -40,16 +42,33 @@ def paper(number: int, *, title: str = "", comment: str = "", hour: int = 0) -> 
     )
 
 
-def report(
+def snapshot(
     *new: list[Paper], revised: list[Paper] | None = None, config: Config = CONFIG
-) -> UpdateReport:
-    topics = [
-        KeywordReport(keyword=topic, new=papers, kept=len(papers))
-        for topic, papers in zip(config.keywords, new, strict=False)
+) -> Snapshot:
+    """The store after a run that found ``new`` (pending) per keyword and ``revised`` (not)."""
+    stores = [
+        KeywordStore(keyword=k, papers=tuple(papers), pending=tuple(p.id for p in papers))
+        for k, papers in zip(config.keywords, new, strict=False)
     ]
+    stores += [KeywordStore(keyword=k) for k in config.keywords[len(stores) :]]
     if revised:
-        topics[0].revised = revised
-    return UpdateReport(today=DAY, keywords=topics)
+        stores[0] = replace(stores[0], papers=stores[0].papers + tuple(revised))
+    return Snapshot(config, tuple(stores))
+
+
+def accounted(body: str) -> int:
+    """Papers the body announces (its markers), checking that each section shows or counts
+    exactly the papers its marker names; a body cut to fit drops whole sections only."""
+    sections = re.split(r"^## ", body, flags=re.MULTILINE)[1:]
+    total = 0
+    for section in sections:
+        ids = announced_ids([section])
+        shown = len(rows(section))
+        more = re.findall(r"…and (\d+) more in the|^(\d+) new in the", section, re.MULTILINE)
+        hidden = sum(int(a or b) for a, b in more)
+        assert shown + hidden == len(ids) or (not ids and section is sections[-1]), section
+        total += len(ids)
+    return total
 
 
 def rows(body: str) -> list[str]:
@@ -60,7 +79,7 @@ def test_lists_new_papers_by_keyword_in_config_order_newest_first() -> None:
     world = [paper(1, hour=1), paper(2, hour=5), paper(3, hour=3)]
     video = [paper(4, hour=2)]
 
-    digest = build(report(world, video), CONFIG, README)
+    digest = build(snapshot(world, video), DAY, README)
 
     assert digest is not None
     body = digest.body
@@ -69,7 +88,7 @@ def test_lists_new_papers_by_keyword_in_config_order_newest_first() -> None:
 
 
 def test_row_is_linked_title_date_and_comment_without_abstract() -> None:
-    digest = build(report([paper(7, comment="8 pages")]), CONFIG, README)
+    digest = build(snapshot([paper(7, comment="8 pages")]), DAY, README)
 
     assert digest is not None
     assert "| **[Paper 7](https://arxiv.org/pdf/2611.00007v1)** | 2026-11-20 | 8 pages |" in (
@@ -79,7 +98,7 @@ def test_row_is_linked_title_date_and_comment_without_abstract() -> None:
 
 
 def test_top_line_gives_the_count_the_keywords_and_the_readme() -> None:
-    digest = build(report([paper(1), paper(2)], [paper(3)]), CONFIG, README)
+    digest = build(snapshot([paper(1), paper(2)], [paper(3)]), DAY, README)
 
     assert digest is not None
     first = digest.body.splitlines()[0]
@@ -89,11 +108,11 @@ def test_top_line_gives_the_count_the_keywords_and_the_readme() -> None:
 
 
 def test_nothing_new_means_no_digest_even_with_revised_papers() -> None:
-    assert build(report([], [], revised=[paper(9)]), CONFIG, README) is None
+    assert build(snapshot([], [], revised=[paper(9)]), DAY, README) is None
 
 
 def test_revised_papers_are_not_listed() -> None:
-    digest = build(report([paper(1)], revised=[paper(2)]), CONFIG, README)
+    digest = build(snapshot([paper(1)], revised=[paper(2)]), DAY, README)
 
     assert digest is not None
     assert rows(digest.body) == ["Paper 1"]
@@ -120,12 +139,14 @@ def test_hostile_titles_and_comments_stay_inside_their_cells() -> None:
         paper(1, title="A | B <script>alert(1)</script>", comment="x | y"),
         paper(2, title="Trailing backslash \\", comment="& <b>bold</b>"),
     ]
-    digest = build(report(nasty), CONFIG, README)
+    digest = build(snapshot(nasty), DAY, README)
 
     assert digest is not None
     tokens = markdown.parse(digest.body)
     assert sum(t.type == "tr_open" for t in tokens) == 3  # header + two papers
-    assert not any(t.type in ("html_block", "html_inline") for t in tokens)
+    assert not any(t.type == "html_inline" for t in tokens)
+    html = [t.content for t in tokens if t.type == "html_block"]
+    assert html == ["<!-- dailypapers:announced 2611.00002 2611.00001 -->\n"]
 
 
 def test_a_busy_day_is_trimmed_the_same_for_every_keyword_with_a_link_for_the_rest() -> None:
@@ -133,7 +154,7 @@ def test_a_busy_day_is_trimmed_the_same_for_every_keyword_with_a_link_for_the_re
     world = [paper(i, comment=long_comment, hour=i % 400) for i in range(500)]
     video = [paper(1000 + i, comment=long_comment, hour=i) for i in range(40)]
 
-    digest = build(report(world, video), CONFIG, README, tables=f"{README}/blob/HEAD/papers")
+    digest = build(snapshot(world, video), DAY, README, tables=f"{README}/blob/HEAD/papers")
 
     assert digest is not None
     assert len(digest.body) < GITHUB_BODY_LIMIT
@@ -162,18 +183,15 @@ def test_the_body_always_fits_its_budget_and_accounts_for_every_paper(
         for k, n in enumerate(counts)
     ]
 
-    digest = build(report(*new, config=config), config, README, budget=budget)
+    digest = build(snapshot(*new, config=config), DAY, README, budget=budget)
 
     if sum(counts) == 0:
         assert digest is None
         return
     assert digest is not None
     assert len(digest.body) <= budget
-    tokens = markdown.parse(digest.body)
-    shown = sum(t.type == "tr_open" for t in tokens) - digest.body.count("| --- | --- | --- |")
-    more = re.findall(r"…and (\d+) more in the|^(\d+) new in the", digest.body, re.MULTILINE)
-    hidden = sum(int(a or b) for a, b in more)
-    assert shown + hidden == sum(counts)
+    # A section cut off to fit stays pending and comes again in the next digest.
+    assert accounted(digest.body) == sum(counts) or digest.body.endswith("\n…\n")
 
 
 def test_even_hundreds_of_keywords_never_exceed_the_budget() -> None:
@@ -181,7 +199,7 @@ def test_even_hundreds_of_keywords_never_exceed_the_budget() -> None:
     config = parse_config(f"keywords:\n{names}")
     new = [[paper(k * 10 + i) for i in range(3)] for k in range(300)]
 
-    digest = build(report(*new, config=config), config, README, budget=5_000)
+    digest = build(snapshot(*new, config=config), DAY, README, budget=5_000)
 
     assert digest is not None
     assert len(digest.body) <= 5_000
@@ -190,24 +208,26 @@ def test_even_hundreds_of_keywords_never_exceed_the_budget() -> None:
 
 def test_write_removes_a_stale_digest_when_nothing_is_new(tmp_path: Path) -> None:
     body, head = tmp_path / "digest.md", tmp_path / "title.txt"
-    write(build(report([paper(1)]), CONFIG, README), body, head)
+    write(build(snapshot([paper(1)]), DAY, README), body, head)
     assert head.read_text(encoding="utf-8") == "1 new paper - November 22, 2026\n"
 
-    write(build(report([]), CONFIG, README), body, head)
+    write(build(snapshot([]), DAY, README), body, head)
 
     assert not body.exists() and not head.exists()
 
 
-def test_update_command_writes_the_digest_then_removes_it_on_a_day_without_news(
+def test_update_command_writes_the_digest_then_removes_it_once_confirmed(
     tracker: Path,
 ) -> None:
     command = ["update", "--digest", "digest.md", "--digest-title", "title.txt"]
     with FakeArxiv(make_papers(3, "World Model")) as server:
         first = run_cli(tracker, *command, api_url=server.url)
         body = (tracker / "digest.md").read_text(encoding="utf-8")
+        confirmed = run_cli(tracker, "confirm", "digest.md", api_url=server.url)
         second = run_cli(tracker, *command, api_url=server.url)
 
     assert (first.returncode, second.returncode) == (0, 0), first.stderr + second.stderr
+    assert confirmed.stdout == "3 paper(s) marked as announced\n"
     assert "World Model: synthetic study 1" in body
     assert "[README](README.md)" in body
     assert not (tracker / "digest.md").exists()
@@ -218,7 +238,7 @@ def test_a_paper_new_for_several_keywords_is_one_row_under_the_first() -> None:
     config = parse_config("keywords:\n  - World Model\n  - Video\n  - Robots | Arms\n")
     shared, own = paper(1, hour=1), paper(2, hour=2)
 
-    digest = build(report([shared], [shared, own], [shared], config=config), config, README)
+    digest = build(snapshot([shared], [shared, own], [shared], config=config), DAY, README)
 
     assert digest is not None
     assert rows(digest.body) == ["Paper 1", "Paper 2"]
@@ -238,7 +258,7 @@ def test_each_keywords_people_are_mentioned_under_it_only_when_it_has_new_papers
         "  - name: Video\n    notify: carol\n  - name: Robots\n    notify: dave\n"
     )
 
-    digest = build(report([paper(1)], [], [paper(2)], config=config), config, README)
+    digest = build(snapshot([paper(1)], [], [paper(2)], config=config), DAY, README)
 
     assert digest is not None
     assert "## World Model\ncc @alice @bob\n\n| **Title**" in digest.body
@@ -259,14 +279,13 @@ def test_every_new_paper_is_listed_or_counted_once_whatever_keywords_it_shares(
     )
     new = [[paper(i, hour=i) for i, keys in enumerate(membership) if k in keys] for k in range(4)]
 
-    digest = build(report(*new, config=config), config, README, budget=budget)
+    digest = build(snapshot(*new, config=config), DAY, README, budget=budget)
 
     assert digest is not None
     assert len(digest.body) <= budget
     listed = rows(digest.body)
     assert len(listed) == len(set(listed))
-    more = re.findall(r"…and (\d+) more in the|^(\d+) new in the", digest.body, re.MULTILINE)
-    assert len(listed) + sum(int(a or b) for a, b in more) == len(membership)
+    assert accounted(digest.body) == len(membership) or digest.body.endswith("\n…\n")
     for k in range(4):
         if new[k]:
             assert f"## Keyword {k}\ncc @user{k}\n" in digest.body

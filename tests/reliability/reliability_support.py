@@ -134,7 +134,7 @@ def invoke(folder: Path, *args: str, env: dict[str, str] | None = None) -> Outco
     """The CLI in this process (typer's runner): same parsing, messages and exit statuses as
     the installed command, without paying interpreter start-up for each of hundreds of runs."""
     paths = ["--config", str(folder / "keywords.yaml")]
-    if args[0] in ("update", "render", "list"):
+    if args[0] in ("update", "render", "list", "confirm", "health"):
         paths += ["--data", str(folder / "data")]
     if args[0] in ("update", "render"):
         paths += ["--readme", str(folder / "README.md"), "--site", str(folder / "site")]

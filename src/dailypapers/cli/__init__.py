@@ -44,8 +44,30 @@ SiteOpt = Annotated[
 ]
 
 
+def _say(line: str, *, err: bool = False) -> None:
+    """Every line the CLI prints: outside text in it can never start a line or a command."""
+    from ..outputs.escape import log_line
+
+    typer.echo(log_line(line), err=err)
+
+
+class _GuardedFormatter(logging.Formatter):
+    """Log records as lines that start with our own words: the first through ``log_line``,
+    any further ones (a traceback) each behind a visible ``  | ``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from ..outputs.escape import log_line, log_text
+
+        first, *rest = super().format(record).splitlines() or [""]
+        return "\n".join([log_line(first), *(f"  | {log_text(line)}" for line in rest)])
+
+
+class _CliLogHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """The CLI's own handler, so a later invocation can replace it."""
+
+
 def _fail(message: str, code: int) -> NoReturn:
-    typer.echo(f"dailypapers: {message}", err=True)
+    _say(f"dailypapers: {message}", err=True)
     raise typer.Exit(code)
 
 
@@ -64,7 +86,7 @@ def _exit_on_error() -> Iterator[None]:
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"dailypapers {__version__}")
+        _say(f"dailypapers {__version__}")
         raise typer.Exit()
 
 
@@ -90,12 +112,20 @@ def main(
     Exit statuses: 0 ok (also when arXiv announced nothing), 1 some keyword failed to update,
     2 bad input, 3 corrupt store file, 4 another run is using the data folder.
     """
+    # Without a handler Python would print warnings raw; this passes every line through the
+    # guard. One per invocation: a test runner calls main() many times in one process.
+    handler = _CliLogHandler(sys.stderr)
+    package = logging.getLogger("dailypapers")
+    for earlier in [h for h in package.handlers if isinstance(h, _CliLogHandler)]:
+        package.removeHandler(earlier)
+    package.setLevel(logging.NOTSET)
     if verbose:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s", "%H:%M:%S"))
-        package = logging.getLogger("dailypapers")
-        package.addHandler(handler)
+        handler.setFormatter(_GuardedFormatter("%(asctime)s %(name)s: %(message)s", "%H:%M:%S"))
         package.setLevel(logging.DEBUG)
+    else:
+        handler.setFormatter(_GuardedFormatter("dailypapers: %(levelname)s: %(message)s"))
+        handler.setLevel(logging.WARNING)
+    package.addHandler(handler)
 
 
 @app.command()
@@ -152,13 +182,13 @@ def update(
             cfg, paths, settings=settings, progress=progress, only=only, environ=os.environ
         )
     for line in summary_lines(report):
-        typer.echo(line)
+        _say(line)
     if os.environ.get("GITHUB_ACTIONS") == "true":
         for line in workflow_commands(report):
-            typer.echo(line)
+            typer.echo(line)  # our own commands; values escaped
     if report.failed:
         names = ", ".join(k.keyword.name for k in report.failed)
-        typer.echo(f"dailypapers: failed keywords: {names}", err=True)
+        _say(f"dailypapers: failed keywords: {names}", err=True)
         raise typer.Exit(1)
 
 
@@ -189,7 +219,7 @@ def render(
             pipeline.load_config(config), pipeline.Paths(config, data, readme, site)
         )
     for path in changed:
-        typer.echo(f"wrote {path}")
+        _say(f"wrote {path}")
 
 
 @app.command("list")
@@ -210,7 +240,34 @@ def list_keywords(
             status += f", updated {store.last_success}"
         if store.health.failures:
             status += f", failing for {store.health.failures} run(s)"
-        typer.echo(f"{store.keyword.name}\t{status}\t{search_query(store.keyword)}")
+        _say(f"- {store.keyword.name}\t{status}\t{search_query(store.keyword)}")
+
+
+@app.command()
+def confirm(
+    file: Annotated[
+        Path, typer.Argument(help="The body of an opened issue (as written by update --digest).")
+    ],
+    config: ConfigOpt = Path("keywords.yaml"),
+    data: DataOpt = Path("data"),
+) -> None:
+    """Mark the papers an opened issue lists as announced, so no later digest lists them again.
+
+    Until then a paper stays pending and every `update --digest` lists it. The file may hold
+    several issue bodies one after the other; papers already marked are skipped.
+    """
+    from .. import pipeline
+    from ..errors import InputError
+
+    with _exit_on_error():
+        try:
+            body = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{file}: cannot read the issue body ({exc})") from None
+        marked = pipeline.confirm(
+            pipeline.load_config(config), pipeline.Paths(config, data), [body]
+        )
+    _say(f"{marked} paper(s) marked as announced")
 
 
 @app.command()
@@ -238,12 +295,12 @@ def health(
         if output is not None:
             health_output.write(entries, min_failures, output)
     for entry in entries:
-        typer.echo(
-            f"{entry.name}: failed {entry.failures} run(s) in a row since {entry.since}: "
+        _say(
+            f"- {entry.name}: failed {entry.failures} run(s) in a row since {entry.since}: "
             f"{entry.error}"
         )
     if not entries:
-        typer.echo(f"no keyword has failed {min_failures} or more runs in a row")
+        _say(f"no keyword has failed {min_failures} or more runs in a row")
 
 
 @app.command()
@@ -292,7 +349,7 @@ def add(
 
     with _exit_on_error():
         add_keyword(config, name, phrases=phrase or (), authors=author or (), notify=notify or ())
-    typer.echo(f"added '{name}' to {config}")
+    _say(f"added '{name}' to {config}")
 
 
 @app.command()
@@ -305,7 +362,7 @@ def remove(
 
     with _exit_on_error():
         remove_keyword(config, name)
-    typer.echo(f"removed '{name}' from {config}; run `dailypapers render` to update the README")
+    _say(f"removed '{name}' from {config}; run `dailypapers render` to update the README")
 
 
 @app.command("import")
@@ -336,6 +393,6 @@ def import_readme(
         report = import_file(file, config, data, add_keywords=add_keywords)
         changed = pipeline.render(report.config, pipeline.Paths(config, data, readme, site))
     for line in summary_lines(report):
-        typer.echo(line)
+        _say(line)
     for path in changed:
-        typer.echo(f"wrote {path}")
+        _say(f"wrote {path}")

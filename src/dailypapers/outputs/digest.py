@@ -1,4 +1,10 @@
-"""The issue body that tells watchers what a run found: only papers first seen in that run.
+"""The issue body that tells watchers what a run found: every paper no issue has listed yet.
+
+A paper is pending in its store from the run that found it until ``confirm`` reads it back from
+an opened issue (``announced_ids``), so a run that stopped before its issue was opened hands its
+papers to the next digest instead of losing them. Each section ends with a hidden line naming
+every paper it announces, the listed ones and those counted in "…and N more", so ``confirm``
+marks exactly what the body announced, whatever GitHub or a reader does to the visible text.
 
 GitHub refuses issue bodies over 65,536 characters and a first run can find hundreds of papers,
 so the body is fitted to a budget: every keyword keeps its newest papers, the same number for
@@ -10,18 +16,18 @@ mark on issue 12.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from ..config import Config, Keyword
 from ..fetch import Paper
-from ..run import UpdateReport
-from ..store import order_key
+from ..store import Snapshot, order_key
 from .budget import Piece, fit
-from .escape import Safe
+from .escape import Safe, md_marker
 from .interface import Output, RenderJob, write_or_remove
 from .tables import FOLDER, first_part
 from .tables import folder as tables_folder
@@ -54,6 +60,8 @@ class DigestSection:
     """Its table (the rows that fit) and the link to the rest, ready to write."""
     listed: int
     total: int
+    marker: Safe
+    """The hidden line naming every paper placed here, listed or counted (``announced_ids``)."""
 
     @property
     def above(self) -> int:
@@ -105,23 +113,54 @@ def title(count: int, iso_day: str) -> str:
     return f"{count} new {noun} - {long_date(iso_day)}"
 
 
+MARKER = "dailypapers:announced"
+_MARKER_LINE = re.compile(rf"<!-- {MARKER}((?: [^\s<>]+)*) -->")
+
+
+def pending(snapshot: Snapshot) -> list[tuple[Keyword, list[Paper]]]:
+    """Each keyword's papers that wait for an issue, newest first; keywords without any left out."""
+    key = order_key(snapshot.config.sort)
+    found = []
+    for store in snapshot.stores:
+        waiting = set(store.pending)
+        papers = [p for p in store.papers if p.id in waiting]
+        if papers:
+            found.append((store.keyword, sorted(papers, key=key, reverse=True)))
+    return found
+
+
+def announced_ids(bodies: Iterable[str]) -> set[str]:
+    """The papers that issue bodies announced: the ids on their whole, intact marker lines.
+
+    A body cut short loses the marker of the section it cut, so that section's papers stay
+    pending and come again rather than vanish.
+    """
+    ids: set[str] = set()
+    for body in bodies:
+        for line in body.splitlines():
+            match = _MARKER_LINE.fullmatch(line.strip())
+            if match:
+                ids.update(unquote(i) for i in match.group(1).split())
+    return ids
+
+
 def build(
-    report: UpdateReport,
-    config: Config,
+    snapshot: Snapshot,
+    today: str,
     readme: str,
     *,
     tables: str = FOLDER,
     budget: int = BUDGET,
 ) -> Digest | None:
-    """The digest of ``report``'s new papers, or None when the run found nothing new.
+    """The digest of every pending paper, or None when nothing waits to be announced.
 
     A paper new for several keywords is one row, under the first of them in keywords.yaml:
     the issue is read as a list of things to look at, and the same paper three times is noise.
     ``tables`` is where the complete tables are read (``tables_url``): a keyword that cannot
     show all its new papers links to its own.
     """
-    key = order_key(config.sort)
-    found = [(k.keyword, sorted(k.new, key=key, reverse=True)) for k in report.keywords if k.new]
+    config = snapshot.config
+    found = pending(snapshot)
     if not found:
         return None
     keywords_of: dict[str, list[str]] = {}
@@ -137,7 +176,8 @@ def build(
         ]
         placed.append((keyword, rows, len(papers)))
     count = len(keywords_of)
-    day = title(count, report.today)
+    earlier = len({p.id for _, papers in found for p in papers if p.first_seen < today})
+    day = title(count, today)
     lines = [_rows(rows, config) for _, rows, _ in placed]
     links = [f"{tables}/{first_part(keyword.slug)}" for keyword, _, _ in placed]
 
@@ -149,10 +189,11 @@ def build(
             text = (_HEAD + "".join(line + "\n" for line in rendered[:n])) if n else ""
             if n < len(rows):
                 text += _more(len(rows) - n, n, len(rows), link)
-            result.append(DigestSection(keyword, Safe(text), len(rows), total))
+            marker = md_marker((row.paper.id for row in rows), MARKER)
+            result.append(DigestSection(keyword, Safe(text), len(rows), total, marker))
         return result
 
-    body = _render(sections([len(r) for r in lines]), count, report.today, readme)
+    body = _render(sections([len(r) for r in lines]), count, earlier, today, readme)
     if len(body) <= budget:
         return Digest(title=day, body=body, count=count)
     pieces = []
@@ -167,12 +208,13 @@ def build(
         _render(
             [replace(s, body=Safe("")) for s in sections([0] * len(lines))],
             count,
-            report.today,
+            earlier,
+            today,
             readme,
         )
     )
     shown = fit(fixed, pieces, budget) or [0] * len(lines)
-    body = _render(sections(shown), count, report.today, readme)
+    body = _render(sections(shown), count, earlier, today, readme)
     if len(body) > budget:
         # Only hundreds of keywords with news on one day overflow with no rows at all: the body
         # is cut at a line end rather than refused by GitHub.
@@ -206,9 +248,11 @@ def _more(more: int, shown: int, listed: int, link: str) -> str:
     return template("digest_more.md.j2").render(more=more, shown=shown, listed=listed, link=link)
 
 
-def _render(sections: Sequence[DigestSection], count: int, today: str, readme: str) -> str:
+def _render(
+    sections: Sequence[DigestSection], count: int, earlier: int, today: str, readme: str
+) -> str:
     return template("digest.md.j2").render(
-        sections=sections, count=count, day=long_date(today), readme=readme
+        sections=sections, count=count, earlier=earlier, day=long_date(today), readme=readme
     )
 
 
@@ -230,7 +274,7 @@ class DigestOutput:
             return []
         readme = job.to.readme_url or job.to.readme.as_posix()
         folder = job.to.tables_url or tables_folder(job.to.readme).as_posix()
-        found = build(job.report, job.snapshot.config, readme, tables=folder)
+        found = build(job.snapshot, job.report.today, readme, tables=folder)
         return write(found, job.to.digest, job.to.digest_title)
 
 

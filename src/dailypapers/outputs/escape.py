@@ -10,6 +10,7 @@ import base64
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 
 from ..text import fold
 
@@ -177,6 +178,56 @@ def html(text: str) -> Safe:
         .replace('"', "&quot;")
         .replace("'", "&#39;")
     )
+
+
+_MARKER_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789./")
+_MARKER_NAME = re.compile(r"[a-z]+:[a-z]+")
+
+
+def marker_id(paper_id: str) -> str:
+    """A paper id in a hidden marker line, percent-encoded beyond ``[A-Za-z0-9./]``: no id from
+    a server can end the HTML comment (``-->``) or split the list (``urllib.parse.unquote``
+    reads it back)."""
+    if all(c in _MARKER_SAFE for c in paper_id):
+        return paper_id
+    return "".join(
+        c if c in _MARKER_SAFE else "".join(f"%{b:02X}" for b in c.encode("utf-8", "surrogatepass"))
+        for c in paper_id
+    )
+
+
+def md_marker(ids: Iterable[str], name: str) -> Safe:
+    """``<!-- name id id ... -->``: a line GitHub does not show, for a program to read back."""
+    if not _MARKER_NAME.fullmatch(name):
+        raise ValueError(f"not a marker name: {name!r}")
+    return Safe(f"<!-- {name} {' '.join(marker_id(i) for i in ids)} -->")
+
+
+# Everything that ends or breaks a line somewhere (C0 but the tab, DEL, C1 with NEL, and the
+# Unicode line and paragraph separators).
+_LOG_BREAKS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def log_text(text: str) -> str:
+    """Outside text (a server's error page, a keyword name) inside one line of console output.
+
+    The Actions runner reads every output line as a possible command: one that starts with
+    ``::`` after its leading spaces, and the older ``##[name]`` form anywhere in a line. So the
+    text loses its line breaks and every ``##[`` gets a space; ``log_line`` does the rest.
+    """
+    return _LOG_BREAKS.sub(" ", text).replace("##[", "## [")
+
+
+def log_line(line: str) -> str:
+    """A whole line for stdout or stderr: one line, never a workflow command.
+
+    Lines dailypapers composes start with its own words; should one still begin with ``::``
+    (after any spaces), it is marked as quoted so the runner shows it instead of obeying it.
+    """
+    line = log_text(line)
+    if line.lstrip().startswith("::"):
+        line = "> " + line
+    return line
 
 
 def gha_message(text: str) -> str:

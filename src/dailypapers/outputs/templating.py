@@ -67,6 +67,7 @@ def environment(fmt: str) -> jinja2.Environment:
         issue_cell=escape.issue_cell,
         issue_link_text=escape.issue_link_text,
         issue_comment=escape.issue_comment,
+        md_marker=escape.md_marker,
         code_links=links.paper_links,
         html=escape.html,
         xml_text=escape.xml_text,

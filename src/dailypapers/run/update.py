@@ -32,6 +32,8 @@ LOCK_NAME = ".lock"
 # rate-limiting arXiv fails them all alike, and each costs the full retry schedule.
 DEAD_IN_A_ROW = 2
 NOT_FETCHED = "not fetched"
+UNEXPECTED = "unexpected"
+"""The ``error_kind`` of a keyword whose update raised what no one foresaw (a parser bug)."""
 
 
 def data_lock(data_dir: Path) -> AbstractContextManager[None]:
@@ -64,6 +66,7 @@ def run_update(
     updated: dict[str, KeywordStore] = {}
     written: list[Path] = []
     dead: list[KeywordReport] = []
+    announced = announced_ids(snapshot)
     for stored in snapshot.stores:
         if only is not None and stored.keyword.slug not in only:
             continue
@@ -71,7 +74,7 @@ def run_update(
         if len(dead) >= DEAD_IN_A_ROW:
             report, after = _not_fetched(stored, today, dead)
         else:
-            report, after = _update_keyword(config, client, stored, today, progress)
+            report, after = _update_keyword(config, client, stored, today, progress, announced)
             dead = [*dead, report] if report.gave_up else []
         if store_mod.save(data_dir, after):
             written.append(store_mod.store_path(data_dir, after.keyword.slug))
@@ -103,8 +106,23 @@ def _not_fetched(
     return report, _failed(stored, report, today, report.error)
 
 
+def announced_ids(snapshot: Snapshot) -> set[str]:
+    """Papers some keyword holds as already announced: one that another keyword finds later
+    (a keyword added since, a failed day caught up) is not announced a second time."""
+    announced: set[str] = set()
+    for store in snapshot.stores:
+        waiting = set(store.pending)
+        announced.update(paper.id for paper in store.papers if paper.id not in waiting)
+    return announced
+
+
 def _update_keyword(
-    config: Config, client: Searcher, stored: KeywordStore, today: str, progress: Progress
+    config: Config,
+    client: Searcher,
+    stored: KeywordStore,
+    today: str,
+    progress: Progress,
+    announced: set[str],
 ) -> tuple[KeywordReport, KeywordStore]:
     keyword = stored.keyword
     report = KeywordReport(keyword=keyword, kept=len(stored.papers))
@@ -118,18 +136,28 @@ def _update_keyword(
             previous_total=stored.previous_total(search_query(keyword)),
             on_page=lambda got, expected: progress.page(keyword, got, expected),
         )
+        merged = store_mod.merge(
+            stored.papers, outcome.papers, sort=config.sort, limit=keyword.max_papers, today=today
+        )
     except FetchError as exc:
         log.info("%s failed: %s", keyword.name, exc)
         report.error, report.error_kind = str(exc), exc.kind
         report.gave_up = not isinstance(exc, QueryRejected)
         return report, _failed(stored, report, today, str(exc))
-    merged = store_mod.merge(
-        stored.papers, outcome.papers, sort=config.sort, limit=keyword.max_papers, today=today
-    )
+    except Exception as exc:
+        # A surprise in one keyword (a parser bug, an odd URL) is that keyword's failure: the
+        # others and every output still go on. The traceback is for whoever runs --verbose.
+        log.debug("%s failed unexpectedly", keyword.name, exc_info=True)
+        report.error = f"unexpected error: {type(exc).__name__}: {exc}"
+        report.error_kind = UNEXPECTED
+        return report, _failed(stored, report, today, report.error)
     report.new, report.revised = merged.new, merged.revised
     report.kept, report.fetched = len(merged.papers), len(outcome.papers)
     report.requests, report.unsorted = outcome.requests, outcome.unsorted
     report.unaccounted, report.repeated = outcome.unaccounted, outcome.repeated
+    # Every new paper waits for an issue, whether or not this run writes one (``confirm``).
+    kept = {paper.id for paper in merged.papers}
+    fresh = {paper.id for paper in merged.new} - announced
     return report, replace(
         stored,
         papers=tuple(merged.papers),
@@ -137,4 +165,5 @@ def _update_keyword(
         query=outcome.query,
         total_results=outcome.total_results,
         health=Health(),
+        pending=tuple(sorted(({*stored.pending} | fresh) & kept)),
     )

@@ -62,8 +62,14 @@ def dumps(store: KeywordStore) -> str:
         "health": asdict(store.health),
         "query": store.query,
         "total_results": store.total_results,
-        "papers": [paper_to_json(p) for p in store.papers],
     }
+    stored = {p.id for p in store.papers}
+    pending = sorted(i for i in set(store.pending) if i in stored)
+    if pending:
+        # Only while something waits, so that stores written before this field, and stores
+        # with nothing to announce, keep their bytes.
+        document["pending"] = pending
+    document["papers"] = [paper_to_json(p) for p in store.papers]
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -84,6 +90,9 @@ def loads(text: str, path: str, keyword: Keyword) -> KeywordStore:
         total = document.get("total_results")
         if total is not None and (not isinstance(total, int) or isinstance(total, bool)):
             raise ValueError("'total_results' must be a whole number")
+        pending = document.get("pending", [])
+        if not isinstance(pending, list) or not all(isinstance(i, str) for i in pending):
+            raise ValueError("'pending' must be a list of paper ids")
         return KeywordStore(
             keyword=keyword,
             papers=tuple(paper_from_json(p) for p in papers),
@@ -95,6 +104,7 @@ def loads(text: str, path: str, keyword: Keyword) -> KeywordStore:
             ),
             query=str(document.get("query", "")),
             total_results=total,
+            pending=tuple(sorted(set(pending))),
         )
     except (ValueError, TypeError, AttributeError) as exc:
         raise StoreError(path, f"unreadable store ({exc}); left untouched") from None

@@ -35,6 +35,9 @@ class KeywordStore:
     """The arXiv query of the last successful run."""
     total_results: int | None = None
     """arXiv's count of matches for ``query`` at that run."""
+    pending: tuple[str, ...] = ()
+    """Ids of stored papers no opened issue has listed yet, sorted: each waits for the next
+    digest until ``dailypapers confirm`` reads it back from an opened issue."""
 
     def previous_total(self, query: str) -> int | None:
         """arXiv's count at the last successful run, if it counted this same query."""
