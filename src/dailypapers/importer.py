@@ -429,7 +429,7 @@ def summary_lines(report: ImportReport) -> list[str]:
     for done in report.keywords:
         keyword = done.keyword
         text = (
-            f"{keyword.name}: {done.rows} row(s) imported ({done.new} new, "
+            f"- {keyword.name}: {done.rows} row(s) imported ({done.new} new, "
             f"{done.revised} revised), {len(done.skipped)} skipped"
         )
         if done.not_kept:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from ..config import Keyword
-from ..outputs.escape import gha_message, gha_property
+from ..outputs.escape import gha_message, gha_property, log_text
 from ..run import KeywordReport, Progress, UpdateReport
 
 
@@ -37,19 +37,19 @@ class ConsoleProgress(Progress):
         self.index += 1
         if self.live:
             self.stream.write(
-                f"\r\x1b[K[{self.index}/{self.total}] {keyword.name}: asking arXiv..."
+                f"\r\x1b[K[{self.index}/{self.total}] {log_text(keyword.name)}: asking arXiv..."
             )
             self.stream.flush()
 
     def page(self, keyword: Keyword, received: int, expected: int) -> None:
         if self.live:
-            where = f"[{self.index}/{self.total}] {keyword.name}"
+            where = f"[{self.index}/{self.total}] {log_text(keyword.name)}"
             self.stream.write(f"\r\x1b[K{where}: {received} of {expected} entries")
             self.stream.flush()
 
     def keyword_done(self, report: KeywordReport) -> None:
         prefix = "\r\x1b[K" if self.live else ""
-        self.stream.write(f"{prefix}[{self.index}/{self.total}] {describe(report)}\n")
+        self.stream.write(f"{prefix}[{self.index}/{self.total}] {log_text(describe(report))}\n")
         self.stream.flush()
 
 
@@ -70,6 +70,8 @@ def workflow_commands(report: UpdateReport) -> list[str]:
     """GitHub Actions workflow commands that pin each failed keyword on the run's page."""
     lines = []
     for keyword in report.keywords:
+        # The runner parses a line as a ``::`` command before trying the older ``##[`` form, so
+        # the escaped values need nothing more.
         where = gha_property(f"dailypapers: {keyword.keyword.name}")
         if keyword.error:
             runs = "run" if keyword.failures == 1 else "runs in a row"

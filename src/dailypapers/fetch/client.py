@@ -19,6 +19,7 @@ import httpx
 from .. import __version__
 from ..errors import FetchError, QueryRejected
 from ..settings import Settings
+from ..text import fold
 from .feed import parse_page
 from .interface import MalformedFeed, Page
 
@@ -284,5 +285,6 @@ def _error_text(body: bytes) -> str:
     try:
         page = parse_page(body)
     except MalformedFeed:
-        return body[:200].decode("utf-8", "replace").strip() or "no explanation"
+        # A proxy's page, on one line: it ends up in log lines and the health issue.
+        return fold(body[:200].decode("utf-8", "replace")) or "no explanation"
     return page.error or "no explanation"
