@@ -13,7 +13,7 @@ from markdown_it.token import Token
 from dailypapers.config import Config, parse_config
 from dailypapers.fetch import Paper
 from dailypapers.outputs.digest import build
-from dailypapers.run import KeywordReport, UpdateReport
+from dailypapers.store import KeywordStore, Snapshot
 
 DAY = "2026-11-22"
 README = "https://github.com/owner/tracker"
@@ -35,9 +35,13 @@ def paper(
     )
 
 
-def report(config: Config, *new: list[Paper]) -> UpdateReport:
-    keywords = [KeywordReport(keyword=k, new=p) for k, p in zip(config.keywords, new, strict=True)]
-    return UpdateReport(today=DAY, keywords=keywords)
+def snapshot(config: Config, *new: list[Paper]) -> Snapshot:
+    """The store after a run that found ``new`` per keyword: all of it waits for the issue."""
+    stores = [
+        KeywordStore(keyword=k, papers=tuple(p), pending=tuple(x.id for x in p))
+        for k, p in zip(config.keywords, new, strict=True)
+    ]
+    return Snapshot(config, tuple(stores))
 
 
 def texts(tokens: list[Token]) -> Iterator[str]:
@@ -61,7 +65,7 @@ def test_real_comments_with_at_and_hash_ping_no_one() -> None:
         paper(2, comment="@inproceedings{smith2026, title={World}} see #12, GH-3, owner/repo#5"),
         paper(3, comment="#1234 first, then a long comment that is collapsed"),
     ]
-    digest = build(report(TWO, papers, []), TWO, README, tables=TABLES)
+    digest = build(snapshot(TWO, papers, []), DAY, README, tables=TABLES)
     assert digest is not None
     assert linking(digest.body) == []
     shown = "".join(texts(gfm.parse(digest.body))).replace("\u2060", "")
@@ -69,7 +73,7 @@ def test_real_comments_with_at_and_hash_ping_no_one() -> None:
 
 
 def test_the_templates_own_text_is_left_alone() -> None:
-    digest = build(report(TWO, [paper(1)], []), TWO, README, tables=TABLES)
+    digest = build(snapshot(TWO, [paper(1)], []), DAY, README, tables=TABLES)
     assert digest is not None
     assert "&#8288;" not in digest.body
 
@@ -87,7 +91,7 @@ hostile = st.lists(
 def test_hostile_paper_text_in_the_issue_mentions_and_references_nothing(
     title: str, comment: str
 ) -> None:
-    digest = build(report(TWO, [paper(1, title=title, comment=comment)], []), TWO, README)
+    digest = build(snapshot(TWO, [paper(1, title=title, comment=comment)], []), DAY, README)
     assert digest is not None
     assert linking(digest.body) == []
 
@@ -95,7 +99,7 @@ def test_hostile_paper_text_in_the_issue_mentions_and_references_nothing(
 def test_one_huge_comment_does_not_empty_the_other_keywords() -> None:
     world = [paper(1, comment="x" * 200_000), *[paper(i) for i in range(2, 40)]]
     video = [paper(100 + i) for i in range(40)]
-    digest = build(report(TWO, world, video), TWO, README, tables=TABLES, budget=8_000)
+    digest = build(snapshot(TWO, world, video), DAY, README, tables=TABLES, budget=8_000)
     assert digest is not None
     assert len(digest.body) <= 8_000
     world_part, video_part = digest.body.split("## Video Understanding")
@@ -107,14 +111,14 @@ def test_one_huge_comment_does_not_empty_the_other_keywords() -> None:
 def test_one_huge_title_does_not_empty_the_issue() -> None:
     world = [paper(1, title="T" * 100_000), *[paper(i) for i in range(2, 10)]]
     video = [paper(100 + i) for i in range(10)]
-    digest = build(report(TWO, world, video), TWO, README, tables=TABLES)
+    digest = build(snapshot(TWO, world, video), DAY, README, tables=TABLES)
     assert digest is not None
     assert digest.body.count("| **[") == 19
 
 
 def test_more_links_go_to_each_keywords_complete_table() -> None:
     world = [paper(i, comment="c" * 300) for i in range(300)]
-    digest = build(report(TWO, world, [paper(1000)]), TWO, README, tables=TABLES, budget=20_000)
+    digest = build(snapshot(TWO, world, [paper(1000)]), DAY, README, tables=TABLES, budget=20_000)
     assert digest is not None
     assert re.search(
         rf"…and \d+ more in the \[complete table\]\({TABLES}/world-model\.md\)\.", digest.body
