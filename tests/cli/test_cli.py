@@ -169,6 +169,22 @@ def test_stopped_server_fails_every_keyword_with_exit_1(tracker: Path, server: F
     assert "Video Understanding: FAILED" in result.stderr
 
 
+def test_after_two_dead_keywords_the_rest_are_not_fetched_and_the_run_exits_1(
+    tracker: Path,
+) -> None:
+    config = tracker / "keywords.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "  - Diffusion\n", encoding="utf-8")
+    result = run(tracker, None, "update")
+    assert result.returncode == 1
+    assert "World Model: FAILED (connection)" in result.stderr
+    assert "Video Understanding: FAILED (connection)" in result.stderr
+    assert "Diffusion: FAILED (not fetched): arXiv failed every retry for World Model" in (
+        result.stderr
+    )
+    health = json.loads((tracker / "data" / "diffusion.json").read_text(encoding="utf-8"))
+    assert health["health"]["failures"] == 1
+
+
 def test_bad_keywords_file_exits_2_with_one_line_and_writes_nothing(
     tracker: Path, server: FakeArxiv
 ) -> None:

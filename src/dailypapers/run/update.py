@@ -101,7 +101,7 @@ def _not_fetched(
     it. It counts as failed (papers kept, health counted) and catches up on the next run."""
     report = KeywordReport(keyword=stored.keyword, kept=len(stored.papers))
     names = " and ".join(r.keyword.name for r in dead)
-    report.error = f"not fetched: arXiv failed every retry for {names} just before"
+    report.error = f"arXiv failed every retry for {names} just before; the run stopped asking"
     report.error_kind = NOT_FETCHED
     return report, _failed(stored, report, today, report.error)
 
