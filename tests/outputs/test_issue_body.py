@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -123,3 +124,17 @@ def test_more_links_go_to_each_keywords_complete_table() -> None:
     assert re.search(
         rf"…and \d+ more in the \[complete table\]\({TABLES}/world-model\.md\)\.", digest.body
     )
+
+
+def test_an_issue_body_imports_back_without_the_word_joiners(tmp_path: Path) -> None:
+    from dailypapers.importer import read
+
+    comment = "Oral @ICLR2026; @inproceedings{x} see #12, GH-3 and owner/repo#5"
+    title = "Reply to @alice on #7"
+    digest = build(report(TWO, [paper(1, title=title, comment=comment)], []), TWO, README)
+    assert digest is not None
+    body = tmp_path / "issue.md"
+    body.write_text(digest.body, encoding="utf-8")
+    (section,) = read(body).paper_sections
+    (imported,) = section.papers
+    assert (imported.title, imported.comment) == (title, comment)

@@ -129,3 +129,32 @@ def test_a_render_never_loses_a_line_of_the_owners_text(lines: list[str], ending
     for owned in owner:
         assert owned in kept
     assert (starts, len(ends)) == ([starts[0]], 1) and ends[0] > starts[0]
+
+
+@settings(max_examples=150, deadline=None)
+@given(lines=st.lists(line, max_size=10))
+def test_two_renders_keep_every_line_of_the_owners_text_or_refuse(lines: list[str]) -> None:
+    import tempfile
+
+    from dailypapers.config import parse_config
+    from dailypapers.outputs.readme import write
+    from dailypapers.store import KeywordStore, Snapshot
+
+    config = parse_config("keywords:\n  - World Model\n")
+    snap = Snapshot(config, tuple(KeywordStore(k) for k in config.keywords))
+    text = "\n".join(lines) + "\n"
+    with tempfile.TemporaryDirectory() as folder:
+        readme = Path(folder) / "README.md"
+        readme.write_text(text, encoding="utf-8")
+        try:
+            before, after = split(text)
+        except ReadmeError:
+            with pytest.raises(ReadmeError):
+                write(snap, readme)
+            assert readme.read_text(encoding="utf-8") == text
+            return
+        write(snap, readme)
+        first = readme.read_text(encoding="utf-8")
+        write(snap, readme)
+        assert readme.read_text(encoding="utf-8") == first
+    assert first.startswith(before) and first.endswith(after)

@@ -6,6 +6,8 @@ import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from dailypapers.config import Config, parse_config
 from dailypapers.fetch import Paper
 from dailypapers.outputs.readme import END, GITHUB_LIMIT, START, write
@@ -203,3 +205,50 @@ def test_many_overrides_are_summed_up_not_listed(tmp_path: Path) -> None:
     config = parse_config(f"keywords:\n  - A\n  - B\n{names}")
     write(snapshot(config, [0] * 14), readme)
     assert "(another number for 12 keywords, as set in `keywords.yaml`)" in readme.read_text()
+
+
+def corpus_papers(count: int) -> list[Paper]:
+    from tests.fakes.arxiv import load_corpus
+
+    try:
+        real = load_corpus(limit=count)
+    except FileNotFoundError:
+        pytest.skip("shared corpus not available")
+    return [
+        Paper(
+            id=p.id,
+            version=p.version,
+            title=p.title,
+            abstract=p.abstract,
+            comment=p.comment,
+            authors=tuple(p.authors),
+            published=p.published,
+            updated=p.updated,
+        )
+        for p in real
+    ]
+
+
+def test_real_papers_five_keywords_of_100_fit_and_all_are_in_the_complete_tables(
+    tmp_path: Path,
+) -> None:
+    real = corpus_papers(500)
+    config = keywords(5)
+    stores = []
+    for k, keyword in enumerate(config.keywords):
+        mine = sorted(real[k * 100 : (k + 1) * 100], key=lambda p: (p.updated, p.id), reverse=True)
+        stores.append(KeywordStore(keyword, tuple(mine), "2026-11-22"))
+    snap = Snapshot(config, tuple(stores))
+    readme = tmp_path / "README.md"
+    owner_readme(readme, 10_000)
+
+    write(snap, readme)
+
+    assert len(readme.read_bytes()) < KIB_500
+    tables = readme_tables(readme.read_text(encoding="utf-8"))
+    for store in snap.stores:
+        table = (tmp_path / "papers" / f"{store.keyword.slug}.md").read_bytes()
+        assert len(table) < KIB_500
+        linked = re.findall(r"\]\(https://arxiv\.org/pdf/(\S+?)v\d+\)", table.decode())
+        assert linked == [p.id for p in store.papers]
+        assert tables[store.keyword.name]
