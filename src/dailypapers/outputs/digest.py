@@ -179,6 +179,7 @@ def build(
     earlier = len({p.id for _, papers in found for p in papers if p.first_seen < today})
     day = title(count, today)
     lines = [_rows(rows, config) for _, rows, _ in placed]
+    head = template("digest_head.md.j2").render()
     links = [f"{tables}/{first_part(keyword.slug)}" for keyword, _, _ in placed]
 
     def sections(shown: Sequence[int]) -> list[DigestSection]:
@@ -186,7 +187,7 @@ def build(
         for (keyword, rows, total), rendered, link, n in zip(
             placed, lines, links, shown, strict=True
         ):
-            text = (_HEAD + "".join(line + "\n" for line in rendered[:n])) if n else ""
+            text = (head + "".join(line + "\n" for line in rendered[:n])) if n else ""
             if n < len(rows):
                 text += _more(len(rows) - n, n, len(rows), link)
             marker = md_marker((row.paper.id for row in rows), MARKER)
@@ -200,7 +201,7 @@ def build(
     for rendered, link in zip(lines, links, strict=True):
         sizes = [len(line) + 1 for line in rendered]
         if sizes:
-            sizes[0] += len(_HEAD)
+            sizes[0] += len(head)
         # The link reads "…and N more" under rows and "N new" without: room for the longer.
         more = max(len(_more(len(rendered), n, len(rendered), link)) for n in (0, 1))
         pieces.append(Piece(sizes, more))
@@ -221,9 +222,6 @@ def build(
         cut = body[:budget].rfind("\n", 0, budget - 2)
         body = body[: max(cut, 0)] + "\n…\n"
     return Digest(title=day, body=body, count=count)
-
-
-_HEAD = "| **Title** | **Date** | **Comment** |\n| --- | --- | --- |\n"
 
 
 def _clip(text: str) -> str:
