@@ -112,3 +112,17 @@ def test_a_run_of_backslashes_before_an_escape_shows_as_written(text: str) -> No
     cells = [t for t in texts(gfm.parse(body)) if "a" in t or "x" in t or "b" in t or "t" in t]
     assert text in cells
     assert linking(body) == []
+
+
+def test_a_link_to_an_issue_or_pull_request_references_nothing_but_reads_the_same() -> None:
+    comment = "fixes https://github.com/owner/repo/issues/5 and github.com/o/r/pull/77"
+    cell = issue_cell(comment)
+    assert "github.com/owner/repo/issues/5" not in cell
+    assert "github.com/o/r/pull/77" not in cell
+    assert cell.replace("&#8288;", "") == comment
+
+
+def test_a_link_to_a_repository_is_left_as_it_is() -> None:
+    assert (
+        issue_cell("code: https://github.com/owner/repo") == "code: https://github.com/owner/repo"
+    )

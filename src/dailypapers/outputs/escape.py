@@ -109,12 +109,17 @@ def md_comment(text: str) -> Safe:
 # that it is visible in the Markdown source. Entities written by the escapes (``&#92;``) are
 # skipped: their ``#`` is no reference.
 WORD_JOINER = "&#8288;"
-_LINKING = re.compile(r"&#\d+;|@(?=\w)|#(?=\d)|(?i:gh)-(?=\d)")
+# A link to an issue or pull request (``github.com/o/r/issues/5``) references it as well; a
+# joiner inside the host name leaves it readable text that links nowhere.
+_LINKING = re.compile(
+    r"&#\d+;|@(?=\w)|#(?=\d)|(?i:gh)-(?=\d)"
+    r"|(?i:(?<=github)(?=\.com/[\w.-]+/[\w.-]+/(?:issues|pull|discussions)/\d))"
+)
 
 
 def _unlink(match: re.Match[str]) -> str:
     found = match.group()
-    return found if found[0] == "&" else found + WORD_JOINER
+    return found if found[:1] == "&" else found + WORD_JOINER
 
 
 def unlinked(markdown: str) -> Safe:
@@ -123,7 +128,7 @@ def unlinked(markdown: str) -> Safe:
     Only for paper text (titles, comments, authors): the template's own text, such as the
     ``cc @name`` of configured users, must keep its mentions.
     """
-    if "@" not in markdown and "#" not in markdown and "-" not in markdown:
+    if not any(sign in markdown for sign in "@#-/"):
         return Safe(markdown)
     return Safe(_LINKING.sub(_unlink, markdown))
 
