@@ -131,7 +131,7 @@ def test_an_issue_body_imports_back_without_the_word_joiners(tmp_path: Path) -> 
 
     comment = "Oral @ICLR2026; @inproceedings{x} see #12, GH-3 and owner/repo#5"
     title = "Reply to @alice on #7"
-    digest = build(report(TWO, [paper(1, title=title, comment=comment)], []), TWO, README)
+    digest = build(snapshot(TWO, [paper(1, title=title, comment=comment)], []), DAY, README)
     assert digest is not None
     body = tmp_path / "issue.md"
     body.write_text(digest.body, encoding="utf-8")
