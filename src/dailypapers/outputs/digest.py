@@ -29,6 +29,7 @@ from ..store import Snapshot, order_key
 from .budget import Piece, fit
 from .escape import Safe, md_marker
 from .interface import Output, RenderJob, write_or_remove
+from .links import CodeLink, paper_links
 from .tables import FOLDER, first_part
 from .tables import folder as tables_folder
 from .templating import template
@@ -51,6 +52,8 @@ class DigestRow:
 
     paper: Paper
     also: tuple[str, ...] = ()
+    links: tuple[CodeLink, ...] = ()
+    """The paper's code links, found before its comment is clipped for the issue."""
 
 
 @dataclass(frozen=True)
@@ -234,7 +237,9 @@ def _rows(rows: Sequence[DigestRow], config: Config) -> list[str]:
         return []
     clipped = [
         replace(
-            r, paper=replace(r.paper, title=_clip(r.paper.title), comment=_clip(r.paper.comment))
+            r,
+            paper=replace(r.paper, title=_clip(r.paper.title), comment=_clip(r.paper.comment)),
+            links=paper_links(r.paper),
         )
         for r in rows
     ]
