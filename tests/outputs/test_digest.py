@@ -294,7 +294,7 @@ def test_every_new_paper_is_listed_or_counted_once_whatever_keywords_it_shares(
 def test_a_code_link_at_the_end_of_a_long_comment_survives_the_clipping() -> None:
     comment = "Accepted at a workshop with a long name. " * 30 + "Code: https://github.com/a/b."
 
-    digest = build(report([paper(1, comment=comment)]), CONFIG, README)
+    digest = build(snapshot([paper(1, comment=comment)]), DAY, README)
 
     assert digest is not None
     assert "**<br>[GitHub](https://github.com/a/b) |" in digest.body
