@@ -465,6 +465,34 @@ class DayRenderResult:
     peak_mb: float
     readme_mb: float
     identical: bool
+    phases: dict[str, float] = field(default_factory=dict)
+
+
+# Where a render's CPU time goes: loading the store, then each output in turn.
+PHASES = """
+import json, time
+from dailypapers.outputs import OUTPUTS, RenderJob
+from dailypapers.pipeline import Paths, load_config
+from dailypapers.store import load_snapshot
+paths = Paths()
+began = time.process_time()
+snapshot = load_snapshot(load_config(paths.config), paths.data)
+spent = {"load": time.process_time() - began}
+job = RenderJob(snapshot, paths.destinations({}))
+for output in OUTPUTS:
+    began = time.process_time()
+    output.write(job)
+    spent[output.name] = time.process_time() - began
+print(json.dumps(spent))
+"""
+
+
+def phases(folder: Path) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, "-c", PHASES], cwd=folder, capture_output=True, text=True, check=True
+    )
+    spent: dict[str, float] = json.loads(done.stdout)
+    return spent
 
 
 def change_keywords(folder: Path, keywords: int, texts: Sequence[FakePaper]) -> None:
@@ -530,6 +558,13 @@ def bench_day_render(
                         (work / ".site.render-cache").unlink(missing_ok=True)
                     runs.append(checked(run_cli(["render"], work), f"{case} {keywords}"))
                     identical = identical and outputs_of(work) == expected
+                shutil.rmtree(work)
+                shutil.copytree(base, work, symlinks=True)
+                change_keywords(work, keywords, texts)
+                if case == "scheduled run":
+                    shutil.rmtree(work / "site")
+                    (work / ".site.render-cache").unlink(missing_ok=True)
+                spent = phases(work)
                 wall = statistics.median(r.wall for r in runs)
                 results.append(
                     DayRenderResult(
@@ -541,6 +576,7 @@ def bench_day_render(
                         peak_mb=max(r.peak_mb for r in runs),
                         readme_mb=(base / "README.md").stat().st_size / 2**20,
                         identical=identical,
+                        phases=spent,
                     )
                 )
     return results
@@ -856,6 +892,12 @@ def report(
                 f"| {d.keywords} | {d.case} | {d.readme_mb:.1f} | {d.wall:.3f} | {d.cpu:.3f} "
                 f"| {d.beyond_startup:.3f} | {d.peak_mb:.0f} | {'yes' if d.identical else 'NO'} |"
             )
+        yield ""
+        yield "CPU seconds by phase of the same render in one process (store, then each output):"
+        yield ""
+        for d in day:
+            spent = ", ".join(f"{name} {s:.2f}" for name, s in d.phases.items() if s >= 0.005)
+            yield f"- {d.keywords} keywords, {d.case}: {spent}"
         yield ""
         for d in day:
             target = 1.0 if d.case == "outputs present" else 4.0
