@@ -167,13 +167,6 @@ def md_abstract(text: str) -> Safe:
     return Safe(f"<details><summary>Show</summary><p>{md_cell(text)}</p></details>")
 
 
-def md_anchor(name: str) -> str:
-    """The fragment GitHub gives a ``## name`` heading, for links to a README section."""
-    lowered = name.strip().lower()
-    kept = "".join(ch for ch in lowered if ch.isalnum() or ch in " -_")
-    return kept.replace(" ", "-")
-
-
 def html(text: str) -> Safe:
     """Text for HTML element content and quoted attributes."""
     return Safe(
