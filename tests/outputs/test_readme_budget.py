@@ -252,3 +252,12 @@ def test_real_papers_five_keywords_of_100_fit_and_all_are_in_the_complete_tables
         linked = re.findall(r"\]\(https://arxiv\.org/pdf/(\S+?)v\d+\)", table.decode())
         assert linked == [p.id for p in store.papers]
         assert tables[store.keyword.name]
+
+
+def test_a_killed_writers_temporary_file_in_papers_is_swept(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    write(snapshot(keywords(1), [1]), readme)
+    stale = tmp_path / "papers" / ".keyword-0.md.abcd1234.tmp"
+    stale.write_text("half", encoding="utf-8")
+    write(snapshot(keywords(1), [1]), readme)
+    assert not stale.exists()

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..config import Config
-from ..fileio import write_atomic
+from ..fileio import remove_stale_temps_in, write_atomic
 from ..store import KeywordStore, Snapshot
 from .budget import split
 from .escape import Safe
@@ -128,9 +128,11 @@ def write(
             keep.add(part.name)
             path = target / part.name
             text = render_part(store, part, cut, readme.name, snapshot.config)
-            if write_atomic(path, [text], durable=False):
+            if write_atomic(path, [text], durable=False, sweep=False):
                 changed.append(path)
     changed += _remove_stale(target, keep)
+    if target.is_dir():
+        remove_stale_temps_in(target)
     return changed
 
 
