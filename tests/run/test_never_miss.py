@@ -118,6 +118,17 @@ def test_arxiv_ignoring_sort_over_thousands_of_matches_misses_nothing(
     assert [p.version for p in after if p.id == revised.id] == [2]
     assert report.keywords[0].unsorted
     assert report.keywords[0].requests > 1
+    assert report.keywords[0].repeated == 0  # a paper two queries both found is no repeat
+
+
+def test_a_first_run_while_arxiv_ignores_sort_keeps_the_newest_papers(
+    paths: api.Paths,
+) -> None:
+    papers = make_papers(3000, "World Model", start=NEWEST, step_minutes=37)
+    with FakeArxiv(papers, ignore_sort=True) as server:
+        report = update(paths, server.url, "2026-11-21")
+    assert [p.id for p in stored(paths)] == [p.id for p in papers[:100]]
+    assert report.keywords[0].unsorted
 
 
 def test_a_count_that_rises_by_less_than_what_arrived_does_not_end_the_run_early(

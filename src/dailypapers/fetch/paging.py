@@ -18,7 +18,9 @@ well as those that joined. So nothing here trusts order or count alone:
   submission date (``submittedDate:[from TO to]``), which is complete in any order once as many
   distinct papers have arrived as arXiv counts for it, and looks up the stored papers that did
   not come back by ``id_list`` (with the query, so only those that still match), which finds
-  their new versions. That costs about one refetch of the store, on such days only.
+  their new versions. That costs about one refetch of the store, on such days only. A first run
+  on such a day asks by submission date too, from the last week back, window after window,
+  until the windows hold ``max_papers``.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ SPARE = 2
 # A quiet keyword's history says little about tomorrow: room for this many new papers at least.
 NEW_AT_LEAST = 10
 LOOKUP_BATCH = 100
+# A first run that cannot trust the order looks back this many days, window after window,
+# until the windows hold max_papers.
+FIRST_RUN_DAYS = (7, 30, 90, 365, 3650, 36500)
 PAGE_LIMIT = 2000
 
 
@@ -162,7 +167,7 @@ class _Received:
 
     def add(self, papers: Sequence[Paper]) -> tuple[int, int]:
         """Take a page; returns how many papers were new to this run and how many entries
-        repeated one already received."""
+        repeated one already received (from any query: the caller counts what is a repeat)."""
         added = repeated = 0
         for paper in papers:
             old = self._by_id.get(paper.id)
@@ -173,7 +178,6 @@ class _Received:
                 if paper.version <= old.version:
                     continue
             self._by_id[paper.id] = paper
-        self.repeated += repeated
         return added, repeated
 
     def papers(self) -> list[Paper]:
@@ -220,7 +224,11 @@ class _Run:
             page = self.search(query, start, size)
             before = len(seen)
             seen.update(p.id for p in page.papers)
-            _, repeated = self.got.add(page.papers)
+            # Repeats within this query's answers only: papers the run already had from another
+            # query say nothing about this list shifting.
+            repeated = len(page.papers) - (len(seen) - before)
+            self.got.add(page.papers)
+            self.got.repeated += repeated
             if self.on_page:
                 self.on_page(len(self.got), len(self.got) + max(0, page.total_results - len(seen)))
             left = page.total_results - len(seen)
@@ -266,6 +274,7 @@ def fetch_keyword(
         page = run.search(query, start, size)
         total = page.total_results
         _, repeated = got.add(page.papers)
+        got.repeated += repeated
         dates.extend(p.date(sort) for p in page.papers)
         start += max(1, len(page.papers) - repeated)
         if on_page:
@@ -282,8 +291,11 @@ def fetch_keyword(
                 break
             wanted = planned
         size = min(limit - len(got), wanted)
-    if known is not None and unsorted and start < total:
-        _unsorted_day(run, known, stored, total, now)
+    if unsorted and start < total:
+        if known is None:
+            _unsorted_first_run(run, limit, now)
+        else:
+            _unsorted_day(run, known, stored, total, now)
     return FetchOutcome(
         papers=got.papers(),
         total_results=total,
@@ -295,15 +307,34 @@ def fetch_keyword(
     )
 
 
+def _until(now: datetime | None, newest: datetime | None = None) -> datetime:
+    """The upper end of a submission-date window: safely after anything arXiv can have."""
+    clock = (now or datetime.now(timezone.utc)).replace(tzinfo=None)
+    return max(clock, newest or clock) + timedelta(days=2)
+
+
+def _unsorted_first_run(run: _Run, limit: int, now: datetime | None) -> None:
+    """No store and no order: the first page is arXiv's most relevant papers, not the newest.
+    Ask by submission date instead, window after window back in time (each complete by its own
+    count), until the windows hold ``max_papers``; the merge keeps the newest of them."""
+    until = _until(now)
+    upper = until
+    for days in FIRST_RUN_DAYS:
+        lower = until - timedelta(days=days)
+        run.window(_stamp(lower), _stamp(upper), limit)
+        since = _stamp(lower)
+        if sum(1 for p in run.got.papers() if p.published >= since) >= limit:
+            return
+        upper = lower
+
+
 def _unsorted_day(
     run: _Run, known: _Known, stored: Sequence[Paper], total: int, now: datetime | None
 ) -> None:
     """Order proves nothing today: ask for the window by submission date (complete once arXiv's
     count for it is reached), deeper while the keyword's count says papers are missing, then
     look up the stored papers that did not come back, for their new versions."""
-    newest = _newest(stored, known.sort)
-    clock = (now or datetime.now(timezone.utc)).replace(tzinfo=None)
-    until = _stamp(max(clock, newest or clock) + timedelta(days=2))
+    until = _stamp(_until(now, _newest(stored, known.sort)))
     run.window(known.since, until, known.first_size())
     if known.unaccounted(run.got.papers(), total) and known.oldest < known.since:
         run.window(known.oldest, known.since, MIN_PAGE)
