@@ -312,10 +312,10 @@ def test_only_the_newest_max_papers_are_kept(tmp_path: Path) -> None:
 
 def test_import_leaves_last_success_and_health_alone(tmp_path: Path) -> None:
     paths = tracker(tmp_path)
-    save(paths.data, KeywordStore(WORLD_MODEL, (), "2026-11-01", Health(2, "x", "y")))
+    save(paths.data, KeywordStore(WORLD_MODEL, (), "2026-11-01", Health(2, "2026-10-30", "y")))
     import_text(paths, readme(ROW))
     store = load(paths.data, WORLD_MODEL)
-    assert (store.last_success, store.health) == ("2026-11-01", Health(2, "x", "y"))
+    assert (store.last_success, store.health) == ("2026-11-01", Health(2, "2026-10-30", "y"))
 
 
 def test_keywords_missing_from_the_config_are_listed_and_not_imported(tmp_path: Path) -> None:

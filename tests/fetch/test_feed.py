@@ -165,3 +165,26 @@ def test_a_crash_inside_the_feed_library_is_a_malformed_page() -> None:
         feedparser.parse(body)  # feedparser's own bug: this test needs it to be there
     with pytest.raises(MalformedFeed, match="KeyError"):
         parse_page(body)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "http://arxiv.org/abs/../../etc/passwd",
+        "http://arxiv.org/abs/2611.1v1",
+        "http://arxiv.org/abs/2611.00001v0",
+        "http://arxiv.org/abs/2611.00001v1000",
+        "http://arxiv.org/abs/2611.00001v" + "9" * 5001,
+        "http://arxiv.org/abs/<script>",
+        "http://arxiv.org/abs/",
+    ],
+)
+def test_an_id_or_version_the_store_would_refuse_is_not_an_arxiv_id(raw: str) -> None:
+    with pytest.raises(MalformedFeed, match="not an arXiv id"):
+        split_id(raw)
+
+
+def test_real_id_shapes_split_into_id_and_version() -> None:
+    assert split_id("http://arxiv.org/abs/2511.05299v12") == ("2511.05299", 12)
+    assert split_id("http://arxiv.org/abs/0704.0001") == ("0704.0001", 1)
+    assert split_id("http://arxiv.org/abs/math.GT/0309136v2") == ("math.GT/0309136", 2)

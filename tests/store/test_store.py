@@ -14,6 +14,7 @@ from dailypapers import store
 from dailypapers.config import Keyword
 from dailypapers.errors import StoreError
 from dailypapers.fetch import Paper
+from dailypapers.store import json_file
 
 K = Keyword(name="K", slug="k", phrases=("K",))
 WORLD_MODEL = Keyword(name="World Model", slug="world-model", phrases=("World Model",))
@@ -186,3 +187,91 @@ def test_no_temporary_files_are_left_behind(tmp_path: Path) -> None:
     store.save(tmp_path, store.KeywordStore(keyword=K, papers=(paper(1),)))
     store.save(tmp_path, store.KeywordStore(keyword=K, papers=(paper(2),)))
     assert [p.name for p in tmp_path.iterdir()] == ["k.json"]
+
+
+def _document_with(location: tuple[str | int, ...], raw: str) -> str:
+    """A store file the tracker wrote, with the value at ``location`` replaced by raw JSON."""
+    full = replace(
+        paper(1),
+        authors=("A. Author",),
+        categories=("cs.CV",),
+        primary_category="cs.CV",
+        first_seen="2026-11-22",
+        comment="8 pages",
+    )
+    data = store.KeywordStore(
+        K, (full, paper(2)), "2026-11-22", store.Health(1, "2026-11-21", "HTTP 503"), "ti:K", 3
+    )
+    document = json.loads(json_file.dumps(data))
+    target = document
+    for key in location[:-1]:
+        target = target[key]
+    target[location[-1]] = "@@VALUE@@"
+    return json.dumps(document).replace('"@@VALUE@@"', raw)
+
+
+ODD_VALUES = [
+    (("papers", 0, "version"), "9" * 5001, "number of 5001 digits"),
+    (("papers", 0, "version"), "1e400", "out of range"),
+    (("papers", 0, "version"), "NaN", "NaN is not a JSON number"),
+    (("papers", 0, "version"), "-Infinity", "-Infinity is not a JSON number"),
+    (("papers", 0, "version"), "0", "papers[0].version must be a whole number from 1 to 999"),
+    (("papers", 0, "version"), "1000", "from 1 to 999"),
+    (("papers", 0, "version"), "true", "from 1 to 999"),
+    (("papers", 0, "version"), "1.5", "from 1 to 999"),
+    (("papers", 0, "id"), '"../../etc/passwd"', "papers[0].id is not an arXiv id"),
+    (("papers", 0, "id"), '"2611.00002"', "paper 2611.00002 is stored twice"),
+    (("papers", 0, "title"), '"\\ud800"', "papers[0].title holds a lone surrogate"),
+    (("papers", 0, "authors"), '["ok", "\\udfff x"]', "papers[0].authors[1] holds a lone"),
+    (("papers", 0, "authors"), '"A. Author"', "papers[0].authors must be a list of text"),
+    (("papers", 0, "categories"), "[1]", "papers[0].categories[0] must be text"),
+    (("papers", 0, "updated"), '"yesterday"', "papers[0].updated must be a UTC time"),
+    (("papers", 0, "published"), '"2026-02-30T00:00:00Z"', "papers[0].published must be a"),
+    (("papers", 0, "updated"), '"2026-11-01"', "papers[0].updated must be a UTC time"),
+    (("papers", 0, "first_seen"), '"2026-13-01"', "papers[0].first_seen must be a day"),
+    (("papers", 0, "comment"), "null", "papers[0].comment must be text"),
+    (("papers", 0, "doi"), "{}", "papers[0].doi must be text"),
+    (("papers", 0), "[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    (("papers", 1), "[]", "papers[1] must be an object"),
+    (("papers",), "{}", "'papers' must be a list"),
+    (("last_success",), '"not a date"', "'last_success' must be a day"),
+    (("last_success",), "20261122", "'last_success' must be text"),
+    (("health",), "[]", "'health' must be an object"),
+    (("health", "failures"), "1e400", "out of range"),
+    (("health", "failures"), "-1", "health.failures must be a whole number"),
+    (("health", "failures"), '"3"', "health.failures must be a whole number"),
+    (("health", "since"), '"soon"', "health.since must be a day"),
+    (("health", "error"), '"\\ud83d"', "health.error holds a lone surrogate"),
+    (("health", "extra"), "1", "health: unknown field"),
+    (("total_results",), "-3", "'total_results' must be a whole number"),
+    (("total_results",), "9" * 30, "a number of 30 digits"),
+    (("query",), "[]", "'query' must be text"),
+    (("keyword",), '"\\udc00"', "'keyword' holds a lone surrogate"),
+]
+
+
+@pytest.mark.parametrize(("location", "raw", "words"), ODD_VALUES)
+def test_an_odd_value_anywhere_is_refused_naming_the_file_and_the_value(
+    tmp_path: Path, location: tuple[str | int, ...], raw: str, words: str
+) -> None:
+    path = tmp_path / "k.json"
+    content = _document_with(location, raw)
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(StoreError) as caught:
+        store.load(tmp_path, K)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: unreadable store (") and words in message
+    assert "\n" not in message and len(message) < 300
+    assert path.read_text(encoding="utf-8") == content
+
+
+def test_the_unchanged_document_loads() -> None:
+    loaded = json_file.loads(_document_with(("query",), '"ti:K"'), "k.json", K)
+    assert loaded.health == store.Health(1, "2026-11-21", "HTTP 503") and len(loaded.papers) == 2
+
+
+def test_every_field_the_tracker_writes_loads_back_unchanged(tmp_path: Path) -> None:
+    old_style = Paper("hep-th/9901001", 3, "Strings", published="1999-01-04T12:00:00Z")
+    data = store.KeywordStore(K, (old_style, paper(7)), "", store.Health(), "", None)
+    store.save(tmp_path, data)
+    assert store.load(tmp_path, K) == data

@@ -9,7 +9,7 @@ import time
 import feedparser
 
 from ..text import fold
-from .interface import MalformedFeed, Page, Paper
+from .interface import ARXIV_ID, MAX_VERSION, MalformedFeed, Page, Paper
 
 _ID = re.compile(r"/abs/(?P<id>.+?)(?:v(?P<version>\d+))?$")
 _ERROR_ID = "/api/errors"
@@ -29,9 +29,16 @@ def split_id(url_or_id: str) -> tuple[str, int]:
     if text.endswith(".pdf"):
         text = text[:-4]
     match = _ID.search(text)
-    if not match:
-        raise MalformedFeed(f"not an arXiv id: {url_or_id!r}")
-    return match.group("id"), int(match.group("version") or 1)
+    version = match.group("version") or "1" if match else ""
+    # What the store would refuse on its next load is refused here, before it is stored.
+    if not (
+        match
+        and ARXIV_ID.fullmatch(match.group("id"))
+        and len(version) <= 3
+        and 1 <= int(version) <= MAX_VERSION
+    ):
+        raise MalformedFeed(f"not an arXiv id: {url_or_id[:100]!r}")
+    return match.group("id"), int(version)
 
 
 def _stamp(entry: feedparser.FeedParserDict, key: str) -> str:

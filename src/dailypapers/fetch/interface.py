@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -10,6 +11,10 @@ from ..config import SortKey
 from ..config.model import LinkStyle
 
 ARXIV_BASE = "https://arxiv.org"
+ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7}")
+"""A versionless arXiv id: ``2511.01234`` (from April 2007) or ``hep-th/9901001`` (before)."""
+MAX_VERSION = 999
+"""More versions than any paper has; a bigger number is a corrupt id, not a busy author."""
 
 
 @dataclass(frozen=True, slots=True)

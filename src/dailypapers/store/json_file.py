@@ -7,19 +7,99 @@ what we wrote is refused whole (exit 3) and left untouched for the user to inspe
 from __future__ import annotations
 
 import json
+import math
+import re
 import sys
+from collections.abc import Callable
 from dataclasses import asdict, fields
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from ..config import Config, Keyword
 from ..errors import StoreError
 from ..fetch import Paper
+from ..fetch.interface import ARXIV_ID, MAX_VERSION
 from ..fileio import write_atomic
 from .model import Health, KeywordStore, Snapshot
 
 SCHEMA = 1
 _PAPER_FIELDS = {f.name for f in fields(Paper)}
+_LISTS = ("authors", "categories")
+_STAMPS = ("published", "updated")
+_MAX_DIGITS = 18
+_MAX_COUNT = 10**9
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_STAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+
+
+class _Odd(ValueError):
+    """A value the tracker never writes; the message says where in the file it is."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _Odd(f"{name} is not a JSON number")
+
+
+def _bounded_int(digits: str) -> int:
+    # Python refuses int() beyond 4,300 digits with an error of its own, and a few thousand
+    # digits below that still cost time: no count the store keeps needs more than 18.
+    if len(digits.lstrip("-")) > _MAX_DIGITS:
+        raise _Odd(f"a number of {len(digits)} digits")
+    return int(digits)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _Odd(f"the number {text[:20]} is out of range")
+    return value
+
+
+def _decode(text: str) -> Any:
+    return json.loads(
+        text,
+        parse_int=_bounded_int,
+        parse_float=_finite_float,
+        parse_constant=_refuse_constant,
+    )
+
+
+def _text(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise _Odd(f"{where} must be text")
+    if _SURROGATE.search(value):
+        raise _Odd(f"{where} holds a lone surrogate, which is not Unicode text")
+    return value
+
+
+def _whole(value: Any, where: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise _Odd(f"{where} must be a whole number from {low} to {high}")
+    return value
+
+
+def _parses(parse: Callable[[str], object], value: str) -> bool:
+    try:
+        parse(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _day(value: Any, where: str) -> str:
+    day = _text(value, where)
+    if day and not (_DAY.fullmatch(day) and _parses(date.fromisoformat, day)):
+        raise _Odd(f"{where} must be a day (YYYY-MM-DD), not {day[:40]!r}")
+    return day
+
+
+def _stamp(value: Any, where: str) -> str:
+    stamp = _text(value, where)
+    if stamp and not (_STAMP.fullmatch(stamp) and _parses(datetime.fromisoformat, stamp[:-1])):
+        raise _Odd(f"{where} must be a UTC time (YYYY-MM-DDTHH:MM:SSZ), not {stamp[:40]!r}")
+    return stamp
 
 
 def paper_to_json(paper: Paper) -> dict[str, Any]:
@@ -29,29 +109,74 @@ def paper_to_json(paper: Paper) -> dict[str, Any]:
     return data
 
 
-def paper_from_json(data: Any) -> Paper:
+def paper_from_json(data: Any, where: str = "paper") -> Paper:
+    """One stored paper, every field checked: what the tracker writes and nothing else."""
     if not isinstance(data, dict):
-        raise ValueError("a paper must be an object")
+        raise _Odd(f"{where} must be an object")
     unknown = set(data) - _PAPER_FIELDS
     if unknown:
-        raise ValueError(f"unknown paper field(s) {sorted(unknown)}")
-    if not isinstance(data.get("id"), str) or not isinstance(data.get("version"), int):
-        raise ValueError("a paper needs a text 'id' and a whole-number 'version'")
-    values = dict(data)
-    for key in ("authors", "categories"):
-        items = values.get(key, [])
-        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
-            raise ValueError(f"'{key}' must be a list of text")
-        values[key] = tuple(items)
-    for key, value in values.items():
-        if key not in ("authors", "categories", "version") and not isinstance(value, str):
-            raise ValueError(f"'{key}' must be text")
-    # Categories and first-seen days repeat across thousands of papers: share one copy each.
-    values["categories"] = tuple(sys.intern(c) for c in values["categories"])
-    for key in ("primary_category", "first_seen"):
-        if key in values:
-            values[key] = sys.intern(values[key])
+        raise _Odd(f"{where}: unknown field(s) {sorted(unknown)}")
+    for key in ("id", "version", "title"):
+        if key not in data:
+            raise _Odd(f"{where} has no '{key}'")
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        at = f"{where}.{key}"
+        if key == "version":
+            values[key] = _whole(value, at, 1, MAX_VERSION)
+        elif key in _LISTS:
+            if not isinstance(value, list):
+                raise _Odd(f"{at} must be a list of text")
+            # Categories repeat across thousands of papers: share one copy each.
+            items = (_text(item, f"{at}[{i}]") for i, item in enumerate(value))
+            values[key] = tuple(sys.intern(i) if key == "categories" else i for i in items)
+        elif key in _STAMPS:
+            values[key] = _stamp(value, at)
+        elif key == "first_seen":
+            values[key] = sys.intern(_day(value, at))
+        else:
+            values[key] = _text(value, at)
+    if not ARXIV_ID.fullmatch(values["id"]):
+        raise _Odd(f"{where}.id is not an arXiv id: {values['id'][:40]!r}")
+    if "primary_category" in values:
+        values["primary_category"] = sys.intern(values["primary_category"])
     return Paper(**values)
+
+
+def _papers(value: Any) -> tuple[Paper, ...]:
+    if not isinstance(value, list):
+        raise _Odd("'papers' must be a list")
+    papers = tuple(paper_from_json(item, f"papers[{i}]") for i, item in enumerate(value))
+    seen: set[str] = set()
+    for i, paper in enumerate(papers):
+        if paper.id in seen:
+            raise _Odd(f"papers[{i}]: paper {paper.id} is stored twice")
+        seen.add(paper.id)
+    return papers
+
+
+def _pending(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise _Odd("'pending' must be a list of paper ids")
+    for i, item in enumerate(value):
+        if not ARXIV_ID.fullmatch(_text(item, f"pending[{i}]")):
+            raise _Odd(f"pending[{i}] is not an arXiv id: {item[:40]!r}")
+    return tuple(sorted(set(value)))
+
+
+def _health(value: Any) -> Health:
+    if value is None:
+        return Health()
+    if not isinstance(value, dict):
+        raise _Odd("'health' must be an object")
+    unknown = set(value) - {"failures", "since", "error"}
+    if unknown:
+        raise _Odd(f"health: unknown field(s) {sorted(unknown)}")
+    return Health(
+        failures=_whole(value.get("failures", 0), "health.failures", 0, _MAX_COUNT),
+        since=_day(value.get("since", ""), "health.since"),
+        error=_text(value.get("error", ""), "health.error"),
+    )
 
 
 def dumps(store: KeywordStore) -> str:
@@ -74,39 +199,38 @@ def dumps(store: KeywordStore) -> str:
 
 
 def loads(text: str, path: str, keyword: Keyword) -> KeywordStore:
+    """A store file, refused whole (StoreError, exit 3) unless every value is one we write.
+
+    Outputs trust what the store holds, so an odd value found here would otherwise surface
+    later as a traceback in a template, a sort or an encoder, after the run had fetched.
+    """
     try:
-        document = json.loads(text)
+        document = _decode(text)
     except json.JSONDecodeError as exc:
         raise StoreError(
             path, f"not valid JSON (line {exc.lineno}: {exc.msg}); left untouched"
         ) from None
+    except _Odd as exc:
+        raise StoreError(path, f"unreadable store ({exc}); left untouched") from None
+    except RecursionError:
+        raise StoreError(path, "unreadable store (nested too deeply); left untouched") from None
     if not isinstance(document, dict) or document.get("schema") != SCHEMA:
         raise StoreError(path, f"not a dailypapers store of schema {SCHEMA}; left untouched")
     try:
-        health = document.get("health") or {}
-        papers = document.get("papers")
-        if not isinstance(papers, list):
-            raise ValueError("'papers' must be a list")
         total = document.get("total_results")
-        if total is not None and (not isinstance(total, int) or isinstance(total, bool)):
-            raise ValueError("'total_results' must be a whole number")
-        pending = document.get("pending", [])
-        if not isinstance(pending, list) or not all(isinstance(i, str) for i in pending):
-            raise ValueError("'pending' must be a list of paper ids")
+        if total is not None:
+            total = _whole(total, "'total_results'", 0, _MAX_COUNT)
+        _text(document.get("keyword", ""), "'keyword'")
         return KeywordStore(
             keyword=keyword,
-            papers=tuple(paper_from_json(p) for p in papers),
-            last_success=str(document.get("last_success", "")),
-            health=Health(
-                failures=int(health.get("failures", 0)),
-                since=str(health.get("since", "")),
-                error=str(health.get("error", "")),
-            ),
-            query=str(document.get("query", "")),
+            papers=_papers(document.get("papers")),
+            last_success=_day(document.get("last_success", ""), "'last_success'"),
+            health=_health(document.get("health")),
+            query=_text(document.get("query", ""), "'query'"),
             total_results=total,
-            pending=tuple(sorted(set(pending))),
+            pending=_pending(document.get("pending", [])),
         )
-    except (ValueError, TypeError, AttributeError) as exc:
+    except _Odd as exc:
         raise StoreError(path, f"unreadable store ({exc}); left untouched") from None
 
 
