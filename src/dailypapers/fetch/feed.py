@@ -13,9 +13,7 @@ from .interface import ARXIV_ID, MAX_VERSION, MalformedFeed, Page, Paper
 
 _ID = re.compile(r"/abs/(?P<id>.+?)(?:v(?P<version>\d+))?$")
 _ERROR_ID = "/api/errors"
-# New-style ids (2511.01234) and old-style ones (hep-th/9901001, math.GT/0309136).
-ARXIV_ID = r"(?:\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})"
-_ENTRY_ID = re.compile(r"https?://[^/\s]+/abs/" + ARXIV_ID + r"(?:v\d{1,4})?")
+_ENTRY_ID = re.compile(r"https?://[^/\s]+/abs/(?:" + ARXIV_ID.pattern + r")(?:v\d{1,3})?")
 
 logger = logging.getLogger(__name__)
 
