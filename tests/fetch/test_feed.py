@@ -121,7 +121,7 @@ def test_ids_split_into_versionless_id_and_version(text: str, expected: tuple[st
 
 
 @given(
-    st.from_regex(r"\A[0-9]{4}\.[0-9]{4,5}\Z|\A[a-z-]{2,8}/[0-9]{7}\Z"),
+    st.from_regex(r"\A[0-9]{4}\.[0-9]{4,5}\Z|\A[a-z][a-z-]{1,7}/[0-9]{7}\Z"),
     st.integers(min_value=1, max_value=99),
 )
 def test_split_id_inverts_the_abs_url(paper_id: str, version: int) -> None:
