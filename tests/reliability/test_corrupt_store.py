@@ -55,6 +55,8 @@ CORRUPTIONS = [
     (("total_results",), "Infinity"),
     (("total_results",), "-1"),
     (("query",), '"\\udfff"'),
+    (("pending",), '["2611.00001", "../x"]'),
+    (("pending",), '"2611.00001"'),
 ]
 
 
@@ -180,6 +182,7 @@ LOCATIONS = [
     ("keyword",),
     ("schema",),
     ("papers",),
+    ("pending",),
 ]
 
 

@@ -159,8 +159,8 @@ def _pending(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise _Odd("'pending' must be a list of paper ids")
     for i, item in enumerate(value):
-        if not ARXIV_ID.fullmatch(_text(item, f"pending[{i}]")):
-            raise _Odd(f"pending[{i}] is not an arXiv id: {item[:40]!r}")
+        if not isinstance(item, str) or not ARXIV_ID.fullmatch(item):
+            raise _Odd(f"'pending' must be a list of paper ids; pending[{i}] is not an arXiv id")
     return tuple(sorted(set(value)))
 
 
