@@ -75,18 +75,15 @@ def test_render_failure_leaves_the_papers_for_the_next_digest(
     tmp_path: Path, figures: Figures
 ) -> None:
     folder = write_tracker(tmp_path / "tracker", KEYWORDS)
-    readme = (folder / "README.md").read_text(encoding="utf-8")
     with FakeArxiv(day_papers(0)) as server:
         env = cli_env(server.url)
-        (folder / "README.md").unlink()
-        (folder / "README.md").mkdir()  # the render cannot write it
+        (folder / "site").write_text("not a folder\n", encoding="utf-8")  # the render fails
 
         broken = invoke(folder, "update", "--digest", str(folder / "digest.md"), env=env)
         assert broken.exit_code == 2, broken.stderr
         assert all_stored(folder) == {p.id for p in day_papers(0)}  # saved, never announced
 
-        (folder / "README.md").rmdir()
-        (folder / "README.md").write_text(readme, encoding="utf-8")
+        (folder / "site").unlink()
         again = invoke(folder, "update", "--digest", str(folder / "digest.md"), env=env)
 
     assert again.exit_code == 0, again.stderr
@@ -131,7 +128,7 @@ def test_forty_days_of_broken_runs_announce_every_paper_exactly_once(
     folder = write_tracker(tmp_path / "tracker", KEYWORDS)
     (folder / "data").mkdir()
     digest = str(folder / "digest.md")
-    readme = (folder / "README.md").read_text(encoding="utf-8")
+    aside = tmp_path / "site-aside"
     issues: list[str] = []
     served: set[str] = set()
     with FakeArxiv() as server:
@@ -154,14 +151,16 @@ def test_forty_days_of_broken_runs_announce_every_paper_exactly_once(
             shutil.copytree(folder / "data", before)
 
             if point == "render fails":
-                (folder / "README.md").unlink()
-                (folder / "README.md").mkdir()
+                if (folder / "site").exists():
+                    (folder / "site").rename(aside)
+                (folder / "site").write_text("not a folder\n", encoding="utf-8")
             if point == "keyword fails":
                 server.inject(Fault("500", match=lambda q: "Foo" in q["search_query"]))
             run = invoke(folder, "update", "--digest", digest, env=env)
             if point == "render fails":
-                (folder / "README.md").rmdir()
-                (folder / "README.md").write_text(readme, encoding="utf-8")
+                (folder / "site").unlink()
+                if aside.exists():
+                    aside.rename(folder / "site")
                 assert run.exit_code == 2, run.stderr
                 continue  # the job stops; what was saved is committed by the next one
             if point == "the day's commit is lost":
