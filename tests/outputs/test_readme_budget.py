@@ -261,3 +261,13 @@ def test_a_killed_writers_temporary_file_in_papers_is_swept(tmp_path: Path) -> N
     stale.write_text("half", encoding="utf-8")
     write(snapshot(keywords(1), [1]), readme)
     assert not stale.exists()
+
+
+def test_a_paper_is_one_row_whatever_line_separators_its_text_holds(tmp_path: Path) -> None:
+    from dailypapers.outputs.tables import rows
+
+    config = keywords(1, "columns: [title, date, abstract, comment, code]\n")
+    odd = "a\u2028b\x85c\x1cd\u2029e\x0bf\x0cg"
+    paper = Paper(id="2611.00001", version=1, title=odd, abstract=odd, comment=odd)
+    (row,) = rows(KeywordStore(config.keywords[0], (paper,)), config)
+    assert row.startswith("| **[") and row.endswith(" |")

@@ -244,7 +244,7 @@ def _rows(rows: Sequence[DigestRow], config: Config) -> list[str]:
         for r in rows
     ]
     text = template("digest_rows.md.j2").render(rows=clipped, link=config.link, sort=config.sort)
-    return text.splitlines()
+    return text.removesuffix("\n").split("\n")
 
 
 def _more(more: int, shown: int, listed: int, link: str) -> str:

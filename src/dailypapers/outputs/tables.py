@@ -46,7 +46,8 @@ def rows(store: KeywordStore, config: Config) -> tuple[str, ...]:
     text = template("paper_rows.md.j2").render(
         papers=store.papers, link=config.link, sort=config.sort, code=config.code_column
     )
-    return tuple(text.splitlines())
+    # Only "\n" ends a row: splitlines() would also cut at characters such as U+2028.
+    return tuple(text.removesuffix("\n").split("\n"))
 
 
 def part_names(slug: str, parts: int, slugs: frozenset[str]) -> list[str]:
