@@ -170,3 +170,17 @@ def test_library_confirm_takes_several_bodies(folder: Path, server: FakeArxiv) -
     bodies = [f"<!-- dailypapers:announced {p.id} -->" for p in WORLD]
 
     assert api.confirm(api.load_config(paths.config), paths, bodies) == 3
+
+
+def test_a_keyword_added_later_does_not_announce_papers_again(
+    folder: Path, server: FakeArxiv
+) -> None:
+    (folder / "keywords.yaml").write_text("keywords:\n  - World Model\n", encoding="utf-8")
+    cli(folder, server, "update", "--digest", "digest.md")
+    cli(folder, server, "confirm", "digest.md")
+    (folder / "keywords.yaml").write_text(KEYWORDS, encoding="utf-8")
+
+    cli(folder, server, "update", "--digest", "digest.md")
+
+    # The two papers matching both keywords were announced under World Model already.
+    assert digest_ids(folder) == {p.id for p in FOO}
