@@ -227,6 +227,8 @@ def test_code_links_reach_the_readme_column_the_issue_and_the_feeds(
         '<link rel="related" type="text/html" title="code" href="https://github.com/lab/driving"/>'
         in feed
     )
+    page = (folder / "site" / "index.html").read_text(encoding="utf-8")
+    assert '[["GitHub","https://github.com/lab/driving"]]' in page
 
 
 def test_without_columns_the_readme_tables_keep_their_four_columns(

@@ -115,3 +115,10 @@ PIECES = st.sampled_from(
 @given(st.lists(PIECES, max_size=30).map("".join))
 def test_the_fast_scan_finds_what_the_pattern_finds(text: str) -> None:
     assert links._candidates(text) == [m.group() for m in links._URL.finditer(text)]
+
+
+def test_a_link_to_a_github_issue_or_pull_request_becomes_its_repository() -> None:
+    found = urls(
+        "Fixed in https://github.com/org/repo/pull/12, see https://github.com/a/b/issues/3#x."
+    )
+    assert [url for url, _, _ in found] == ["https://github.com/org/repo", "https://github.com/a/b"]

@@ -56,6 +56,9 @@ _TAIL = re.compile(_URL_CHARS + "+")
 _SCHEME_LESS_HOSTS = ("github.com/", "gitlab.com/", "huggingface.co/")
 _HOST = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$")
 _TRAILING = ".,;:!?*'"
+_GITHUB_THREAD = re.compile(
+    r"(/[^/?#]+/[^/?#]+)/(?:issues|pull|pulls|discussions)(?:[/?#]|$)", re.I
+)
 MAX_LINKS = 4
 
 
@@ -97,6 +100,10 @@ def _classify(url: str) -> CodeLink | None:
     if label is not None:
         if not path.strip("/"):
             return None  # a bare "github.com" points at no one's code
+        if bare == "github.com" and (thread := _GITHUB_THREAD.match(path)):
+            # A link to an issue or pull request would show in that thread as a reference from
+            # the day's issue; the repository it belongs to is the code.
+            path = thread.group(1)
         return CodeLink(url=f"{scheme.lower()}://{authority}{path}", kind="code", label=label)
     return CodeLink(url=f"{scheme.lower()}://{authority}{path}", kind="page", label="page")
 
