@@ -6,10 +6,12 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from dailypapers import pipeline as api
 from dailypapers import store
-from dailypapers.config import Keyword
-from dailypapers.outputs import sitefiles
+from dailypapers.config import Config, Keyword
+from dailypapers.outputs import sitefiles, tables
 from dailypapers.store import KeywordStore
 from tests.outputs.site_support import HOSTILE, LATEX, OLD_STYLE, WORLD_MODELS, make_tracker
 
@@ -18,7 +20,6 @@ KEYWORDS = {
     "Astro": [OLD_STYLE, WORLD_MODELS],
     "Quiet": [],
 }
-CACHE = ".site.render-cache"
 NEWER = replace(LATEX, id="2611.00009", title="A newer paper", first_seen="2026-11-23")
 
 
@@ -26,7 +27,10 @@ def files(folder: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(folder)): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and "data" not in p.parts and p.name not in ("keywords.yaml", CACHE)
+        if p.is_file()
+        and "data" not in p.parts
+        and p.name != "keywords.yaml"
+        and not p.name.endswith(".render-cache")
     }
 
 
@@ -62,8 +66,31 @@ def test_a_render_after_one_keyword_changed_is_byte_identical_to_a_full_render(
     fresh.mkdir()
     assert files(tracker) == from_scratch(tracker, fresh)
     names = {p.name for p in changed}
-    assert {"astro.xml", "astro.bib", "all.xml", "all.bib", "index.html"} <= names
-    assert not {"world-model.xml", "world-model.bib", "quiet.xml"} & names
+    assert {"astro.xml", "astro.bib", "all.xml", "all.bib", "index.html", "astro.md"} <= names
+    assert not {"world-model.xml", "world-model.bib", "quiet.xml", "world-model.md"} & names
+    assert (tracker / "papers" / "astro.md").is_file()
+
+
+def test_tables_of_unchanged_keywords_are_read_back_not_rendered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config, paths = make_tracker(tmp_path, KEYWORDS)
+    api.render(config, paths)
+    rendered: list[str] = []
+    real = tables.rows
+
+    def counting(store: KeywordStore, config: Config) -> tuple[str, ...]:
+        rendered.append(store.keyword.slug)
+        return real(store, config)
+
+    monkeypatch.setattr(tables, "rows", counting)
+    add_paper(tmp_path, "Astro")
+    api.render(config, paths)
+    assert rendered == ["astro"]
+    (tmp_path / "papers" / "quiet.md").write_text("edited", encoding="utf-8")
+    rendered.clear()
+    api.render(config, paths)
+    assert rendered == ["quiet"]
 
 
 def _sources(folder: Path, names: list[str], loaded: list[str]) -> list[sitefiles.KeywordSource]:

@@ -193,15 +193,15 @@ def block(
     return f"{START}\n{_render(snapshot, sections)}{END}"
 
 
-def write(snapshot: Snapshot, readme: Path) -> list[Path]:
+def write(snapshot: Snapshot, readme: Path, data: Path | None = None) -> list[Path]:
     """Write the complete tables, then the README with as many rows as fit.
 
     The markers are checked before anything is written; the tables go first so that no README
-    links to a table that is not there yet.
+    links to a table that is not there yet. ``data`` (the store folder) lets the tables of
+    unchanged keywords be reused (see ``tables.write``).
     """
     before, after = read(readme)
-    table_rows = [tables.rows(store, snapshot.config) for store in snapshot.stores]
-    changed = tables.write(snapshot, readme, table_rows)
+    table_rows, changed = tables.write(snapshot, readme, data)
     room = BUDGET - len(before.encode("utf-8")) - len(after.encode("utf-8"))
     text = block(snapshot, table_rows, room)
     if write_atomic(readme, [before, text, after]):
@@ -215,7 +215,7 @@ class ReadmeOutput:
     name = "readme"
 
     def write(self, job: RenderJob) -> list[Path]:
-        return write(job.snapshot, job.to.readme)
+        return write(job.snapshot, job.to.readme, job.to.data)
 
 
 OUTPUT: Output = ReadmeOutput()

@@ -372,14 +372,14 @@ class SiteFilesOutput:
     def write(self, job: RenderJob) -> list[Path]:
         data, to = job.to.data, job.to
         sources = [
-            KeywordSource(s.keyword, _store_fingerprint(data, s.keyword.slug), _given(s))
+            KeywordSource(s.keyword, store_fingerprint(data, s.keyword.slug), _given(s))
             for s in job.snapshot.stores
         ]
         cache_path = to.cache or to.site.parent / f".{to.site.name}.render-cache"
         return write(sources, job.snapshot.config.sort, to.site, cache_path)
 
 
-def _store_fingerprint(data: Path | None, slug: str) -> str:
+def store_fingerprint(data: Path | None, slug: str) -> str:
     """The keyword's store file as saved; no folder or no file means "render it"."""
     if data is None:
         return ""

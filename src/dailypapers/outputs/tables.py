@@ -8,10 +8,12 @@ renders Markdown files up to about 1 MB, heavy ones time out sooner) continues i
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from ..config import Config
@@ -19,6 +21,7 @@ from ..fileio import remove_stale_temps_in, write_atomic
 from ..store import KeywordStore, Snapshot
 from .budget import split
 from .escape import Safe
+from .sitefiles import fingerprint, renderer_id, store_fingerprint
 from .templating import template
 
 logger = logging.getLogger(__name__)
@@ -28,6 +31,7 @@ PART_LIMIT = 500_000
 """Bytes a part may hold: under GitHub's 500 KiB, the size it shows in full as a README too."""
 MARK = "<!-- dailypapers: one keyword's complete table, rewritten on every run -->"
 """The first line of every part: only files that carry it are ever deleted as stale."""
+CACHE_FORMAT = 1
 
 
 def folder(readme: Path) -> Path:
@@ -111,30 +115,88 @@ def render_part(
 
 
 def write(
-    snapshot: Snapshot, readme: Path, tables: Sequence[Sequence[str]] | None = None
-) -> list[Path]:
+    snapshot: Snapshot, readme: Path, data: Path | None = None
+) -> tuple[list[Sequence[str]], list[Path]]:
     """Write every keyword's complete table next to ``readme``; delete parts no longer made.
 
-    ``tables`` are the keywords' rows as ``rows`` gives them, when the caller has them already.
+    Returns each keyword's rows (for the README) and the files that changed. A keyword whose
+    store file (in ``data``), settings and renderer are those of the last render, and whose
+    parts are still as written, is not rendered again: its rows are read back from its parts,
+    byte for byte what rendering them would give. What the last render wrote is kept beside the
+    README (``.README.md.render-cache``; git-ignored).
     """
     target = folder(readme)
-    if tables is None:
-        tables = [rows(store, snapshot.config) for store in snapshot.stores]
     slugs = frozenset(store.keyword.slug for store in snapshot.stores)
+    settings = repr(
+        (renderer_id(), replace(snapshot.config, keywords=()), readme.name, sorted(slugs))
+    )
+    cache = target.parent / f".{readme.name}.render-cache"
+    old = _load_cache(cache)
+    record: dict[str, Any] = {}
+    tables: list[Sequence[str]] = []
     changed: list[Path] = []
     keep: set[str] = set()
-    for store, table in zip(snapshot.stores, tables, strict=True):
+    for store in snapshot.stores:
+        slug = store.keyword.slug
+        stored = store_fingerprint(data, slug)
+        key = fingerprint(f"{settings}{store.keyword!r}{stored}".encode()) if stored else ""
+        known = old.get(slug)
+        if key and known is not None and known[0] == key:
+            table = _read_back(target, known[1])
+            if table is not None:
+                keep.update(name for name, *_ in known[1])
+                record[slug] = known
+                tables.append(table)
+                continue
+        table = rows(store, snapshot.config)
         cut = parts(store, table, slugs)
+        written = []
         for part in cut:
             keep.add(part.name)
             path = target / part.name
             text = render_part(store, part, cut, readme.name, snapshot.config)
             if write_atomic(path, [text], durable=False, sweep=False):
                 changed.append(path)
+            body = "".join(row + "\n" for row in part.rows)
+            start = len(text[: text.find(body)].encode("utf-8")) if body else 0
+            size = len(text.encode("utf-8"))
+            written.append([part.name, size, start, start + len(body.encode("utf-8"))])
+        record[slug] = [key, written]
+        tables.append(table)
     changed += _remove_stale(target, keep)
     if target.is_dir():
         remove_stale_temps_in(target)
-    return changed
+    _save_cache(cache, record)
+    return tables, changed
+
+
+def _read_back(target: Path, written: list[list[Any]]) -> tuple[str, ...] | None:
+    """A keyword's rows from its parts, or None if any part is missing or not as written."""
+    found: list[str] = []
+    for name, size, start, end in written:
+        try:
+            body = (target / name).read_bytes()
+        except OSError:
+            return None
+        if len(body) != size:
+            return None
+        found += body[start:end].decode("utf-8").split("\n")[:-1]
+    return tuple(found)
+
+
+def _load_cache(path: Path) -> dict[str, Any]:
+    try:
+        raw = json.loads(path.read_bytes())
+        if raw[0] != CACHE_FORMAT:
+            return {}
+        found: dict[str, Any] = raw[1]
+        return found
+    except Exception:  # an unreadable cache only means rendering every table
+        return {}
+
+
+def _save_cache(path: Path, record: dict[str, Any]) -> None:
+    write_atomic(path, [json.dumps([CACHE_FORMAT, record], separators=(",", ":"))], durable=False)
 
 
 def _remove_stale(target: Path, keep: set[str]) -> list[Path]:
