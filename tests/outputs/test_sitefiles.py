@@ -158,3 +158,26 @@ def test_reordered_and_removed_keywords_match_a_full_render(tmp_path: Path) -> N
     sitefiles.write(_sources(tmp_path, now, loaded), "updated", fresh, tmp_path / "other")
     assert files(site) == files(fresh)
     assert not (site / "feeds" / "astro.xml").exists()
+
+
+def test_a_render_that_stops_midway_leaves_no_index_to_trust(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_tracker(tmp_path, KEYWORDS)
+    site, cache, loaded = tmp_path / "site", tmp_path / "cache", []
+    sitefiles.write(_sources(tmp_path, list(KEYWORDS), loaded), "updated", site, cache)
+    before = files(site)
+    add_paper(tmp_path, "Astro")
+
+    def dying(papers: object, sort: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sitefiles, "render_papers", dying)
+    with pytest.raises(KeyboardInterrupt):
+        sitefiles.write(_sources(tmp_path, list(KEYWORDS), loaded), "updated", site, cache)
+    assert not cache.exists()
+    monkeypatch.undo()
+    loaded.clear()
+    sitefiles.write(_sources(tmp_path, list(KEYWORDS), loaded), "updated", site, cache)
+    assert loaded == ["world-model", "astro", "quiet"]
+    assert files(site) != before

@@ -62,11 +62,15 @@ def day_papers(day: int) -> list[FakePaper]:
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    """Every file of the tracker but the lock and temporary files, by relative path."""
+    """Every file of the tracker but the lock, temporary files and render caches, by path.
+
+    A render cache is dropped when a render starts and written when it ends, so a killed run
+    leaves none (the next render then renders everything); it is not an output.
+    """
     return {
         str(p.relative_to(folder)): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != ".lock" and not p.name.endswith(".tmp")
+        if p.is_file() and p.name != ".lock" and not p.name.endswith((".tmp", ".render-cache"))
     }
 
 

@@ -141,6 +141,9 @@ def write(
     feeds_dir, bib_dir = root / feeds_output.FOLDER, root / bibtex_output.FOLDER
     page_path = root / site_output.PAGE
     old_page_size, old = load_cache(cache_path)
+    # Dropped until this render is done: a killed render must not leave an index of files it
+    # had begun to replace.
+    cache_path.unlink(missing_ok=True)
     if _size(page_path) != old_page_size:
         old = {}
     changed: list[Path] = []

@@ -132,6 +132,7 @@ def write(
     )
     cache = target.parent / f".{readme.name}.render-cache"
     old = _load_cache(cache)
+    cache.unlink(missing_ok=True)  # until this render is done (see sitefiles.write)
     record: dict[str, Any] = {}
     tables: list[Sequence[str]] = []
     changed: list[Path] = []
