@@ -8,8 +8,8 @@ marks exactly what the body announced, whatever GitHub or a reader does to the v
 
 GitHub refuses issue bodies over 65,536 characters and a first run can find hundreds of papers,
 so the body is fitted to a budget: every keyword keeps its newest papers, the same number for
-all (then one more each while room is left), and the rest are counted with a link to the
-keyword's complete table in ``papers/``. Paper text is made inert for GitHub (see
+all (then a row at a time, keyword by keyword, while room is left), and the rest are counted
+with a link to the keyword's complete table in ``papers/``. Paper text is made inert for GitHub (see
 ``escape.unlinked``): in an issue body ``@name`` would e-mail that user and ``#12`` would leave a
 mark on issue 12.
 """
