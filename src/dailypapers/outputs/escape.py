@@ -312,28 +312,101 @@ def _braces_balance(text: str, *, skip_escaped: bool) -> bool:
     return depth == 0
 
 
-def _keepable_math(body: str) -> bool:
-    """Whether ``$body$`` can go to LaTeX as written without breaking the .bib or the document.
+# Math macros a title may keep: symbols, named functions, fonts, accents and sizing. None of
+# them reads or writes a file, defines anything or changes how TeX reads its input, so a
+# ``$...$`` made only of these can typeset (or fail to), nothing more. Any other control
+# sequence -- ``\input``, ``\write18``, ``\catcode``, ``\def``, ``\csname``, ``\end`` --
+# makes the whole span print literally.
+MATH_MACROS = frozenset(
+    (
+        # Greek letters
+        "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa varkappa "
+        "lambda mu nu xi pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega "
+        "Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega digamma "
+        # named functions
+        "arccos arcsin arctan arg cos cosh cot coth csc deg det dim exp gcd hom inf ker lg lim "
+        "liminf limsup ln log max min Pr sec sin sinh sup tan tanh "
+        # relations and arrows
+        "approx asymp cong dashv doteq equiv ge geq geqslant gg gtrsim in le leq leqslant ll "
+        "lesssim mid models ne neq ni notin parallel perp prec preceq propto sim simeq "
+        "sqsubseteq sqsupseteq subset subseteq subsetneq succ succeq supset supseteq vdash "
+        "gets to mapsto leftarrow rightarrow leftrightarrow Leftarrow Rightarrow "
+        "Leftrightarrow longleftarrow longrightarrow longleftrightarrow Longleftarrow "
+        "Longrightarrow Longleftrightarrow longmapsto hookrightarrow hookleftarrow "
+        "uparrow downarrow updownarrow Uparrow Downarrow nearrow searrow nwarrow swarrow "
+        "rightleftharpoons implies iff not "
+        # operators
+        "amalg ast bigcap bigcup bigodot bigoplus bigotimes bigsqcup biguplus bigvee bigwedge "
+        "bullet cap cdot circ coprod cup dagger ddagger diamond div iint iiint int land lor "
+        "lnot mp neg odot oint ominus oplus oslash otimes pm prod setminus sqcap sqcup star "
+        "sum times triangle uplus vee wedge wr "
+        # symbols
+        "aleph angle backslash bot beth cdots checkmark clubsuit ddots dots emptyset ell "
+        "exists forall hbar heartsuit Im imath infty jmath ldots nabla natural partial prime "
+        "Re sharp flat spadesuit surd top varnothing vdots wp nexists complement square "
+        "blacksquare lozenge triangleq "
+        # delimiters and sizes
+        "langle rangle lceil rceil lfloor rfloor lvert rvert lVert rVert vert Vert left right "
+        "middle big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr "
+        # fonts, accents, fractions, spacing
+        "mathbb mathbf mathcal mathfrak mathit mathnormal mathrm mathscr mathsf mathtt "
+        "boldsymbol bm text textrm textbf textit textsf texttt textnormal operatorname "
+        "acute bar breve check ddot dot grave hat mathring tilde vec widehat widetilde "
+        "overline underline overbrace underbrace overrightarrow overleftarrow "
+        "frac dfrac tfrac sqrt binom dbinom tbinom choose over "
+        "limits nolimits displaystyle textstyle scriptstyle scriptscriptstyle quad qquad"
+    ).split()
+)
+# ``\,`` and the like: thin spaces and escaped delimiters.
+_MATH_SYMBOLS = frozenset(",;:! {}|_")
+_CONTROL = re.compile(r"\\([A-Za-z]+|.?)", re.DOTALL)
 
-    Non-ASCII breaks pdfLaTeX in math mode, ``% # &`` break it anywhere, and braces must balance
-    both as BibTeX counts them and as LaTeX does.
+
+def _harmless_math(body: str) -> bool:
+    """Whether every control sequence in a math span is on the allow-list.
+
+    TeX reads ``^^5c`` as a backslash (and ``^^`` with any two hex digits as that character),
+    so ``^^`` is refused outright rather than decoded.
+    """
+    if "^^" in body:
+        return False
+    for match in _CONTROL.finditer(body):
+        name = match.group(1)
+        if len(name) > 1 or name.isalpha():
+            if name not in MATH_MACROS:
+                return False
+        elif name not in _MATH_SYMBOLS:
+            return False
+    return True
+
+
+def _keepable_math(body: str) -> bool:
+    """Whether ``$body$`` can go to LaTeX as written: harmless, and without breaking the .bib
+    or the document.
+
+    Non-ASCII breaks pdfLaTeX in math mode, control characters have no place in a title,
+    ``% # &`` break it anywhere, and braces must balance both as BibTeX counts them and as LaTeX
+    does.
     """
     return (
         bool(body.strip())
-        and body.isascii()
+        and all(" " <= ch <= "~" for ch in body)
         and not any(ch in body for ch in "%#&")
         and _braces_balance(body, skip_escaped=False)
         and _braces_balance(body, skip_escaped=True)
+        and _harmless_math(body)
     )
 
 
 def bibtex_field(text: str) -> str:
     """A title (or other prose) for a brace-delimited BibTeX field.
 
-    arXiv titles carry intentional inline math such as ``$O(n)$``; a ``$...$`` span that is safe
-    to compile is kept so it typesets as the authors meant. Everything else, including other
-    LaTeX commands and unpaired dollars, is escaped to show literally, so the entry always
-    parses and compiles (math macros are the authors' own, e.g. ``\\mathbb`` needs amssymb).
+    arXiv titles carry intentional inline math such as ``$O(n)$``; a ``$...$`` span made only of
+    harmless math macros (``MATH_MACROS``) is kept so it typesets as the authors meant.
+    Everything else, including other LaTeX commands (``$\\input{...}$`` would run when the
+    user compiles their paper) and unpaired dollars, is escaped to show literally, so the entry
+    always parses and compiles (math macros are the authors' own, e.g. ``\\mathbb`` needs
+    amssymb).
     """
     pieces = _UNESCAPED_DOLLAR.split(fold(text))
     out = [_bib_escape(pieces[0])]
