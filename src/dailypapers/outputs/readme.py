@@ -165,10 +165,6 @@ def block(
     if table_rows is None:
         table_rows = [tables.rows(store, snapshot.config) for store in stores]
     markers = len(START) + 1 + len(END)
-    everything = zip(stores, table_rows, strict=True)
-    full = _render(snapshot, [Shown(s.keyword, _body(r)) for s, r in everything])
-    if len(full.encode("utf-8")) + markers <= room:
-        return f"{START}\n{full}{END}"
     empty = _render(snapshot, [Shown(s.keyword, Safe("")) for s in stores])
     pieces = [
         Piece(
@@ -177,7 +173,15 @@ def block(
         )
         for store, rows in zip(stores, table_rows, strict=True)
     ]
-    shown = fit(len(empty.encode("utf-8")) + markers, pieces, room)
+    # Each body goes into the block as it is, so the sizes tell whether everything fits without
+    # rendering it: at 500 keywords "everything" is 78 MB of text, held twice to be measured.
+    fixed = len(empty.encode("utf-8")) + markers
+    if fixed + sum(sum(piece.rows) for piece in pieces) <= room:
+        everything = zip(stores, table_rows, strict=True)
+        full = _render(snapshot, [Shown(s.keyword, _body(r)) for s, r in everything])
+        if len(full.encode("utf-8")) + markers <= room:
+            return f"{START}\n{full}{END}"
+    shown = fit(fixed, pieces, room)
     if shown is None:
         logger.warning(
             "README: the owner's text and %d keywords leave no room for any paper row under "
