@@ -188,3 +188,24 @@ def test_real_id_shapes_split_into_id_and_version() -> None:
     assert split_id("http://arxiv.org/abs/2511.05299v12") == ("2511.05299", 12)
     assert split_id("http://arxiv.org/abs/0704.0001") == ("0704.0001", 1)
     assert split_id("http://arxiv.org/abs/math.GT/0309136v2") == ("math.GT/0309136", 2)
+
+
+@pytest.mark.parametrize(
+    ("published", "updated"),
+    [
+        ("0005-01-01T00:00:00Z", "2026-11-02T00:00:00Z"),
+        ("2026-11-01T00:00:00Z", "9999-12-31T23:59:60Z"),
+    ],
+)
+def test_a_date_the_store_could_not_hold_makes_the_page_malformed(
+    published: str, updated: str
+) -> None:
+    body = (
+        '<feed xmlns="http://www.w3.org/2005/Atom" '
+        'xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">'
+        "<opensearch:totalResults>1</opensearch:totalResults><entry>"
+        "<id>http://arxiv.org/abs/2511.00001v1</id><title>A title</title>"
+        f"<published>{published}</published><updated>{updated}</updated></entry></feed>"
+    )
+    with pytest.raises(MalformedFeed, match="impossible"):
+        parse_page(body)

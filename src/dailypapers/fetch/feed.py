@@ -9,7 +9,7 @@ import time
 import feedparser
 
 from ..text import fold
-from .interface import ARXIV_ID, MAX_VERSION, MalformedFeed, Page, Paper
+from .interface import ARXIV_ID, MAX_VERSION, UTC_TIME, MalformedFeed, Page, Paper
 
 _ID = re.compile(r"/abs/(?P<id>.+?)(?:v(?P<version>\d+))?$")
 _ERROR_ID = "/api/errors"
@@ -43,7 +43,10 @@ def _stamp(entry: feedparser.FeedParserDict, key: str) -> str:
     parsed = entry.get(f"{key}_parsed")
     if not parsed:
         raise MalformedFeed(f"entry {entry.get('id', '?')} has no {key} date")
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", parsed)
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", parsed)
+    if not UTC_TIME.fullmatch(stamp):  # year 5 or 10000: the store would refuse it on load
+        raise MalformedFeed(f"entry {entry.get('id', '?')} has an impossible {key} date")
+    return stamp
 
 
 def _text(entry: feedparser.FeedParserDict, key: str) -> str:

@@ -16,6 +16,8 @@ ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7}")
 ``math.GT/0309136`` (before)."""
 MAX_VERSION = 999
 """More versions than any paper has; a bigger number is a corrupt id, not a busy author."""
+UTC_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+"""How ``published`` and ``updated`` are stored (four-digit years, so they sort as text)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from typing import Any
 from ..config import Config, Keyword
 from ..errors import StoreError
 from ..fetch import Paper
-from ..fetch.interface import ARXIV_ID, MAX_VERSION
+from ..fetch.interface import ARXIV_ID, MAX_VERSION, UTC_TIME
 from ..fileio import write_atomic
 from .model import Health, KeywordStore, Snapshot
 
@@ -31,7 +31,6 @@ _MAX_DIGITS = 18
 _MAX_COUNT = 10**9
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-_STAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 
 
 class _Odd(ValueError):
@@ -97,7 +96,7 @@ def _day(value: Any, where: str) -> str:
 
 def _stamp(value: Any, where: str) -> str:
     stamp = _text(value, where)
-    if stamp and not (_STAMP.fullmatch(stamp) and _parses(datetime.fromisoformat, stamp[:-1])):
+    if stamp and not (UTC_TIME.fullmatch(stamp) and _parses(datetime.fromisoformat, stamp[:-1])):
         raise _Odd(f"{where} must be a UTC time (YYYY-MM-DDTHH:MM:SSZ), not {stamp[:40]!r}")
     return stamp
 
