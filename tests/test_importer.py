@@ -588,3 +588,8 @@ def test_foreign_rows_with_raw_special_characters_import_as_written(
     )
     paper = only_paper(readme(row))
     assert (paper.abstract, paper.comment) == (abstract, comment)
+
+
+def test_an_issue_heading_reads_back_without_the_word_joiners_that_keep_it_inert() -> None:
+    (section,) = parse(readme(ROW, name="Team @&#8288;alice &amp; #&#8288;12")).sections
+    assert section.name == "Team @alice & #12"

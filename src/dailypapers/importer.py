@@ -67,8 +67,16 @@ _OLD_ID = re.compile(r"[a-z-]+(?:\.[A-Z]{2})?/\d{7}")
 _TABLE_LINK = re.compile(r"\]\((?P<path>papers/[A-Za-z0-9_.-]+\.md)\)")
 _NEXT_PART = re.compile(r"^\[next part\b[^\]]*\]\((?P<path>[A-Za-z0-9_.-]+\.md)\)$")
 _MAX_PARTS = 100
-_HTML_ESCAPES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'"}
-_HTML_ESCAPE = re.compile(r"&(?:amp|lt|gt|quot|#39);")
+# An issue heading also carries the word joiners that keep a name from mentioning anyone.
+_HTML_ESCAPES = {
+    "&amp;": "&",
+    "&lt;": "<",
+    "&gt;": ">",
+    "&quot;": '"',
+    "&#39;": "'",
+    "&#8288;": "",
+}
+_HTML_ESCAPE = re.compile(r"&(?:amp|lt|gt|quot|#39|#8288);")
 
 
 def _unescape_heading(name: str) -> str:

@@ -6,19 +6,16 @@ Authors to follow, people to notify, code links, and one row per paper in the da
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.fakes.arxiv import FakeArxiv, FakePaper
-from tests.support import readme_tables
+from tests.support import readme_tables, run_cli
 
-DAILYPAPERS = Path(sys.executable).with_name("dailypapers")
 README = "# Group\n\n<!-- dailypapers:start -->\n<!-- dailypapers:end -->\n"
 
 
@@ -70,22 +67,7 @@ def tracker(folder: Path, keywords: str) -> Path:
 
 
 def run(folder: Path, server: FakeArxiv, *args: str) -> subprocess.CompletedProcess[str]:
-    environment = {
-        **os.environ,
-        "DAILYPAPERS_API_URL": server.url,
-        "DAILYPAPERS_DELAY": "0",
-        "DAILYPAPERS_RETRIES": "0",
-        "DAILYPAPERS_TIMEOUT": "5",
-    }
-    return subprocess.run(
-        [str(DAILYPAPERS), *args],
-        cwd=folder,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_cli(folder, *args, api_url=server.url, DAILYPAPERS_RETRIES="0")
 
 
 def update(folder: Path, server: FakeArxiv) -> str:
@@ -154,6 +136,20 @@ def test_notify_mentions_a_keywords_people_only_on_days_it_has_new_papers(
     server.add([paper(6, "Another quantum gravity result", ["Carol Q"])])
     third = update(folder, server)
     assert mentions(third) == {"carol"}
+
+
+def test_a_keyword_name_with_an_at_sign_mentions_no_one_only_notify_does(
+    tmp_path: Path, server: FakeArxiv
+) -> None:
+    folder = tracker(
+        tmp_path,
+        "keywords:\n  - name: World Model @alice #12\n    phrases: [world model]\n"
+        "    notify: [bob]\n",
+    )
+    body = update(folder, server)
+    assert "World Model @" in body
+    assert mentions(body) == {"bob"}
+    assert not re.search(r"(?<![\w&])#\d", body)
 
 
 def test_a_name_that_is_not_a_github_user_is_refused_naming_its_line(

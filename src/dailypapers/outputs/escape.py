@@ -138,6 +138,11 @@ def issue_cell(text: str) -> Safe:
     return unlinked(md_cell(text))
 
 
+def issue_heading(name: str) -> Safe:
+    """A keyword's name as an issue heading: the owner's text, yet only ``notify:`` may ping."""
+    return unlinked(html(name))
+
+
 def issue_link_text(text: str) -> Safe:
     """``md_link_text`` for an issue body."""
     return unlinked(md_link_text(text))

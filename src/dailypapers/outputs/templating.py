@@ -65,6 +65,7 @@ def environment(fmt: str) -> jinja2.Environment:
         md_abstract=escape.md_abstract,
         md_url=escape.md_url,
         issue_cell=escape.issue_cell,
+        issue_heading=escape.issue_heading,
         issue_link_text=escape.issue_link_text,
         issue_comment=escape.issue_comment,
         md_marker=escape.md_marker,
