@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 FIXTURES = SHARED / "fixtures"
@@ -96,3 +99,26 @@ def run_cli(
         timeout=120,
         check=False,
     )
+
+
+# What GitHub links in issue bodies: @user, @org/team, #12, GH-12, owner/repo#12.
+GITHUB_LINKING = re.compile(r"(?:^|\W)@[a-z0-9]|(?:^|\W)#\d|\bgh-\d", re.IGNORECASE)
+GFM = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+def _texts(tokens: list[Token]) -> Iterator[str]:
+    for token in tokens:
+        if token.type == "text":
+            yield token.content
+        if token.children:
+            yield from _texts(token.children)
+
+
+def gfm_texts(markdown: str) -> list[str]:
+    """The text pieces of ``markdown`` as GitHub-flavoured Markdown parses it."""
+    return list(_texts(GFM.parse(markdown)))
+
+
+def linking(markdown: str) -> list[str]:
+    """The text pieces of ``markdown`` that GitHub would turn into a mention or reference."""
+    return [t for t in gfm_texts(markdown) if GITHUB_LINKING.search(t)]

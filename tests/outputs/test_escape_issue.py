@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 from dailypapers.outputs.escape import issue_cell, issue_comment, issue_link_text
+from tests.support import gfm_texts, linking
 
-# What GitHub links in issue bodies: @user, @org/team, #12, GH-12, owner/repo#12.
-GITHUB_LINKING = re.compile(r"(?:^|\W)@[a-z0-9]|(?:^|\W)#\d|\bgh-\d", re.IGNORECASE)
 INVISIBLE = "\u2060"
-gfm = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-
-
-def texts(tokens: list[Token]) -> Iterator[str]:
-    for token in tokens:
-        if token.type == "text":
-            yield token.content
-        if token.children:
-            yield from texts(token.children)
-
-
-def linking(markdown: str) -> list[str]:
-    return [t for t in texts(gfm.parse(markdown)) if GITHUB_LINKING.search(t)]
 
 
 def row(title: str, comment: str) -> str:
@@ -44,7 +25,7 @@ def table(title: str, comment: str) -> str:
 
 def shown(markdown: str) -> str:
     """The text a reader sees, joiners removed."""
-    return "".join(texts(gfm.parse(markdown))).replace(INVISIBLE, "")
+    return "".join(gfm_texts(markdown)).replace(INVISIBLE, "")
 
 
 @pytest.mark.parametrize(
@@ -109,7 +90,7 @@ def test_hostile_paper_text_never_mentions_or_references(title: str, comment: st
 @pytest.mark.parametrize("text", ["a\\\\", "a\\\\|b", "x \\\\\\& y", "\\\\<b>", "t \\\\[1]"])
 def test_a_run_of_backslashes_before_an_escape_shows_as_written(text: str) -> None:
     body = table(text, text)
-    cells = [t for t in texts(gfm.parse(body)) if "a" in t or "x" in t or "b" in t or "t" in t]
+    cells = [t for t in gfm_texts(body) if "a" in t or "x" in t or "b" in t or "t" in t]
     assert text in cells
     assert linking(body) == []
 

@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 from dailypapers.config import Config, parse_config
 from dailypapers.fetch import Paper
 from dailypapers.outputs.digest import build
 from dailypapers.store import KeywordStore, Snapshot
+from tests.support import gfm_texts, linking
 
 DAY = "2026-11-22"
 README = "https://github.com/owner/tracker"
 TABLES = f"{README}/blob/HEAD/papers"
-GITHUB_LINKING = re.compile(r"(?:^|\W)@[a-z0-9]|(?:^|\W)#\d|\bgh-\d", re.IGNORECASE)
-gfm = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
 
 def paper(
@@ -45,18 +41,6 @@ def snapshot(config: Config, *new: list[Paper]) -> Snapshot:
     return Snapshot(config, tuple(stores))
 
 
-def texts(tokens: list[Token]) -> Iterator[str]:
-    for token in tokens:
-        if token.type == "text":
-            yield token.content
-        if token.children:
-            yield from texts(token.children)
-
-
-def linking(markdown: str) -> list[str]:
-    return [t for t in texts(gfm.parse(markdown)) if GITHUB_LINKING.search(t)]
-
-
 TWO = parse_config("keywords:\n  - World Model\n  - Video Understanding\n")
 
 
@@ -69,7 +53,7 @@ def test_real_comments_with_at_and_hash_ping_no_one() -> None:
     digest = build(snapshot(TWO, papers, []), DAY, README, tables=TABLES)
     assert digest is not None
     assert linking(digest.body) == []
-    shown = "".join(texts(gfm.parse(digest.body))).replace("\u2060", "")
+    shown = "".join(gfm_texts(digest.body)).replace("\u2060", "")
     assert "Oral @ICLR2026" in shown and "owner/repo#5" in shown
 
 
