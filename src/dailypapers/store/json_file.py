@@ -31,6 +31,7 @@ _MAX_DIGITS = 18
 _MAX_COUNT = 10**9
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NONE: list[str] = []
 
 
 class _Odd(ValueError):
@@ -68,7 +69,7 @@ def _decode(text: str) -> Any:
 def _text(value: Any, where: str) -> str:
     if not isinstance(value, str):
         raise _Odd(f"{where} must be text")
-    if _SURROGATE.search(value):
+    if not value.isascii() and _SURROGATE.search(value):
         raise _Odd(f"{where} holds a lone surrogate, which is not Unicode text")
     return value
 
@@ -108,8 +109,86 @@ def paper_to_json(paper: Paper) -> dict[str, Any]:
     return data
 
 
+def _good_stamp(value: str) -> bool:
+    return not value or (
+        UTC_TIME.fullmatch(value) is not None and _parses(datetime.fromisoformat, value[:-1])
+    )
+
+
+def _paper_if_plain(data: Any) -> Paper | None:
+    """The paper when ``data`` passes every check of ``_paper_checked``, else None.
+
+    A store holds 50,000 papers at 500 keywords, and naming where a value is wrong costs a string
+    per field; this path only asks whether anything is wrong and leaves saying what and where to
+    ``_paper_checked``. It must never accept what that refuses (tests/store check both agree).
+    """
+    if type(data) is not dict or not data.keys() <= _PAPER_FIELDS:
+        return None
+    get = data.get
+    ident: Any = get("id")
+    version = get("version")
+    title: Any = get("title")
+    abstract = get("abstract", "")
+    comment = get("comment", "")
+    authors = get("authors", _NONE)
+    published = get("published", "")
+    updated = get("updated", "")
+    primary = get("primary_category", "")
+    categories = get("categories", _NONE)
+    journal_ref = get("journal_ref", "")
+    doi = get("doi", "")
+    first_seen = get("first_seen", "")
+    if (
+        type(version) is not int
+        or not 1 <= version <= MAX_VERSION
+        or type(authors) is not list
+        or type(categories) is not list
+    ):
+        return None
+    # One string of every text value: join refuses anything but text, and a lone surrogate
+    # in any value is one in the whole (isascii reads a flag, so ASCII text skips the scan).
+    try:
+        joined = "".join(
+            (ident, title, abstract, comment, published, updated, primary, journal_ref, doi,
+             first_seen, *authors, *categories)
+        )  # fmt: skip
+    except TypeError:
+        return None
+    if (
+        (not joined.isascii() and _SURROGATE.search(joined))
+        or not ARXIV_ID.fullmatch(ident)
+        or not _good_stamp(published)
+        or not _good_stamp(updated)
+        or (
+            first_seen
+            and not (_DAY.fullmatch(first_seen) and _parses(date.fromisoformat, first_seen))
+        )
+    ):
+        return None
+    return Paper(
+        id=ident,
+        version=version,
+        title=title,
+        abstract=abstract,
+        comment=comment,
+        authors=tuple(authors),
+        published=published,
+        updated=updated,
+        primary_category=sys.intern(primary),
+        categories=tuple(map(sys.intern, categories)),
+        journal_ref=journal_ref,
+        doi=doi,
+        first_seen=sys.intern(first_seen),
+    )
+
+
 def paper_from_json(data: Any, where: str = "paper") -> Paper:
     """One stored paper, every field checked: what the tracker writes and nothing else."""
+    paper = _paper_if_plain(data)
+    return paper if paper is not None else _paper_checked(data, where)
+
+
+def _paper_checked(data: Any, where: str) -> Paper:
     if not isinstance(data, dict):
         raise _Odd(f"{where} must be an object")
     unknown = set(data) - _PAPER_FIELDS
@@ -145,7 +224,10 @@ def paper_from_json(data: Any, where: str = "paper") -> Paper:
 def _papers(value: Any) -> tuple[Paper, ...]:
     if not isinstance(value, list):
         raise _Odd("'papers' must be a list")
-    papers = tuple(paper_from_json(item, f"papers[{i}]") for i, item in enumerate(value))
+    papers = tuple(
+        _paper_if_plain(item) or _paper_checked(item, f"papers[{i}]")
+        for i, item in enumerate(value)
+    )
     seen: set[str] = set()
     for i, paper in enumerate(papers):
         if paper.id in seen:

@@ -1,0 +1,86 @@
+"""What one paper costs a render, piece by piece, and what loading the store costs.
+
+    python -m benchmarks.fragments                  # 500 keywords x 100 papers (issue 16)
+    python -m benchmarks.fragments --keywords 100 --repeat 5
+
+Builds a store like ``benchmarks.run`` does (real corpus text when ``../shared`` has it), then
+times, best of ``--repeat``: loading every store file (``store.json_file.load``), and for every
+loaded paper its code links (cold cache), Atom entry, BibTeX entry and page record, and the
+whole of ``fragments.render_papers``. Printed in microseconds per paper; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from benchmarks.run import STORED, bench_keyword, build_store, paper_texts
+from dailypapers.fetch import Paper
+from dailypapers.outputs import bibtex, fragments, links
+from dailypapers.outputs.templating import template
+from dailypapers.store import json_file
+
+
+def best(repeat: int, run: Callable[[], object], before: Callable[[], object] = lambda: 0) -> float:
+    times = []
+    for _ in range(repeat):
+        before()
+        gc.collect()
+        began = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - began)
+    return min(times)
+
+
+def atom_entries(papers: Sequence[Paper]) -> list[str]:
+    entry = template("feed_entry.xml.j2").module.entry  # type: ignore[attr-defined]
+    return [entry(p) for p in papers]
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--keywords", type=int, default=500)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    texts, source = paper_texts(2000, args.seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        size = build_store(folder, args.keywords, texts)
+        keywords = [bench_keyword(i) for i in range(args.keywords)]
+        stores = []
+
+        def load() -> None:
+            stores[:] = [json_file.load(folder / "data", k) for k in keywords]
+
+        load_s = best(args.repeat, load)
+    papers = [p for s in stores for p in s.papers]
+    bibs = [bibtex.entry(p) for p in papers]
+    n = len(papers)
+    clear = links._find.cache_clear
+    pieces = {
+        "links (cold)": best(args.repeat, lambda: [links.paper_links(p) for p in papers], clear),
+        "atom": best(args.repeat, lambda: atom_entries(papers)),
+        "bib": best(args.repeat, lambda: [bibtex.entry(p) for p in papers]),
+        "record": best(
+            args.repeat,
+            lambda: [
+                fragments.record(p, "published", b) for p, b in zip(papers, bibs, strict=True)
+            ],
+        ),
+        "render_papers": best(
+            args.repeat, lambda: fragments.render_papers(papers, "published"), clear
+        ),
+    }
+    print(f"text: {source}; {args.keywords} keywords x {STORED} papers = {n} papers")
+    print(f"store load: {load_s:.3f} s for {args.keywords} files ({size / 1e6:.0f} MB)")
+    for name, seconds in pieces.items():
+        print(f"{name:>14}: {seconds / n * 1e6:6.1f} µs/paper  ({seconds:.3f} s)")
+
+
+if __name__ == "__main__":
+    main()
