@@ -19,9 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from benchmarks.run import STORED, bench_keyword, build_store, paper_texts
-from dailypapers.fetch import Paper
 from dailypapers.outputs import bibtex, fragments, links
-from dailypapers.outputs.templating import template
 from dailypapers.store import json_file
 
 
@@ -34,11 +32,6 @@ def best(repeat: int, run: Callable[[], object], before: Callable[[], object] = 
         run()
         times.append(time.perf_counter() - began)
     return min(times)
-
-
-def atom_entries(papers: Sequence[Paper]) -> list[str]:
-    entry = template("feed_entry.xml.j2").module.entry  # type: ignore[attr-defined]
-    return [entry(p) for p in papers]
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -64,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     clear = links._find.cache_clear
     pieces = {
         "links (cold)": best(args.repeat, lambda: [links.paper_links(p) for p in papers], clear),
-        "atom": best(args.repeat, lambda: atom_entries(papers)),
+        "atom": best(args.repeat, lambda: fragments.atom_entries(papers)),
         "bib": best(args.repeat, lambda: [bibtex.entry(p) for p in papers]),
         "record": best(
             args.repeat,

@@ -25,23 +25,36 @@ _STOPWORDS = {"a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "f
 _MATH = re.compile(r"\$[^$]*\$|\\[A-Za-z]+")
 _WORD = re.compile(r"[a-z0-9]+")
 _NOT_IN_KEY = re.compile(r"[^A-Za-z0-9.]")
+_PLAIN_ID = re.compile(r"[A-Za-z0-9.]+")
 
 
-def _ascii_words(text: str) -> list[str]:
+def _ascii_lower(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return _WORD.findall(text.lower())
+    return text.lower()
 
 
 def citation_key(paper: Paper) -> str:
+    return _key(paper, year(paper))
+
+
+def _key(paper: Paper, published: str) -> str:
     surname = ""
     for name in paper.authors[:1]:
-        words = [w for w in _ascii_words(name) if w not in _NAME_SUFFIXES]
-        surname = words[-1] if words else ""
-    words = [w for w in _ascii_words(_MATH.sub(" ", paper.title)) if w not in _STOPWORDS]
-    first = words[0] if words else ""
-    ident = _NOT_IN_KEY.sub("-", paper.id)
-    return f"{surname or 'anon'}{year(paper)}{first}-{ident}"
+        for word in reversed(_WORD.findall(_ascii_lower(name))):
+            if word not in _NAME_SUFFIXES:
+                surname = word
+                break
+    title = paper.title
+    if "$" in title or "\\" in title:
+        title = _MATH.sub(" ", title)
+    first = ""
+    for match in _WORD.finditer(_ascii_lower(title)):
+        if match.group() not in _STOPWORDS:
+            first = match.group()
+            break
+    ident = paper.id if _PLAIN_ID.fullmatch(paper.id) else _NOT_IN_KEY.sub("-", paper.id)
+    return f"{surname or 'anon'}{published}{first}-{ident}"
 
 
 def year(paper: Paper) -> str:
@@ -61,12 +74,18 @@ def entry(paper: Paper) -> str:
     Written in Python rather than a template: BibTeX's braces are the syntax, and every value
     goes through the one escaper its field needs.
     """
-    lines = [f"@misc{{{citation_key(paper)},", f"  title = {{{{{bibtex_field(paper.title)}}}}},"]
+    published = year(paper)
+    lines = [f"@misc{{{_key(paper, published)},", f"  title = {{{{{bibtex_field(paper.title)}}}}},"]
     if paper.authors:
         lines.append(f"  author = {{{bibtex_names(paper.authors)}}},")
-    if published := year(paper):
+    if published:
         lines.append(f"  year = {{{published}}},")
-    lines.append(f"  eprint = {{{bibtex_verbatim(paper.id)}}},")
+    # An id as arXiv writes it is its own verbatim form, and so is its URL.
+    if _PLAIN_ID.fullmatch(paper.id):
+        eprint, link = paper.id, url(paper)
+    else:
+        eprint, link = bibtex_verbatim(paper.id), bibtex_verbatim(url(paper))
+    lines.append(f"  eprint = {{{eprint}}},")
     lines.append("  archivePrefix = {arXiv},")
     if paper.primary_category:
         lines.append(f"  primaryClass = {{{bibtex_verbatim(paper.primary_category)}}},")
@@ -74,9 +93,9 @@ def entry(paper: Paper) -> str:
         lines.append(f"  doi = {{{bibtex_verbatim(paper.doi)}}},")
     if paper.journal_ref:
         lines.append(f"  note = {{{bibtex_field(paper.journal_ref)}}},")
-    lines.append(f"  url = {{{bibtex_verbatim(url(paper))}}}")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+    lines.append(f"  url = {{{link}}}")
+    lines.append("}\n")
+    return "\n".join(lines)
 
 
 def bibliography(fragments: Iterable[Fragment]) -> Iterator[str]:

@@ -31,12 +31,17 @@ class Fragment:
 
 
 def render_papers(papers: Sequence[Paper], sort: SortKey) -> list[Fragment]:
-    atom = template("feed_entry.xml.j2").module.entry  # type: ignore[attr-defined]
     out = []
-    for paper in papers:
+    for paper, entry in zip(papers, atom_entries(papers), strict=True):
         bib = bibtex.entry(paper)
-        out.append(Fragment(paper, bib, Safe(atom(paper)), record(paper, sort, bib)))
+        out.append(Fragment(paper, bib, entry, record(paper, sort, bib)))
     return out
+
+
+def atom_entries(papers: Sequence[Paper]) -> list[Safe]:
+    """Each paper's Atom ``<entry>`` (templates/feed_entry.xml.j2)."""
+    entry = template("feed_entry.xml.j2").module.entry  # type: ignore[attr-defined]
+    return [Safe(entry(paper)) for paper in papers]
 
 
 def record(paper: Paper, sort: SortKey, bib: str) -> Safe:

@@ -150,7 +150,10 @@ def _candidates(text: str) -> list[str]:
 
 def _may_link(text: str) -> bool:
     """A cheap test that most abstracts fail: the regex runs only where a link can be."""
-    return "://" in text or "ithub.com" in text or "itlab.com" in text or "uggingface.co" in text
+    # Each host below holds ".co", which few abstracts do: most texts take two scans, not four.
+    return "://" in text or (
+        ".co" in text and ("ithub.com" in text or "itlab.com" in text or "uggingface.co" in text)
+    )
 
 
 # Every output asks for the same papers' links (README, feeds, page, issue); a paper's texts are
@@ -165,6 +168,8 @@ def _find(texts: tuple[str, ...]) -> tuple[CodeLink, ...]:
             link = _classify(_trim(candidate))
             if link is not None:
                 found.setdefault(link.url.rstrip("/").lower(), link)
+    if not found:
+        return ()
     ordered = sorted(found.values(), key=lambda link: link.kind != "code")
     return tuple(ordered[:MAX_LINKS])
 

@@ -22,7 +22,7 @@ from .escape import Safe
 _ESCAPERS: dict[str, Callable[[str], str]] = {
     "md": escape.md_text,
     "html": escape.html,
-    "xml": escape.xml_text,
+    "xml": escape.xml_escape,
 }
 
 
