@@ -12,11 +12,25 @@ _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
+
+
+def printable(text: str) -> bool:
+    """``text.isprintable()``, at twice the speed on long ASCII text such as an abstract.
+
+    ``isprintable`` looks every character up in the Unicode database; among ASCII only space to
+    tilde are printable, and deleting those bytes is a plain table scan.
+    """
+    if len(text) > 64 and text.isascii():
+        return not text.encode().translate(None, _PRINTABLE_ASCII)
+    return text.isprintable()
+
+
 def fold(text: str) -> str:
     """Collapse runs of whitespace (arXiv hard-wraps titles and abstracts) and drop controls."""
     # The common case: stored text was folded when it was fetched. Printable text holds no
     # whitespace but the plain space, so only doubled and outer spaces are left to look for.
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+    if printable(text) and "  " not in text and text[:1] != " " and text[-1:] != " ":
         return text
     return _SPACE.sub(" ", _CONTROL.sub("", text)).strip()
 

@@ -75,27 +75,25 @@ def entry(paper: Paper) -> str:
     goes through the one escaper its field needs.
     """
     published = year(paper)
-    lines = [f"@misc{{{_key(paper, published)},", f"  title = {{{{{bibtex_field(paper.title)}}}}},"]
+    parts = [f"@misc{{{_key(paper, published)},\n  title = {{{{{bibtex_field(paper.title)}}}}},\n"]
     if paper.authors:
-        lines.append(f"  author = {{{bibtex_names(paper.authors)}}},")
+        parts.append(f"  author = {{{bibtex_names(paper.authors)}}},\n")
     if published:
-        lines.append(f"  year = {{{published}}},")
+        parts.append(f"  year = {{{published}}},\n")
     # An id as arXiv writes it is its own verbatim form, and so is its URL.
     if _PLAIN_ID.fullmatch(paper.id):
         eprint, link = paper.id, url(paper)
     else:
         eprint, link = bibtex_verbatim(paper.id), bibtex_verbatim(url(paper))
-    lines.append(f"  eprint = {{{eprint}}},")
-    lines.append("  archivePrefix = {arXiv},")
+    parts.append(f"  eprint = {{{eprint}}},\n  archivePrefix = {{arXiv}},\n")
     if paper.primary_category:
-        lines.append(f"  primaryClass = {{{bibtex_verbatim(paper.primary_category)}}},")
+        parts.append(f"  primaryClass = {{{bibtex_verbatim(paper.primary_category)}}},\n")
     if paper.doi:
-        lines.append(f"  doi = {{{bibtex_verbatim(paper.doi)}}},")
+        parts.append(f"  doi = {{{bibtex_verbatim(paper.doi)}}},\n")
     if paper.journal_ref:
-        lines.append(f"  note = {{{bibtex_field(paper.journal_ref)}}},")
-    lines.append(f"  url = {{{link}}}")
-    lines.append("}\n")
-    return "\n".join(lines)
+        parts.append(f"  note = {{{bibtex_field(paper.journal_ref)}}},\n")
+    parts.append(f"  url = {{{link}}}\n}}\n")
+    return "".join(parts)
 
 
 def bibliography(fragments: Iterable[Fragment]) -> Iterator[str]:

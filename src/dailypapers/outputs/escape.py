@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Iterable
 
-from ..text import fold
+from ..text import fold, printable
 
 
 class Safe(str):
@@ -268,7 +268,7 @@ def xml_escape(text: str) -> str:
     if "&" in text or "<" in text or ">" in text or '"' in text:
         text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         text = text.replace('"', "&quot;")
-    if text.isprintable():  # no line breaks, tabs or characters XML forbids
+    if printable(text):  # no line breaks, tabs or characters XML forbids
         return text
     text = _XML_INVALID.sub("", text)
     return text.replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#9;")
@@ -421,7 +421,10 @@ def bibtex_field(text: str) -> str:
     always parses and compiles (math macros are the authors' own, e.g. ``\\mathbb`` needs
     amssymb).
     """
-    pieces = _UNESCAPED_DOLLAR.split(fold(text))
+    text = fold(text)
+    if "$" not in text:
+        return _bib_escape(text)
+    pieces = _UNESCAPED_DOLLAR.split(text)
     out = [_bib_escape(pieces[0])]
     for i in range(1, len(pieces), 2):
         body = pieces[i]
