@@ -39,6 +39,17 @@ def plain_xml(text: str) -> str:
 @example("tab\there\x00\x7f\ud800")
 def test_xml_escape_is_the_plain_rule(text: str) -> None:
     assert escape.xml_escape(text) == plain_xml(text) == escape.xml_text(text)
+    assert escape.xml_finalize(text) == plain_xml(text)
+    assert type(escape.xml_finalize(text)) is str
+
+
+@given(texts | st.integers() | st.none())
+@example("a" * 65 + "\x00")
+@example("a" * 64 + "\x7f")
+@example(escape.Safe("<b>"))
+def test_the_xml_templates_write_safe_text_as_it_is_and_escape_the_rest(value: object) -> None:
+    expected = value if type(value) is escape.Safe else plain_xml(str(value))
+    assert escape.xml_finalize(value) == expected
 
 
 names = st.lists(st.text(st.sampled_from("aAnNdD ,{}\\x.\t"), max_size=8) | spicy, max_size=5)

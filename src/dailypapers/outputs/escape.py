@@ -274,6 +274,23 @@ def xml_escape(text: str) -> str:
     return text.replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#9;")
 
 
+def xml_finalize(value: object) -> str:
+    """What an xml template writes for ``{{ value }}``: a ``Safe`` as it is, anything else
+    through ``xml_escape``.
+
+    A feed entry writes a dozen values and most need no escape: this tells so in one call
+    instead of three. The result is a plain ``str``, which Jinja does not copy again.
+    """
+    if type(value) is Safe:
+        return value
+    text = value if type(value) is str else str(value)
+    if "&" in text or "<" in text or ">" in text or '"' in text:
+        return xml_escape(text)
+    if text.isprintable() if len(text) <= 64 else printable(text):
+        return text
+    return xml_escape(text)
+
+
 # BibTeX counts every brace, escaped or not, so literal braces must become brace-free commands;
 # ``< > |`` print as other glyphs in LaTeX's default font encoding.
 _BIB_TEXT = {

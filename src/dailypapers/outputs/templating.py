@@ -52,7 +52,7 @@ def environment(fmt: str) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir()),
         autoescape=False,
-        finalize=_finalizer(_ESCAPERS[fmt]),
+        finalize=escape.xml_finalize if fmt == "xml" else _finalizer(_ESCAPERS[fmt]),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
