@@ -4,15 +4,17 @@
     python -m benchmarks.fragments --keywords 100 --repeat 5
 
 Builds a store like ``benchmarks.run`` does (real corpus text when ``../shared`` has it), then
-times, best of ``--repeat``: loading every store file (``store.json_file.load``), and for every
-loaded paper its code links (cold cache), Atom entry, BibTeX entry and page record, and the
-whole of ``fragments.render_papers``. Printed in microseconds per paper; nothing is asserted.
+times, best of ``--repeat``: loading every store file (``store.json_file.load``; then ``loads``
+on the text already read, and ``json.loads`` alone), and for every loaded paper its code links
+(cold cache), Atom entry, BibTeX entry and page record, and the whole of
+``fragments.render_papers``. Printed in microseconds per paper; nothing is asserted.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import json
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -51,6 +53,15 @@ def main(argv: Sequence[str] | None = None) -> None:
             stores[:] = [json_file.load(folder / "data", k) for k in keywords]
 
         load_s = best(args.repeat, load)
+        texts_read = [(folder / "data" / f"{k.slug}.json").read_text("utf-8") for k in keywords]
+        loads_s = best(
+            args.repeat,
+            lambda: [
+                json_file.loads(t, "k.json", k) for t, k in zip(texts_read, keywords, strict=True)
+            ],
+        )
+        json_s = best(args.repeat, lambda: [json.loads(t) for t in texts_read])
+
     papers = [p for s in stores for p in s.papers]
     bibs = [bibtex.entry(p) for p in papers]
     n = len(papers)
@@ -71,6 +82,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     }
     print(f"text: {source}; {args.keywords} keywords x {STORED} papers = {n} papers")
     print(f"store load: {load_s:.3f} s for {args.keywords} files ({size / 1e6:.0f} MB)")
+    print(f"  of which json_file.loads {loads_s:.3f} s, and json.loads alone {json_s:.3f} s")
     for name, seconds in pieces.items():
         print(f"{name:>14}: {seconds / n * 1e6:6.1f} µs/paper  ({seconds:.3f} s)")
 

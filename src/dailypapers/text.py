@@ -30,7 +30,12 @@ def fold(text: str) -> str:
     """Collapse runs of whitespace (arXiv hard-wraps titles and abstracts) and drop controls."""
     # The common case: stored text was folded when it was fetched. Printable text holds no
     # whitespace but the plain space, so only doubled and outer spaces are left to look for.
-    if printable(text) and "  " not in text and text[:1] != " " and text[-1:] != " ":
+    if (
+        (text.isprintable() if len(text) <= 64 else printable(text))
+        and "  " not in text
+        and text[:1] != " "
+        and text[-1:] != " "
+    ):
         return text
     return _SPACE.sub(" ", _CONTROL.sub("", text)).strip()
 

@@ -120,6 +120,9 @@ def test_what_the_tracker_writes_takes_the_fast_path(paper: Paper) -> None:
     remove=st.booleans(),
 )
 @example(paper=PLAIN, value="2026-02-30", remove=False)
+@example(paper=PLAIN, value="20261122", remove=False)
+@example(paper=PLAIN, value="2026-W47-1", remove=False)
+@example(paper=PLAIN, value="20261122T100000Z", remove=False)
 @example(paper=PLAIN, value="2026-02-30T00:00:00Z", remove=False)
 @example(paper=PLAIN, value="2026-11-22T10:00:00", remove=False)
 @example(paper=PLAIN, value="x\udfff", remove=False)

@@ -109,10 +109,27 @@ def paper_to_json(paper: Paper) -> dict[str, Any]:
     return data
 
 
-def _good_stamp(value: str) -> bool:
-    return not value or (
-        UTC_TIME.fullmatch(value) is not None and _parses(datetime.fromisoformat, value[:-1])
-    )
+# Paper's fields in order: the fast path builds papers positionally, which halves their cost.
+_ORDER = (
+    "id",
+    "version",
+    "title",
+    "abstract",
+    "comment",
+    "authors",
+    "published",
+    "updated",
+    "primary_category",
+    "categories",
+    "journal_ref",
+    "doi",
+    "first_seen",
+)
+if tuple(f.name for f in fields(Paper)) != _ORDER:
+    raise ImportError("store.json_file._ORDER must list Paper's fields in their order")
+# Valid first-seen days, each one string: a store has a few hundred for 100 papers.
+_DAYS: dict[str, str] = {"": ""}
+_MAX_DAYS = 100_000
 
 
 def _paper_if_plain(data: Any) -> Paper | None:
@@ -154,31 +171,38 @@ def _paper_if_plain(data: Any) -> Paper | None:
         )  # fmt: skip
     except TypeError:
         return None
-    if (
-        (not joined.isascii() and _SURROGATE.search(joined))
-        or not ARXIV_ID.fullmatch(ident)
-        or not _good_stamp(published)
-        or not _good_stamp(updated)
-        or (
-            first_seen
-            and not (_DAY.fullmatch(first_seen) and _parses(date.fromisoformat, first_seen))
-        )
-    ):
+    if (not joined.isascii() and _SURROGATE.search(joined)) or not ARXIV_ID.fullmatch(ident):
+        return None
+    try:
+        for stamp in (published, updated):
+            if stamp:
+                if not UTC_TIME.fullmatch(stamp):
+                    return None
+                datetime.fromisoformat(stamp[:-1])
+        day = _DAYS.get(first_seen)
+        if day is None:
+            if not _DAY.fullmatch(first_seen):
+                return None
+            date.fromisoformat(first_seen)
+            day = sys.intern(first_seen)
+            if len(_DAYS) < _MAX_DAYS:
+                _DAYS[day] = day
+    except ValueError:
         return None
     return Paper(
-        id=ident,
-        version=version,
-        title=title,
-        abstract=abstract,
-        comment=comment,
-        authors=tuple(authors),
-        published=published,
-        updated=updated,
-        primary_category=sys.intern(primary),
-        categories=tuple(map(sys.intern, categories)),
-        journal_ref=journal_ref,
-        doi=doi,
-        first_seen=sys.intern(first_seen),
+        ident,
+        version,
+        title,
+        abstract,
+        comment,
+        tuple(authors),
+        published,
+        updated,
+        sys.intern(primary),
+        tuple(map(sys.intern, categories)),
+        journal_ref,
+        doi,
+        day,
     )
 
 
