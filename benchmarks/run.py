@@ -473,18 +473,34 @@ class DayRenderResult:
 # Where a render's CPU time goes: loading the store, then each output in turn.
 PHASES = """
 import json, time
-from dailypapers.outputs import OUTPUTS, RenderJob
+from dailypapers.fileio import Staging
+from dailypapers.outputs import OUTPUTS, RenderJob, Visit
 from dailypapers.pipeline import Paths, load_config
 from dailypapers.store import load_snapshot
 paths = Paths()
 began = time.process_time()
-snapshot = load_snapshot(load_config(paths.config), paths.data)
-spent = {"load": time.process_time() - began}
+snapshot = load_snapshot(load_config(paths.config), paths.data, paths.index)
+spent = {"index": time.process_time() - began}
 job = RenderJob(snapshot, paths.destinations({}))
-for output in OUTPUTS:
+passes = [(output.name, output.start(job)) for output in OUTPUTS]
+load = 0.0
+with Staging() as staging:
+    for entry in snapshot.entries:
+        visit = Visit(entry)
+        began = time.process_time()
+        if entry.known is None:
+            visit.store()
+        load += time.process_time() - began
+        for name, each in passes:
+            began = time.process_time()
+            each.keyword(visit, staging)
+            spent[name] = spent.get(name, 0.0) + time.process_time() - began
+    spent["load"] = load
+    staging.commit()
+for name, each in passes:
     began = time.process_time()
-    output.write(job)
-    spent[output.name] = time.process_time() - began
+    each.finish()
+    spent[name] += time.process_time() - began
 print(json.dumps(spent))
 """
 

@@ -78,6 +78,74 @@ def _write_atomic(
     return changed
 
 
+class Staging:
+    """Files written now that replace their targets only on ``commit``: all of them, or none.
+
+    A render writes a file per keyword as it goes; if a later keyword's store turns out corrupt,
+    leaving the early files replaced would mix two renders. Staged files wait beside their
+    targets as temporary siblings (swept like any killed writer's if the process dies) and are
+    deleted on leaving the ``with`` block without a commit. A file whose bytes would not change
+    is not staged at all.
+    """
+
+    def __init__(self) -> None:
+        self._staged: dict[Path, str] = {}
+        self._made: list[Path] = []
+        """Folders made for staged files, removed again if nothing is committed."""
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for tmp in self._staged.values():
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        self._staged.clear()
+        for folder in reversed(self._made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        self._made.clear()
+
+    def write(self, path: Path, chunks: Iterable[str]) -> bool:
+        """Stage ``chunks`` as the new ``path``; returns whether that changes ``path``."""
+        missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
+        for folder in reversed(missing):
+            folder.mkdir(exist_ok=True)
+            self._made.append(folder)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                _write_text(handle, chunks)
+            if path.exists() and filecmp.cmp(tmp, path, shallow=False):
+                os.unlink(tmp)
+                return False
+            os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        previous = self._staged.pop(path, None)
+        if previous is not None:
+            os.unlink(previous)
+        self._staged[path] = tmp
+        return True
+
+    def current(self, path: Path) -> Path:
+        """Where ``path``'s content as of this render is now: staged, or the file itself."""
+        staged = self._staged.get(path)
+        return Path(staged) if staged is not None else path
+
+    def commit(self) -> list[Path]:
+        """Rename every staged file over its target; returns the targets, in staging order."""
+        done = []
+        for path, tmp in self._staged.items():
+            os.replace(tmp, path)
+            done.append(path)
+        self._staged.clear()
+        self._made.clear()
+        return done
+
+
 def remove_stale_temps(path: Path) -> None:
     """Delete temporary siblings of ``path`` that a killed writer left behind.
 

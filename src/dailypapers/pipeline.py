@@ -19,7 +19,7 @@ from .outputs.digest import readme_url, tables_url
 from .outputs.readme import check as check_readme
 from .run import Progress, UpdateReport
 from .settings import Settings
-from .store import Snapshot, load_snapshot
+from .store import load_snapshot, save_index
 
 if TYPE_CHECKING:
     import httpx
@@ -46,6 +46,11 @@ class Paths:
     min_failures: int = 3
 
     @property
+    def index(self) -> Path:
+        """Which store files earlier renders checked (``store.save_index``): never committed."""
+        return self.data.parent / f".{self.data.name}.render-cache"
+
+    @property
     def cache(self) -> Path:
         """What the last render of site/ wrote, beside it: never published, never committed."""
         return self.site.parent / f".{self.site.name}.render-cache"
@@ -67,18 +72,24 @@ class Paths:
 
 
 def write_outputs(
-    snapshot: Snapshot,
+    config: Config,
     paths: Paths,
     report: UpdateReport | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> list[Path]:
-    return write_all(RenderJob(snapshot, paths.destinations(environ), report))
+    """Every output from the store on disk, loading only the keywords that must be rendered
+    again; then remember which store files were checked, for the next render."""
+    snapshot = load_snapshot(config, paths.data, paths.index)
+    paths.index.unlink(missing_ok=True)
+    changed = write_all(RenderJob(snapshot, paths.destinations(environ), report))
+    save_index(paths.index, snapshot)
+    return changed
 
 
 def render(config: Config, paths: Paths, environ: Mapping[str, str] | None = None) -> list[Path]:
     """Store → every output, without the network. Returns the files that changed."""
     check_readme(paths.readme)
-    return write_outputs(load_snapshot(config, paths.data), paths, None, environ)
+    return write_outputs(config, paths, None, environ)
 
 
 def update(
@@ -117,10 +128,10 @@ def update(
             jitter=jitter or random.random,
         ) as client,
     ):
-        report, snapshot = run_update(
+        report = run_update(
             config, client, data_dir=paths.data, today=today, progress=progress, only=only
         )
-        report.written.extend(write_outputs(snapshot, paths, report, environ))
+        report.written.extend(write_outputs(config, paths, report, environ))
     return report
 
 
@@ -140,9 +151,13 @@ def confirm(config: Config, paths: Paths, bodies: list[str]) -> int:
     ids = announced_ids(bodies)
     marked: set[str] = set()
     with data_lock(paths.data):
-        for store in load_snapshot(config, paths.data).stores:
-            done = ids.intersection(store.pending)
-            if done:
+        entries = load_snapshot(config, paths.data).entries
+        for entry in entries:
+            entry.load()  # every store checked before any is changed
+        for entry in entries:
+            if ids.intersection(entry.summary.pending):
+                store = entry.load()
+                done = ids.intersection(store.pending)
                 save(
                     paths.data,
                     replace(store, pending=tuple(i for i in store.pending if i not in done)),

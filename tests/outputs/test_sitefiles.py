@@ -11,8 +11,9 @@ import pytest
 from dailypapers import pipeline as api
 from dailypapers import store
 from dailypapers.config import Config, Keyword
+from dailypapers.errors import StoreError
 from dailypapers.outputs import sitefiles, tables
-from dailypapers.store import KeywordStore
+from dailypapers.store import KeywordStore, json_file
 from tests.outputs.site_support import HOSTILE, LATEX, OLD_STYLE, WORLD_MODELS, make_tracker
 
 KEYWORDS = {
@@ -93,80 +94,91 @@ def test_tables_of_unchanged_keywords_are_read_back_not_rendered(
     assert rendered == ["quiet"]
 
 
-def _sources(folder: Path, names: list[str], loaded: list[str]) -> list[sitefiles.KeywordSource]:
-    def loader(wanted: Keyword) -> KeywordStore:
+def count_loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The slugs of the store files read and checked from now on, in order."""
+    loaded: list[str] = []
+    real = json_file.loads
+
+    def counting(text: str, path: str, wanted: Keyword) -> KeywordStore:
         loaded.append(wanted.slug)
-        return store.load(folder / "data", wanted)
+        return real(text, path, wanted)
 
-    out = []
-    for name in names:
-        k = keyword(name)
-        data = (folder / "data" / f"{k.slug}.json").read_bytes()
-        out.append(
-            sitefiles.KeywordSource(
-                k,
-                sitefiles.fingerprint(data),
-                lambda k=k: loader(k),  # type: ignore[misc]
-            )
-        )
-    return out
+    monkeypatch.setattr(json_file, "loads", counting)
+    return loaded
 
 
-def test_only_keywords_whose_store_changed_are_loaded_again(tmp_path: Path) -> None:
-    make_tracker(tmp_path, KEYWORDS)
-    site, cache, loaded = tmp_path / "site", tmp_path / "cache", []
-    sitefiles.write(_sources(tmp_path, list(KEYWORDS), loaded), "updated", site, cache)
+def test_only_keywords_whose_store_changed_are_loaded_again_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config, paths = make_tracker(tmp_path, KEYWORDS)
+    loaded = count_loads(monkeypatch)
+    api.render(config, paths)
     assert loaded == ["world-model", "astro", "quiet"]
-    loaded.clear()
     add_paper(tmp_path, "Astro")
-    sitefiles.write(_sources(tmp_path, list(KEYWORDS), loaded), "updated", site, cache)
+    loaded.clear()
+    api.render(config, paths)
     assert loaded == ["astro"]
 
 
-def test_a_keyword_whose_files_were_touched_is_rendered_again(tmp_path: Path) -> None:
-    make_tracker(tmp_path, KEYWORDS)
-    site, cache, loaded = tmp_path / "site", tmp_path / "cache", []
-    sitefiles.write(_sources(tmp_path, list(KEYWORDS), loaded), "updated", site, cache)
-    before = files(site)
-    (site / "feeds" / "astro.xml").write_text("edited by hand", encoding="utf-8")
-    (site / "bib" / "quiet.bib").unlink()
-    loaded.clear()
-    sitefiles.write(_sources(tmp_path, list(KEYWORDS), loaded), "updated", site, cache)
+def test_a_keyword_whose_files_were_touched_is_rendered_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config, paths = make_tracker(tmp_path, KEYWORDS)
+    api.render(config, paths)
+    before = files(tmp_path)
+    (paths.site / "feeds" / "astro.xml").write_text("edited by hand", encoding="utf-8")
+    (paths.site / "bib" / "quiet.bib").unlink()
+    loaded = count_loads(monkeypatch)
+    api.render(config, paths)
     assert loaded == ["astro", "quiet"]
-    assert files(site) == before
+    assert files(tmp_path) == before
 
 
-def test_an_unreadable_cache_means_a_full_render_with_the_same_result(tmp_path: Path) -> None:
-    make_tracker(tmp_path, KEYWORDS)
-    site, cache, loaded = tmp_path / "site", tmp_path / "cache", []
-    sitefiles.write(_sources(tmp_path, list(KEYWORDS), loaded), "updated", site, cache)
-    before = files(site)
-    cache.write_bytes(b"\x00not a cache")
-    loaded.clear()
-    sitefiles.write(_sources(tmp_path, list(KEYWORDS), loaded), "updated", site, cache)
+@pytest.mark.parametrize("cache", [".site.render-cache", ".data.render-cache"])
+def test_an_unreadable_cache_means_loading_every_store_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache: str
+) -> None:
+    config, paths = make_tracker(tmp_path, KEYWORDS)
+    api.render(config, paths)
+    before = files(tmp_path)
+    (tmp_path / cache).write_bytes(b"\x00not a cache")
+    loaded = count_loads(monkeypatch)
+    api.render(config, paths)
     assert loaded == ["world-model", "astro", "quiet"]
-    assert files(site) == before
+    assert files(tmp_path) == before
+
+
+def test_a_store_index_that_lies_about_a_summary_is_not_believed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config, paths = make_tracker(tmp_path, KEYWORDS)
+    api.render(config, paths)
+    index = paths.index.read_text(encoding="utf-8")
+    paths.index.write_text(index.replace('"2026-', '"2026-13-'), encoding="utf-8")
+    loaded = count_loads(monkeypatch)
+    api.render(config, paths)
+    assert loaded == ["world-model", "astro", "quiet"]
 
 
 def test_reordered_and_removed_keywords_match_a_full_render(tmp_path: Path) -> None:
-    make_tracker(tmp_path, KEYWORDS)
-    site, cache, loaded = tmp_path / "site", tmp_path / "cache", []
-    sitefiles.write(_sources(tmp_path, list(KEYWORDS), loaded), "updated", site, cache)
-    now = ["Quiet", "World Model"]
-    sitefiles.write(_sources(tmp_path, now, loaded), "updated", site, cache)
+    tracker = tmp_path / "tracker"
+    tracker.mkdir()
+    config, paths = make_tracker(tracker, KEYWORDS)
+    api.render(config, paths)
+    (tracker / "keywords.yaml").write_text("keywords:\n  - Quiet\n  - World Model\n", "utf-8")
+    api.render(api.load_config(paths.config), paths)
     fresh = tmp_path / "fresh"
-    sitefiles.write(_sources(tmp_path, now, loaded), "updated", fresh, tmp_path / "other")
-    assert files(site) == files(fresh)
-    assert not (site / "feeds" / "astro.xml").exists()
+    fresh.mkdir()
+    assert files(tracker) == from_scratch(tracker, fresh)
+    assert not (paths.site / "feeds" / "astro.xml").exists()
 
 
 def test_a_render_that_stops_midway_leaves_no_index_to_trust(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    make_tracker(tmp_path, KEYWORDS)
-    site, cache, loaded = tmp_path / "site", tmp_path / "cache", []
-    sitefiles.write(_sources(tmp_path, list(KEYWORDS), loaded), "updated", site, cache)
-    before = files(site)
+    config, paths = make_tracker(tmp_path, KEYWORDS)
+    api.render(config, paths)
+    before = files(tmp_path)
     add_paper(tmp_path, "Astro")
 
     def dying(papers: object, sort: object) -> object:
@@ -174,10 +186,22 @@ def test_a_render_that_stops_midway_leaves_no_index_to_trust(
 
     monkeypatch.setattr(sitefiles, "render_papers", dying)
     with pytest.raises(KeyboardInterrupt):
-        sitefiles.write(_sources(tmp_path, list(KEYWORDS), loaded), "updated", site, cache)
-    assert not cache.exists()
+        api.render(config, paths)
+    assert not paths.cache.exists()
+    assert files(tmp_path) == before
     monkeypatch.undo()
-    loaded.clear()
-    sitefiles.write(_sources(tmp_path, list(KEYWORDS), loaded), "updated", site, cache)
+    loaded = count_loads(monkeypatch)
+    api.render(config, paths)
     assert loaded == ["world-model", "astro", "quiet"]
-    assert files(site) != before
+    assert files(tmp_path) != before
+
+
+def test_a_corrupt_store_found_halfway_leaves_every_output_as_it_was(tmp_path: Path) -> None:
+    config, paths = make_tracker(tmp_path, KEYWORDS)
+    api.render(config, paths)
+    before = files(tmp_path)
+    add_paper(tmp_path, "Astro")
+    (paths.data / "quiet.json").write_text('{"schema": 1, "papers": [1]}', encoding="utf-8")
+    with pytest.raises(StoreError, match=r"quiet\.json"):
+        api.render(config, paths)
+    assert files(tmp_path) == before

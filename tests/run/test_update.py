@@ -94,8 +94,8 @@ def test_a_parser_bug_in_one_keyword_counts_as_its_failure(
     paths = tracker(tmp_path)
     config = api.load_config(paths.config)
     with ArxivClient(Settings(api_url=server.url, delay=0)) as client:
-        report, snapshot = run_update(config, Raising(client, error), data_dir=paths.data)
-    api.write_outputs(snapshot, paths, report)
+        report = run_update(config, Raising(client, error), data_dir=paths.data)
+    api.write_outputs(config, paths, report)
 
     (failed,) = report.failed
     assert failed.error == f"unexpected error: {type(error).__name__}: {error}"

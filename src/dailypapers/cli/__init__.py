@@ -234,13 +234,14 @@ def list_keywords(
 
     with _exit_on_error():
         snapshot = load_snapshot(load_config(config), data)
-    for store in snapshot.stores:
-        status = f"{len(store.papers)} papers"
-        if store.last_success:
-            status += f", updated {store.last_success}"
-        if store.health.failures:
-            status += f", failing for {store.health.failures} run(s)"
-        _say(f"- {store.keyword.name}\t{status}\t{search_query(store.keyword)}")
+        summaries = [(entry.keyword, entry.summary) for entry in snapshot.entries]
+    for keyword, summary in summaries:
+        status = f"{summary.count} papers"
+        if summary.last_success:
+            status += f", updated {summary.last_success}"
+        if summary.health.failures:
+            status += f", failing for {summary.health.failures} run(s)"
+        _say(f"- {keyword.name}\t{status}\t{search_query(keyword)}")
 
 
 @app.command()

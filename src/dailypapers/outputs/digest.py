@@ -17,7 +17,7 @@ mark on issue 12.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -25,10 +25,11 @@ from urllib.parse import quote, unquote
 
 from ..config import Config, Keyword
 from ..fetch import Paper
-from ..store import Snapshot, order_key
+from ..fileio import Staging
+from ..store import KeywordStore, Snapshot, Summary, order_key
 from .budget import Piece, fit
 from .escape import Safe, md_marker
-from .interface import Output, RenderJob, write_or_remove
+from .interface import NOTHING_PER_KEYWORD, Output, Pass, RenderJob, Visit, write_or_remove
 from .links import CodeLink, paper_links
 from .tables import FOLDER, first_part
 from .tables import folder as tables_folder
@@ -122,14 +123,22 @@ _MARKER_LINE = re.compile(rf"<!-- {MARKER}((?: [^\s<>]+)*) -->")
 
 def pending(snapshot: Snapshot) -> list[tuple[Keyword, list[Paper]]]:
     """Each keyword's papers that wait for an issue, newest first; keywords without any left out."""
-    key = order_key(snapshot.config.sort)
-    found = []
-    for store in snapshot.stores:
-        waiting = set(store.pending)
-        papers = [p for p in store.papers if p.id in waiting]
-        if papers:
-            found.append((store.keyword, sorted(papers, key=key, reverse=True)))
-    return found
+    found = (waiting(e.keyword, e.summary, e.load, snapshot.config) for e in snapshot.entries)
+    return [item for item in found if item is not None]
+
+
+def waiting(
+    keyword: Keyword, summary: Summary, load: Callable[[], KeywordStore], config: Config
+) -> tuple[Keyword, list[Paper]] | None:
+    """One keyword's papers that wait for an issue, newest first; its store is loaded only if
+    its summary says some do."""
+    if not summary.pending:
+        return None
+    ids = set(summary.pending)
+    papers = [p for p in load().papers if p.id in ids]
+    if not papers:
+        return None
+    return keyword, sorted(papers, key=order_key(config.sort), reverse=True)
 
 
 def announced_ids(bodies: Iterable[str]) -> set[str]:
@@ -155,6 +164,20 @@ def build(
     tables: str = FOLDER,
     budget: int = BUDGET,
 ) -> Digest | None:
+    """``build_from`` for a whole snapshot."""
+    found = pending(snapshot)
+    return build_from(found, snapshot.config, today, readme, tables=tables, budget=budget)
+
+
+def build_from(
+    found: list[tuple[Keyword, list[Paper]]],
+    config: Config,
+    today: str,
+    readme: str,
+    *,
+    tables: str = FOLDER,
+    budget: int = BUDGET,
+) -> Digest | None:
     """The digest of every pending paper, or None when nothing waits to be announced.
 
     A paper new for several keywords is one row, under the first of them in keywords.yaml:
@@ -162,8 +185,6 @@ def build(
     ``tables`` is where the complete tables are read (``tables_url``): a keyword that cannot
     show all its new papers links to its own.
     """
-    config = snapshot.config
-    found = pending(snapshot)
     if not found:
         return None
     keywords_of: dict[str, list[str]] = {}
@@ -267,18 +288,36 @@ def write(digest: Digest | None, body_path: Path, title_path: Path | None = None
     return changed
 
 
+class DigestPass:
+    def __init__(self, job: RenderJob) -> None:
+        self.job = job
+        self.found: list[tuple[Keyword, list[Paper]]] = []
+
+    def keyword(self, visit: Visit, staging: Staging) -> None:
+        item = waiting(visit.keyword, visit.summary, visit.store, self.job.snapshot.config)
+        if item is not None:
+            self.found.append(item)
+
+    def finish(self) -> list[Path]:
+        job = self.job
+        if job.report is None or job.to.digest is None:
+            return []
+        readme = job.to.readme_url or job.to.readme.as_posix()
+        folder = job.to.tables_url or tables_folder(job.to.readme).as_posix()
+        config = job.snapshot.config
+        found = build_from(self.found, config, job.report.today, readme, tables=folder)
+        return write(found, job.to.digest, job.to.digest_title)
+
+
 class DigestOutput:
     """The daily issue's body and title; written only after a run, when asked for."""
 
     name = "digest"
 
-    def write(self, job: RenderJob) -> list[Path]:
+    def start(self, job: RenderJob) -> Pass:
         if job.report is None or job.to.digest is None:
-            return []
-        readme = job.to.readme_url or job.to.readme.as_posix()
-        folder = job.to.tables_url or tables_folder(job.to.readme).as_posix()
-        found = build(job.snapshot, job.report.today, readme, tables=folder)
-        return write(found, job.to.digest, job.to.digest_title)
+            return NOTHING_PER_KEYWORD
+        return DigestPass(job)
 
 
 OUTPUT: Output = DigestOutput()

@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..store import Snapshot
-from .interface import Output, RenderJob, write_or_remove
+from ..config import Keyword
+from ..fileio import Staging
+from ..store import Snapshot, Summary
+from .interface import NOTHING_PER_KEYWORD, Output, Pass, RenderJob, Visit, write_or_remove
 from .templating import template
 
 DEFAULT_MIN_FAILURES = 3
@@ -27,17 +29,21 @@ class Failing:
 
 def failing(snapshot: Snapshot, min_failures: int) -> list[Failing]:
     """Keywords whose last ``min_failures`` or more runs all failed, in keywords.yaml order."""
-    return [
-        Failing(
-            name=s.keyword.name,
-            failures=s.health.failures,
-            since=s.health.since,
-            error=s.health.error,
-            last_success=s.last_success,
-        )
-        for s in snapshot.stores
-        if s.health.failures >= min_failures
-    ]
+    found = (failed(e.keyword, e.summary, min_failures) for e in snapshot.entries)
+    return [entry for entry in found if entry is not None]
+
+
+def failed(keyword: Keyword, summary: Summary, min_failures: int) -> Failing | None:
+    health = summary.health
+    if health.failures < min_failures:
+        return None
+    return Failing(
+        name=keyword.name,
+        failures=health.failures,
+        since=health.since,
+        error=health.error,
+        last_success=summary.last_success,
+    )
 
 
 def render(entries: list[Failing], min_failures: int) -> str:
@@ -53,18 +59,30 @@ def write(entries: list[Failing], min_failures: int, output: Path) -> bool:
     return bool(entries)
 
 
+class HealthPass:
+    def __init__(self, min_failures: int, output: Path) -> None:
+        self.min_failures, self.output = min_failures, output
+        self.entries: list[Failing] = []
+
+    def keyword(self, visit: Visit, staging: Staging) -> None:
+        entry = failed(visit.keyword, visit.summary, self.min_failures)
+        if entry is not None:
+            self.entries.append(entry)
+
+    def finish(self) -> list[Path]:
+        entries, n = self.entries, self.min_failures
+        return write_or_remove(self.output, render(entries, n) if entries else None)
+
+
 class HealthOutput:
     """The tracker-health issue body, written when a destination is given."""
 
     name = "health"
 
-    def write(self, job: RenderJob) -> list[Path]:
+    def start(self, job: RenderJob) -> Pass:
         if job.to.health is None:
-            return []
-        entries = failing(job.snapshot, job.to.min_failures)
-        return write_or_remove(
-            job.to.health, render(entries, job.to.min_failures) if entries else None
-        )
+            return NOTHING_PER_KEYWORD
+        return HealthPass(job.to.min_failures, job.to.health)
 
 
 OUTPUT: Output = HealthOutput()

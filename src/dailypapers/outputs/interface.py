@@ -3,17 +3,25 @@
 An output is anything written from the store (README, feeds, BibTeX, page, issue body, job
 summary, health issue). Each implements ``Output`` and is listed once in ``outputs.OUTPUTS``,
 so the library entry point produces everything the CLI does.
+
+Every output sees the keywords in one shared pass (``outputs.write_all``): a keyword's store is
+loaded at most once, only if some output renders it again, and dropped before the next one, so
+a render holds one keyword's papers at a time however many keywords there are. What an output
+writes per keyword goes through ``Staging`` and lands only once every store has loaded, so a
+corrupt store found halfway leaves every output as it was.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from ..fileio import write_atomic
+from ..config import Keyword
+from ..fileio import Staging, write_atomic
 from ..run import UpdateReport
-from ..store import Snapshot
+from ..store import KeywordStore, Snapshot, StoreEntry, Summary
 
 ALL = "all"
 
@@ -58,12 +66,68 @@ class RenderJob:
     """The run that produced ``snapshot``; None for a render without a run."""
 
 
+class Visit:
+    """One keyword as the pass hands it to every output: its store loaded at most once."""
+
+    def __init__(self, entry: StoreEntry) -> None:
+        self.entry = entry
+        self._store: KeywordStore | None = None
+
+    @property
+    def keyword(self) -> Keyword:
+        return self.entry.keyword
+
+    @property
+    def fingerprint(self) -> str:
+        return self.entry.fingerprint
+
+    @property
+    def summary(self) -> Summary:
+        if self.entry.known is None:
+            self.store()
+        return self.entry.summary
+
+    def store(self) -> KeywordStore:
+        if self._store is None:
+            self._store = self.entry.load()
+        return self._store
+
+
+class Pass(Protocol):
+    """An output during one render: told of each keyword in turn, then asked to finish."""
+
+    def keyword(self, visit: Visit, staging: Staging) -> None:
+        """Take in one keyword; files written now go through ``staging``."""
+        ...
+
+    def finish(self) -> list[Path]:
+        """Write what needs every keyword; return the files that changed or were removed."""
+        ...
+
+
 class Output(Protocol):
     name: str
 
-    def write(self, job: RenderJob) -> list[Path]:
-        """Write this output for ``job``; return the files that changed or were removed."""
+    def start(self, job: RenderJob) -> Pass:
+        """Begin this output's part of the render of ``job``."""
         ...
+
+
+class AtEnd:
+    """A pass for an output that needs nothing per keyword: it only writes when all is done."""
+
+    def __init__(self, finish: Callable[[], list[Path]]) -> None:
+        self._finish = finish
+
+    def keyword(self, visit: Visit, staging: Staging) -> None:
+        pass
+
+    def finish(self) -> list[Path]:
+        return self._finish()
+
+
+NOTHING_PER_KEYWORD = AtEnd(list)
+"""The pass of an output that has nothing to write for this render."""
 
 
 def file_stem(slug: str) -> str:

@@ -11,18 +11,18 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Config, Keyword
 from ..errors import ReadmeError
-from ..fileio import write_atomic
-from ..store import KeywordStore, Snapshot
+from ..fileio import Staging, write_atomic
+from ..store import Snapshot, StoreEntry
 from . import tables
 from .budget import Piece, fit
 from .escape import Safe
-from .interface import Output, RenderJob
+from .interface import Destinations, Output, Pass, RenderJob, Visit
 from .templating import template
 
 logger = logging.getLogger(__name__)
@@ -133,18 +133,9 @@ class Shown:
     body: Safe
 
 
-def _more(store: KeywordStore, hidden: int) -> str:
-    href = f"{tables.FOLDER}/{tables.first_part(store.keyword.slug)}"
+def _more(keyword: Keyword, hidden: int) -> str:
+    href = f"{tables.FOLDER}/{tables.first_part(keyword.slug)}"
     return template("readme_more.md.j2").render(hidden=hidden, href=href)
-
-
-def _render(snapshot: Snapshot, sections: Sequence[Shown]) -> str:
-    return template("readme.md.j2").render(
-        sections=sections,
-        last_update=snapshot.last_update,
-        keeps=keeps(snapshot.config),
-        code=snapshot.config.code_column,
-    )
 
 
 def _body(rows: Sequence[str], more: str = "") -> Safe:
@@ -156,29 +147,54 @@ def block(
     table_rows: Sequence[Sequence[str]] | None = None,
     room: int = BUDGET,
 ) -> str:
+    """The generated block of a snapshot, with every keyword's rows in memory (see ``fitted``)."""
+    entries = snapshot.entries
+    if table_rows is None:
+        table_rows = [tables.rows(entry.load(), snapshot.config) for entry in entries]
+    everything = table_rows
+    return fitted(
+        snapshot.config,
+        [entry.keyword for entry in entries],
+        max((entry.summary.last_success for entry in entries), default=""),
+        [[len(row.encode("utf-8")) + 1 for row in rows] for rows in everything],
+        lambda i, n: everything[i][:n],
+        room,
+    )
+
+
+def fitted(
+    config: Config,
+    keywords: Sequence[Keyword],
+    last_update: str,
+    sizes: Sequence[Sequence[int]],
+    rows_of: Callable[[int, int], Sequence[str]],
+    room: int = BUDGET,
+) -> str:
     """The generated block, markers included, in at most ``room`` bytes if it can be done.
 
     Each keyword shows its newest rows, as many as fit (see ``budget.fit``), followed by a link
-    to its complete table; when every row fits nothing is cut and no link is added.
+    to its complete table; when every row fits nothing is cut and no link is added. ``sizes``
+    are each keyword's row sizes in bytes; ``rows_of(i, n)`` gives keyword i's first n rows,
+    asked only for the rows shown: at 500 keywords all rows are 78 MB of text.
     """
-    stores = snapshot.stores
-    if table_rows is None:
-        table_rows = [tables.rows(store, snapshot.config) for store in stores]
-    markers = len(START) + 1 + len(END)
-    empty = _render(snapshot, [Shown(s.keyword, Safe("")) for s in stores])
-    pieces = [
-        Piece(
-            rows=[len(row.encode("utf-8")) + 1 for row in rows],
-            more=len(_more(store, len(rows)).encode("utf-8")),
+
+    def render(sections: Sequence[Shown]) -> str:
+        return template("readme.md.j2").render(
+            sections=sections,
+            last_update=last_update,
+            keeps=keeps(config),
+            code=config.code_column,
         )
-        for store, rows in zip(stores, table_rows, strict=True)
+
+    markers = len(START) + 1 + len(END)
+    empty = render([Shown(keyword, Safe("")) for keyword in keywords])
+    pieces = [
+        Piece(rows=rows, more=len(_more(keyword, len(rows)).encode("utf-8")))
+        for keyword, rows in zip(keywords, sizes, strict=True)
     ]
-    # Each body goes into the block as it is, so the sizes tell whether everything fits without
-    # rendering it: at 500 keywords "everything" is 78 MB of text, held twice to be measured.
     fixed = len(empty.encode("utf-8")) + markers
     if fixed + sum(sum(piece.rows) for piece in pieces) <= room:
-        everything = zip(stores, table_rows, strict=True)
-        full = _render(snapshot, [Shown(s.keyword, _body(r)) for s, r in everything])
+        full = render([Shown(k, _body(rows_of(i, len(sizes[i])))) for i, k in enumerate(keywords)])
         if len(full.encode("utf-8")) + markers <= room:
             return f"{START}\n{full}{END}"
     shown = fit(fixed, pieces, room)
@@ -186,40 +202,77 @@ def block(
         logger.warning(
             "README: the owner's text and %d keywords leave no room for any paper row under "
             "%d bytes; every keyword links to its complete table",
-            len(stores),
+            len(keywords),
             GITHUB_LIMIT,
         )
-        shown = [0] * len(stores)
+        shown = [0] * len(keywords)
     sections = []
-    for store, rows, n in zip(stores, table_rows, shown, strict=True):
-        more = _more(store, len(rows) - n) if n < len(rows) else ""
-        sections.append(Shown(store.keyword, _body(rows[:n], more)))
-    return f"{START}\n{_render(snapshot, sections)}{END}"
+    for i, (keyword, n) in enumerate(zip(keywords, shown, strict=True)):
+        total = len(sizes[i])
+        more = _more(keyword, total - n) if n < total else ""
+        sections.append(Shown(keyword, _body(rows_of(i, n) if n else [], more)))
+    return f"{START}\n{render(sections)}{END}"
+
+
+class ReadmePass:
+    """README.md and papers/ during one render: the complete tables as the keywords come, then
+    the README fitted from their row sizes, reading back only the rows it shows."""
+
+    def __init__(self, config: Config, readme: Path) -> None:
+        self.config, self.readme = config, readme
+        # The markers are checked before anything is written.
+        self.before, self.after = read(readme)
+        self.tables = tables.TablesPass(config, readme)
+        self.entries: list[StoreEntry] = []
+
+    def keyword(self, visit: Visit, staging: Staging) -> None:
+        self.tables.keyword(visit, staging)
+        self.entries.append(visit.entry)
+
+    def finish(self) -> list[Path]:
+        changed = self.tables.finish()
+        written = [self.tables.written[entry.keyword.slug] for entry in self.entries]
+        target = self.tables.target
+
+        def rows_of(i: int, count: int) -> Sequence[str]:
+            found = written[i].read_rows(target, count)
+            if found is None:  # a part changed under us: render the rows again
+                found = list(tables.rows(self.entries[i].load(), self.config)[:count])
+            return found
+
+        room = BUDGET - len(self.before.encode("utf-8")) - len(self.after.encode("utf-8"))
+        text = fitted(
+            self.config,
+            [entry.keyword for entry in self.entries],
+            max((entry.summary.last_success for entry in self.entries), default=""),
+            [w.sizes for w in written],
+            rows_of,
+            room,
+        )
+        if write_atomic(self.readme, [self.before, text, self.after]):
+            changed.insert(0, self.readme)
+        return changed
 
 
 def write(snapshot: Snapshot, readme: Path, data: Path | None = None) -> list[Path]:
-    """Write the complete tables, then the README with as many rows as fit.
+    """The README and its complete tables alone, as ``write_all`` writes them."""
+    from . import write_all
 
-    The markers are checked before anything is written; the tables go first so that no README
-    links to a table that is not there yet. ``data`` (the store folder) lets the tables of
-    unchanged keywords be reused (see ``tables.write``).
-    """
-    before, after = read(readme)
-    table_rows, changed = tables.write(snapshot, readme, data)
-    room = BUDGET - len(before.encode("utf-8")) - len(after.encode("utf-8"))
-    text = block(snapshot, table_rows, room)
-    if write_atomic(readme, [before, text, after]):
-        changed.insert(0, readme)
-    return changed
+    to = Destinations(readme=readme, site=readme.parent / "site", data=data)
+    return write_all(RenderJob(snapshot, to), (OUTPUT,))
 
 
 class ReadmeOutput:
-    """The paper tables between the markers of README.md, and the complete tables in papers/."""
+    """The paper tables between the markers of README.md, and the complete tables in papers/.
+
+    The tables are written first (staged with the rest of the pass), so that no README links to
+    a table that is not there yet.
+    """
 
     name = "readme"
 
-    def write(self, job: RenderJob) -> list[Path]:
-        return write(job.snapshot, job.to.readme, job.to.data)
+    def start(self, job: RenderJob) -> Pass:
+        return ReadmePass(job.snapshot.config, job.to.readme)
 
 
 OUTPUT: Output = ReadmeOutput()

@@ -64,10 +64,12 @@ def keyword_data(keyword: Keyword, fragments: Sequence[Fragment]) -> str:
 def page(snapshot: Snapshot) -> Iterator[str]:
     """The whole page in memory, for tests; ``sitefiles`` writes the same pieces to disk."""
     sort = snapshot.config.sort
-    total = sum(len(s.papers) for s in snapshot.stores)
-    head, tail = shell([s.keyword for s in snapshot.stores], snapshot.last_update, total)
+    stores = [entry.load() for entry in snapshot.entries]
+    total = sum(len(s.papers) for s in stores)
+    last_update = max((s.last_success for s in stores), default="")
+    head, tail = shell([s.keyword for s in stores], last_update, total)
     yield head
-    yield data_head(snapshot.last_update)
-    yield ",".join(keyword_data(s.keyword, render_papers(s.papers, sort)) for s in snapshot.stores)
+    yield data_head(last_update)
+    yield ",".join(keyword_data(s.keyword, render_papers(s.papers, sort)) for s in stores)
     yield data_tail()
     yield tail

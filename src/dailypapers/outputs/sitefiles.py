@@ -28,13 +28,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..config import Keyword, SortKey
-from ..fileio import remove_stale_temps_in, write_atomic, write_atomic_blocks
-from ..store import KeywordStore, store_path
+from ..fileio import Staging, remove_stale_temps_in, write_atomic, write_atomic_blocks
+from ..store import KeywordStore, fingerprint
 from . import bibtex as bibtex_output
 from . import feeds as feeds_output
 from . import site as site_output
 from .fragments import Fragment, render_papers
-from .interface import ALL, Output, RenderJob, file_stem
+from .interface import ALL, Output, Pass, RenderJob, Visit, file_stem
 from .templating import templates_dir
 
 log = logging.getLogger(__name__)
@@ -42,15 +42,6 @@ log = logging.getLogger(__name__)
 CACHE_FORMAT = 1
 # (order date, id, version, first-seen day, Atom <updated>, BibTeX chars, Atom entry chars)
 Row = tuple[str, str, int, str, str, int, int]
-
-
-@dataclass(frozen=True)
-class KeywordSource:
-    """A keyword as the site needs it: its data is loaded only if it must be rendered again."""
-
-    keyword: Keyword
-    fingerprint: str
-    load: Callable[[], KeywordStore]
 
 
 @dataclass
@@ -62,10 +53,6 @@ class KeywordIndex:
     bib_bytes: int
     page: tuple[int, int]
     rows: list[Row]
-
-
-def fingerprint(data: bytes) -> str:
-    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
 
 
 @cache
@@ -81,9 +68,8 @@ def renderer_id() -> str:
     return digest.hexdigest()
 
 
-def _key(source: KeywordSource, sort: SortKey) -> str:
-    keyword = source.keyword
-    parts = (renderer_id(), sort, keyword.name, keyword.slug, source.fingerprint)
+def _key(keyword: Keyword, stored: str, sort: SortKey) -> str:
+    parts = (renderer_id(), sort, keyword.name, keyword.slug, stored)
     return fingerprint("\0".join(parts).encode())
 
 
@@ -134,73 +120,80 @@ def _size(path: Path) -> int:
 # --------------------------------------------------------------------------- the pass
 
 
-def write(
-    sources: Sequence[KeywordSource], sort: SortKey, root: Path, cache_path: Path
-) -> list[Path]:
-    """Write site/ for these keywords; returns the files whose bytes changed or were deleted."""
-    feeds_dir, bib_dir = root / feeds_output.FOLDER, root / bibtex_output.FOLDER
-    page_path = root / site_output.PAGE
-    old_page_size, old = load_cache(cache_path)
-    # Dropped until this render is done: a killed render must not leave an index of files it
-    # had begun to replace.
-    cache_path.unlink(missing_ok=True)
-    if _size(page_path) != old_page_size:
-        old = {}
-    changed: list[Path] = []
-    indexes: dict[str, KeywordIndex] = {}
-    reused = 0
-    root.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryFile(dir=root) as spool:
-        previous = page_path.open("rb") if old else None
-        try:
-            for source in sources:
-                slug, stem = source.keyword.slug, file_stem(source.keyword.slug)
-                key = _key(source, sort)
-                known = old.get(slug)
-                feed_path, bib_path = feeds_dir / f"{stem}.xml", bib_dir / f"{stem}.bib"
-                if spool.tell():
-                    spool.write(b",")
-                start = spool.tell()
-                if (
-                    previous is not None
-                    and source.fingerprint
-                    and known is not None
-                    and known.fingerprint == key
-                    and _size(feed_path) == known.feed_bytes
-                    and _size(bib_path) == known.bib_bytes
-                ):
-                    previous.seek(known.page[0])
-                    spool.write(previous.read(known.page[1] - known.page[0]))
-                    known.page = (start, spool.tell())
-                    indexes[slug] = known
-                    reused += 1
-                    continue
-                index, files = _render_keyword(source, sort, key, feed_path, bib_path, spool)
-                index.page = (start, spool.tell())
-                indexes[slug] = index
-                changed += files
-        finally:
-            if previous is not None:
-                previous.close()
-        log.info("site: %d keywords reused, %d rendered", reused, len(sources) - reused)
-        changed += _combined(sources, indexes, sort, feeds_dir, bib_dir)
-        changed += _remove_stale(feeds_dir, ".xml", sources)
-        changed += _remove_stale(bib_dir, ".bib", sources)
-        for folder in (feeds_dir, bib_dir):
+class SitePass:
+    """site/ during one render: keyword files as the keywords come, the page and the combined
+    files at the end."""
+
+    def __init__(self, sort: SortKey, root: Path, cache_path: Path) -> None:
+        self.sort, self.root, self.cache_path = sort, root, cache_path
+        self.feeds_dir, self.bib_dir = root / feeds_output.FOLDER, root / bibtex_output.FOLDER
+        self.page_path = root / site_output.PAGE
+        old_page_size, self.old = load_cache(cache_path)
+        # Dropped until this render is done: a killed render must not leave an index of files
+        # it had begun to replace.
+        cache_path.unlink(missing_ok=True)
+        if _size(self.page_path) != old_page_size:
+            self.old = {}
+        self.keywords: list[Keyword] = []
+        self.indexes: dict[str, KeywordIndex] = {}
+        self.reused = 0
+        # Not in site/: a render refused halfway must not have made the folder.
+        self.spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by finish
+        self.previous = self.page_path.open("rb") if self.old else None
+
+    def keyword(self, visit: Visit, staging: Staging) -> None:
+        keyword = visit.keyword
+        self.keywords.append(keyword)
+        slug, stem = keyword.slug, file_stem(keyword.slug)
+        key = _key(keyword, visit.fingerprint, self.sort)
+        known = self.old.get(slug)
+        feed_path, bib_path = self.feeds_dir / f"{stem}.xml", self.bib_dir / f"{stem}.bib"
+        spool = self.spool
+        if spool.tell():
+            spool.write(b",")
+        start = spool.tell()
+        if (
+            self.previous is not None
+            and visit.fingerprint
+            and known is not None
+            and known.fingerprint == key
+            and _size(feed_path) == known.feed_bytes
+            and _size(bib_path) == known.bib_bytes
+        ):
+            self.previous.seek(known.page[0])
+            spool.write(self.previous.read(known.page[1] - known.page[0]))
+            known.page = (start, spool.tell())
+            self.indexes[slug] = known
+            self.reused += 1
+            return
+        index = _render_keyword(visit.store(), self.sort, key, feed_path, bib_path, spool, staging)
+        index.page = (start, spool.tell())
+        self.indexes[slug] = index
+
+    def finish(self) -> list[Path]:
+        if self.previous is not None:
+            self.previous.close()
+        keywords, indexes = self.keywords, self.indexes
+        log.info("site: %d keywords reused, %d rendered", self.reused, len(keywords) - self.reused)
+        changed = _combined(keywords, indexes, self.sort, self.feeds_dir, self.bib_dir)
+        changed += _remove_stale(self.feeds_dir, ".xml", keywords)
+        changed += _remove_stale(self.bib_dir, ".bib", keywords)
+        for folder in (self.feeds_dir, self.bib_dir):
             remove_stale_temps_in(folder)
         last_update = max((i.last_success for i in indexes.values()), default="")
         head, tail = site_output.shell(
-            [s.keyword for s in sources], last_update, sum(len(i.rows) for i in indexes.values())
+            keywords, last_update, sum(len(i.rows) for i in indexes.values())
         )
         data_head = site_output.data_head(last_update)
         offset = len(head.encode("utf-8")) + len(data_head.encode("utf-8"))
-        spool.seek(0)
-        if write_atomic_blocks(page_path, _page(head, data_head, spool, tail)):
-            changed.append(page_path)
-    for index in indexes.values():
-        index.page = (index.page[0] + offset, index.page[1] + offset)
-    save_cache(cache_path, _size(page_path), indexes)
-    return changed
+        with self.spool as spool:
+            spool.seek(0)
+            if write_atomic_blocks(self.page_path, _page(head, data_head, spool, tail)):
+                changed.append(self.page_path)
+        for index in indexes.values():
+            index.page = (index.page[0] + offset, index.page[1] + offset)
+        save_cache(self.cache_path, _size(self.page_path), indexes)
+        return changed
 
 
 def _page(head: str, data_head: str, spool: IO[bytes], tail: str) -> Iterator[bytes]:
@@ -213,40 +206,36 @@ def _page(head: str, data_head: str, spool: IO[bytes], tail: str) -> Iterator[by
 
 
 def _render_keyword(
-    source: KeywordSource,
+    store: KeywordStore,
     sort: SortKey,
     key: str,
     feed_path: Path,
     bib_path: Path,
     spool: IO[bytes],
-) -> tuple[KeywordIndex, list[Path]]:
-    keyword = source.keyword
-    store = source.load()
+    staging: Staging,
+) -> KeywordIndex:
+    keyword = store.keyword
     fragments = render_papers(store.papers, sort)
-    changed = []
     head, entries, tail = feeds_output.feed_parts(
         keyword.name, keyword.slug, fragments, store.last_success
     )
-    if write_atomic(feed_path, [head, *entries, tail], durable=False, sweep=False):
-        changed.append(feed_path)
-    if write_atomic(bib_path, bibtex_output.bibliography(fragments), durable=False, sweep=False):
-        changed.append(bib_path)
+    staging.write(feed_path, [head, *entries, tail])
+    staging.write(bib_path, bibtex_output.bibliography(fragments))
     spool.write(site_output.keyword_data(keyword, fragments).encode("utf-8"))
     order = _order(sort)
     rows = [
         (*order(f), f.paper.version, f.paper.first_seen, feeds_output.entry_updated(f.paper))
         for f in fragments
     ]
-    index = KeywordIndex(
+    return KeywordIndex(
         fingerprint=key,
         last_success=store.last_success,
         feed_head=len(head),
-        feed_bytes=_size(feed_path),
-        bib_bytes=_size(bib_path),
+        feed_bytes=_size(staging.current(feed_path)),
+        bib_bytes=_size(staging.current(bib_path)),
         page=(0, 0),
         rows=[(*r, len(f.bib), len(f.entry)) for r, f in zip(rows, fragments, strict=True)],
     )
-    return index, changed
 
 
 def _order(sort: SortKey) -> Callable[[Fragment], tuple[str, str]]:
@@ -256,14 +245,14 @@ def _order(sort: SortKey) -> Callable[[Fragment], tuple[str, str]]:
 # --------------------------------------------------------------------------- combined files
 
 
-def _winners(sources: Sequence[KeywordSource], indexes: dict[str, KeywordIndex]) -> dict[str, int]:
+def _winners(keywords: Sequence[Keyword], indexes: dict[str, KeywordIndex]) -> dict[str, int]:
     """For each paper id, the keyword (position) whose copy the combined files show.
 
     The newest version wins; between equal versions, the first keyword in keywords.yaml.
     """
     best: dict[str, tuple[int, int]] = {}
-    for n, source in enumerate(sources):
-        for row in indexes[source.keyword.slug].rows:
+    for n, keyword in enumerate(keywords):
+        for row in indexes[keyword.slug].rows:
             known = best.get(row[1])
             if known is None or row[2] > known[0]:
                 best[row[1]] = (row[2], n)
@@ -271,31 +260,31 @@ def _winners(sources: Sequence[KeywordSource], indexes: dict[str, KeywordIndex])
 
 
 def _combined(
-    sources: Sequence[KeywordSource],
+    keywords: Sequence[Keyword],
     indexes: dict[str, KeywordIndex],
     sort: SortKey,
     feeds_dir: Path,
     bib_dir: Path,
 ) -> list[Path]:
-    winners = _winners(sources, indexes)
+    winners = _winners(keywords, indexes)
     chosen: list[tuple[tuple[str, str], int, int]] = []  # (order key, keyword, row)
-    for n, source in enumerate(sources):
-        for r, row in enumerate(indexes[source.keyword.slug].rows):
+    for n, keyword in enumerate(keywords):
+        for r, row in enumerate(indexes[keyword.slug].rows):
             if winners[row[1]] == n:
                 chosen.append(((row[0], row[1]), n, r))
     chosen.sort(reverse=True)
     changed = []
     bib_path = bib_dir / f"{ALL}.bib"
-    if write_atomic(bib_path, _all_bib(sources, indexes, chosen, bib_dir), durable=False):
+    if write_atomic(bib_path, _all_bib(keywords, indexes, chosen, bib_dir), durable=False):
         changed.append(bib_path)
     feed_path = feeds_dir / f"{ALL}.xml"
-    if write_atomic(feed_path, _all_feed(sources, indexes, chosen, feeds_dir), durable=False):
+    if write_atomic(feed_path, _all_feed(keywords, indexes, chosen, feeds_dir), durable=False):
         changed.append(feed_path)
     return changed
 
 
 def _all_bib(
-    sources: Sequence[KeywordSource],
+    keywords: Sequence[Keyword],
     indexes: dict[str, KeywordIndex],
     chosen: list[tuple[tuple[str, str], int, int]],
     bib_dir: Path,
@@ -309,10 +298,10 @@ def _all_bib(
     try:
         for _, n, r in chosen:
             if n not in handles:
-                path = bib_dir / f"{file_stem(sources[n].keyword.slug)}.bib"
+                path = bib_dir / f"{file_stem(keywords[n].slug)}.bib"
                 handles[n] = (path.open(encoding="utf-8", newline=""), [0])
             handle, cursor = handles[n]
-            rows = indexes[sources[n].keyword.slug].rows
+            rows = indexes[keywords[n].slug].rows
             if r < cursor[0]:  # a store not in date order (edited by hand): read it again
                 handle.seek(0)
                 cursor[0] = 0
@@ -327,20 +316,20 @@ def _all_bib(
 
 
 def _all_feed(
-    sources: Sequence[KeywordSource],
+    keywords: Sequence[Keyword],
     indexes: dict[str, KeywordIndex],
     chosen: list[tuple[tuple[str, str], int, int]],
     feeds_dir: Path,
 ) -> Iterator[str]:
-    rows = [(indexes[sources[n].keyword.slug].rows[r], n, r) for _, n, r in chosen]
+    rows = [(indexes[keywords[n].slug].rows[r], n, r) for _, n, r in chosen]
     window = feeds_output.window(rows, first_seen=lambda item: item[0][3])
     wanted: dict[int, set[int]] = {}
     for _, n, r in window:
         wanted.setdefault(n, set()).add(r)
     texts: dict[tuple[int, int], str] = {}
     for n, chosen_rows in wanted.items():
-        index = indexes[sources[n].keyword.slug]
-        path = feeds_dir / f"{file_stem(sources[n].keyword.slug)}.xml"
+        index = indexes[keywords[n].slug]
+        path = feeds_dir / f"{file_stem(keywords[n].slug)}.xml"
         body = path.read_text(encoding="utf-8")
         offset = index.feed_head
         for r, row in enumerate(index.rows):
@@ -357,8 +346,8 @@ def _all_feed(
     yield tail
 
 
-def _remove_stale(folder: Path, suffix: str, sources: Iterable[KeywordSource]) -> list[Path]:
-    keep = {f"{file_stem(s.keyword.slug)}{suffix}" for s in sources} | {f"{ALL}{suffix}"}
+def _remove_stale(folder: Path, suffix: str, keywords: Iterable[Keyword]) -> list[Path]:
+    keep = {f"{file_stem(k.slug)}{suffix}" for k in keywords} | {f"{ALL}{suffix}"}
     removed = []
     for stale in sorted(folder.glob(f"*{suffix}")):
         if stale.name not in keep:
@@ -372,28 +361,10 @@ class SiteFilesOutput:
 
     name = "site"
 
-    def write(self, job: RenderJob) -> list[Path]:
-        data, to = job.to.data, job.to
-        sources = [
-            KeywordSource(s.keyword, store_fingerprint(data, s.keyword.slug), _given(s))
-            for s in job.snapshot.stores
-        ]
+    def start(self, job: RenderJob) -> Pass:
+        to = job.to
         cache_path = to.cache or to.site.parent / f".{to.site.name}.render-cache"
-        return write(sources, job.snapshot.config.sort, to.site, cache_path)
-
-
-def store_fingerprint(data: Path | None, slug: str) -> str:
-    """The keyword's store file as saved; no folder or no file means "render it"."""
-    if data is None:
-        return ""
-    try:
-        return fingerprint(store_path(data, slug).read_bytes())
-    except OSError:
-        return ""
-
-
-def _given(store: KeywordStore) -> Callable[[], KeywordStore]:
-    return lambda: store
+        return SitePass(job.snapshot.config.sort, to.site, cache_path)
 
 
 OUTPUT: Output = SiteFilesOutput()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..run import KeywordReport, UpdateReport
-from .interface import Output, RenderJob
+from .interface import NOTHING_PER_KEYWORD, AtEnd, Output, Pass, RenderJob
 from .templating import template
 
 OK = "ok"
@@ -71,11 +71,17 @@ class SummaryOutput:
 
     name = "summary"
 
-    def write(self, job: RenderJob) -> list[Path]:
-        if job.report is None or job.to.summary is None:
-            return []
-        append(job.report, job.to.summary)
-        return [job.to.summary]
+    def start(self, job: RenderJob) -> Pass:
+        summary = job.to.summary
+        if job.report is None or summary is None:
+            return NOTHING_PER_KEYWORD
+        report = job.report
+
+        def finish() -> list[Path]:
+            append(report, summary)
+            return [summary]
+
+        return AtEnd(finish)
 
 
 OUTPUT: Output = SummaryOutput()

@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 from ..config import Config
-from ..fileio import remove_stale_temps_in, write_atomic
-from ..store import KeywordStore, Snapshot
+from ..fileio import Staging, remove_stale_temps_in, write_atomic
+from ..store import KeywordStore, fingerprint
 from .budget import split
 from .escape import Safe
-from .sitefiles import fingerprint, renderer_id, store_fingerprint
+from .interface import Visit
+from .sitefiles import renderer_id
 from .templating import template
 
 logger = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ PART_LIMIT = 500_000
 """Bytes a part may hold: under GitHub's 500 KiB, the size it shows in full as a README too."""
 MARK = "<!-- dailypapers: one keyword's complete table, rewritten on every run -->"
 """The first line of every part: only files that carry it are ever deleted as stale."""
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 def folder(readme: Path) -> Path:
@@ -114,89 +115,110 @@ def render_part(
     )
 
 
-def write(
-    snapshot: Snapshot, readme: Path, data: Path | None = None
-) -> tuple[list[Sequence[str]], list[Path]]:
-    """Write every keyword's complete table next to ``readme``; delete parts no longer made.
+@dataclass
+class Written:
+    """One keyword's complete table as written: enough to reuse it and to read rows back."""
 
-    Returns each keyword's rows (for the README) and the files that changed. A keyword whose
-    store file (in ``data``), settings and renderer are those of the last render, and whose
-    parts are still as written, is not rendered again: its rows are read back from its parts,
-    byte for byte what rendering them would give. What the last render wrote is kept beside the
-    README (``.README.md.render-cache``; git-ignored).
-    """
-    target = folder(readme)
-    slugs = frozenset(store.keyword.slug for store in snapshot.stores)
-    settings = repr(
-        (renderer_id(), replace(snapshot.config, keywords=()), readme.name, sorted(slugs))
-    )
-    cache = target.parent / f".{readme.name}.render-cache"
-    old = _load_cache(cache)
-    cache.unlink(missing_ok=True)  # until this render is done (see sitefiles.write)
-    record: dict[str, Any] = {}
-    tables: list[Sequence[str]] = []
-    changed: list[Path] = []
-    keep: set[str] = set()
-    for store in snapshot.stores:
-        slug = store.keyword.slug
-        stored = store_fingerprint(data, slug)
-        key = fingerprint(f"{settings}{store.keyword!r}{stored}".encode()) if stored else ""
-        known = old.get(slug)
-        if key and known is not None and known[0] == key:
-            table = _read_back(target, known[1])
-            if table is not None:
-                keep.update(name for name, *_ in known[1])
-                record[slug] = known
-                tables.append(table)
-                continue
-        table = rows(store, snapshot.config)
-        cut = parts(store, table, slugs)
+    key: str
+    """What it was rendered from (store fingerprint, settings, renderer); empty: never reuse."""
+    parts: list[tuple[str, int, int, int]]
+    """Each part's file name, size in bytes, and where its rows start and end, in bytes."""
+    sizes: list[int]
+    """Each row's size in bytes, newline included: what the README's budget is fitted with."""
+
+    def read_rows(self, target: Path, count: int) -> list[str] | None:
+        """The first ``count`` rows, read back from the parts; None if a part is not as written."""
+        found: list[str] = []
+        for name, size, start, end in self.parts:
+            if len(found) >= count:
+                break
+            try:
+                with (target / name).open("rb") as handle:
+                    if os.fstat(handle.fileno()).st_size != size:
+                        return None
+                    handle.seek(start)
+                    body = handle.read(end - start)
+            except OSError:
+                return None
+            found += body.decode("utf-8").split("\n")[:-1]
+        return found[:count]
+
+    def intact(self, target: Path) -> bool:
+        return all(_size(target / name) == size for name, size, _, _ in self.parts)
+
+
+class TablesPass:
+    """papers/ during one render: each keyword's table rendered again only if its store, its
+    settings or the renderer changed (or its files are not as written), else kept as it is."""
+
+    def __init__(self, config: Config, readme: Path) -> None:
+        self.config, self.readme = config, readme
+        self.target = folder(readme)
+        self.slugs = frozenset(keyword.slug for keyword in config.keywords)
+        self.settings = repr(
+            (renderer_id(), replace(config, keywords=()), readme.name, sorted(self.slugs))
+        )
+        self.cache = self.target.parent / f".{readme.name}.render-cache"
+        self.old = _load_cache(self.cache)
+        self.cache.unlink(missing_ok=True)  # until this render is done (see sitefiles)
+        self.written: dict[str, Written] = {}
+        self.keep: set[str] = set()
+
+    def keyword(self, visit: Visit, staging: Staging) -> None:
+        keyword = visit.keyword
+        stored = visit.fingerprint
+        key = fingerprint(f"{self.settings}{keyword!r}{stored}".encode()) if stored else ""
+        known = self.old.get(keyword.slug)
+        if not (key and known is not None and known.key == key and known.intact(self.target)):
+            known = self._render(visit.store(), key, staging)
+        self.keep.update(name for name, *_ in known.parts)
+        self.written[keyword.slug] = known
+
+    def _render(self, store: KeywordStore, key: str, staging: Staging) -> Written:
+        table = rows(store, self.config)
+        cut = parts(store, table, self.slugs)
         written = []
         for part in cut:
-            keep.add(part.name)
-            path = target / part.name
-            text = render_part(store, part, cut, readme.name, snapshot.config)
-            if write_atomic(path, [text], durable=False, sweep=False):
-                changed.append(path)
+            text = render_part(store, part, cut, self.readme.name, self.config)
+            path = self.target / part.name
+            staging.write(path, [text])
             body = "".join(row + "\n" for row in part.rows)
             start = len(text[: text.find(body)].encode("utf-8")) if body else 0
-            size = len(text.encode("utf-8"))
-            written.append([part.name, size, start, start + len(body.encode("utf-8"))])
-        record[slug] = [key, written]
-        tables.append(table)
-    changed += _remove_stale(target, keep)
-    if target.is_dir():
-        remove_stale_temps_in(target)
-    _save_cache(cache, record)
-    return tables, changed
+            size = _size(staging.current(path))
+            written.append((part.name, size, start, start + len(body.encode("utf-8"))))
+        return Written(key, written, [len(row.encode("utf-8")) + 1 for row in table])
+
+    def finish(self) -> list[Path]:
+        changed = _remove_stale(self.target, self.keep)
+        if self.target.is_dir():
+            remove_stale_temps_in(self.target)
+        _save_cache(self.cache, self.written)
+        return changed
 
 
-def _read_back(target: Path, written: list[list[Any]]) -> tuple[str, ...] | None:
-    """A keyword's rows from its parts, or None if any part is missing or not as written."""
-    found: list[str] = []
-    for name, size, start, end in written:
-        try:
-            body = (target / name).read_bytes()
-        except OSError:
-            return None
-        if len(body) != size:
-            return None
-        found += body[start:end].decode("utf-8").split("\n")[:-1]
-    return tuple(found)
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return -1
 
 
-def _load_cache(path: Path) -> dict[str, Any]:
+def _load_cache(path: Path) -> dict[str, Written]:
+    """What the last render wrote, by slug; nothing if the cache is unreadable."""
     try:
         raw = json.loads(path.read_bytes())
         if raw[0] != CACHE_FORMAT:
             return {}
-        found: dict[str, Any] = raw[1]
-        return found
+        return {
+            slug: Written(key, [tuple(p) for p in parts], sizes)
+            for slug, (key, parts, sizes) in raw[1].items()
+        }
     except Exception:  # an unreadable cache only means rendering every table
         return {}
 
 
-def _save_cache(path: Path, record: dict[str, Any]) -> None:
+def _save_cache(path: Path, written: dict[str, Written]) -> None:
+    record = {slug: [w.key, w.parts, w.sizes] for slug, w in written.items()}
     write_atomic(path, [json.dumps([CACHE_FORMAT, record], separators=(",", ":"))], durable=False)
 
 

@@ -53,23 +53,25 @@ def run_update(
     today: str | None = None,
     progress: Progress | None = None,
     only: set[str] | None = None,
-) -> tuple[UpdateReport, Snapshot]:
+) -> UpdateReport:
     """Fetch every keyword (or those whose slug is in ``only``) and save each store.
 
-    Returns the report and the store as it now is, for the outputs. The caller holds the data
-    folder's lock (``data_lock``) across this and the render that follows.
+    Returns the report; the outputs are rendered from the saved stores. The caller holds the
+    data folder's lock (``data_lock``) across this and the render that follows. One keyword's
+    store is in memory at a time: each is read once up front (so a corrupt one stops the run
+    before any request), then again when its turn comes.
     """
     progress = progress or Progress()
     today = today or today_in(config.timezone)
     snapshot = store_mod.load_snapshot(config, data_dir)
     reports: list[KeywordReport] = []
-    updated: dict[str, KeywordStore] = {}
     written: list[Path] = []
     dead: list[KeywordReport] = []
     announced = announced_ids(snapshot)
-    for stored in snapshot.stores:
-        if only is not None and stored.keyword.slug not in only:
+    for entry in snapshot.entries:
+        if only is not None and entry.keyword.slug not in only:
             continue
+        stored = entry.load()
         progress.keyword_started(stored.keyword)
         if len(dead) >= DEAD_IN_A_ROW:
             report, after = _not_fetched(stored, today, dead)
@@ -78,12 +80,9 @@ def run_update(
             dead = [*dead, report] if report.gave_up else []
         if store_mod.save(data_dir, after):
             written.append(store_mod.store_path(data_dir, after.keyword.slug))
-        updated[after.keyword.slug] = after
         reports.append(report)
         progress.keyword_done(report)
-    return UpdateReport(today=today, keywords=reports, written=written), snapshot.with_stores(
-        updated
-    )
+    return UpdateReport(today=today, keywords=reports, written=written)
 
 
 def _failed(stored: KeywordStore, report: KeywordReport, today: str, error: str) -> KeywordStore:
@@ -110,7 +109,8 @@ def announced_ids(snapshot: Snapshot) -> set[str]:
     """Papers some keyword holds as already announced: one that another keyword finds later
     (a keyword added since, a failed day caught up) is not announced a second time."""
     announced: set[str] = set()
-    for store in snapshot.stores:
+    for entry in snapshot.entries:
+        store = entry.load()
         waiting = set(store.pending)
         announced.update(paper.id for paper in store.papers if paper.id not in waiting)
     return announced

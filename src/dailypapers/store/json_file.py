@@ -6,6 +6,7 @@ what we wrote is refused whole (exit 3) and left untouched for the user to inspe
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -13,6 +14,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import asdict, fields
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,7 @@ from ..errors import StoreError
 from ..fetch import Paper
 from ..fetch.interface import ARXIV_ID, MAX_VERSION, UTC_TIME
 from ..fileio import write_atomic
-from .model import Health, KeywordStore, Snapshot
+from .model import Health, KeywordStore, Snapshot, StoreEntry, Summary
 
 SCHEMA = 1
 _PAPER_FIELDS = {f.name for f in fields(Paper)}
@@ -358,6 +360,113 @@ def save(data_dir: Path, store: KeywordStore) -> bool:
     return write_atomic(store_path(data_dir, store.keyword.slug), [dumps(store)])
 
 
-def load_snapshot(config: Config, data_dir: Path) -> Snapshot:
-    """Every keyword's store, each checked on load, so a corrupt file stops a run up front."""
-    return Snapshot(config, tuple(load(data_dir, k) for k in config.keywords))
+def fingerprint(data: bytes) -> str:
+    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
+
+
+def load_snapshot(config: Config, data_dir: Path, index: Path | None = None) -> Snapshot:
+    """Every keyword's store, its papers loaded when an output asks for them.
+
+    Each file is read once here for its fingerprint. A store whose bytes the ``index`` (written
+    by ``save_index`` after an earlier render) records as already checked is summarised from
+    there; any other is checked when first loaded.
+    """
+    known = read_index(index) if index is not None else {}
+    entries = []
+    for keyword in config.keywords:
+        path = store_path(data_dir, keyword.slug)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            entries.append(StoreEntry.of(KeywordStore(keyword=keyword)))
+            continue
+        except OSError as exc:
+            raise StoreError(str(path), f"cannot read ({exc}); left untouched") from None
+        digest = fingerprint(data)
+        del data
+        summary = known.get(keyword.slug, (None, None))
+        entries.append(
+            StoreEntry(
+                keyword,
+                digest,
+                _checked_loader(path, keyword, digest),
+                summary[1] if summary[0] == digest else None,
+            )
+        )
+    return Snapshot(config, tuple(entries))
+
+
+def _checked_loader(path: Path, keyword: Keyword, digest: str) -> Callable[[], KeywordStore]:
+    def load_it() -> KeywordStore:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise StoreError(str(path), f"cannot read ({exc}); left untouched") from None
+        if fingerprint(data) != digest:
+            raise StoreError(str(path), "changed while being rendered; run again")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise StoreError(str(path), f"cannot read ({exc}); left untouched") from None
+        return loads(text, str(path), keyword)
+
+    return load_it
+
+
+# --------------------------------------------------------------------------- the store index
+
+INDEX_FORMAT = 1
+
+
+@cache
+def _checker_id() -> str:
+    """Changes with the code that checks a store: a newer check must see every file again."""
+    here = Path(__file__).resolve()
+    digest = hashlib.sha1(usedforsecurity=False)
+    for source in (here, here.parent.parent / "fetch" / "interface.py"):
+        digest.update(source.read_bytes())
+    digest.update(sys.version.encode())
+    return digest.hexdigest()
+
+
+def read_index(path: Path) -> dict[str, tuple[str, Summary]]:
+    """Slug -> (fingerprint, summary) of stores checked by an earlier run; empty if unusable.
+
+    The index is ours and git-ignored, but a file on disk all the same: each value is checked
+    as a store's would be, and anything odd discards the whole index (the stores are then
+    checked again, which is only slower).
+    """
+    try:
+        raw: Any = _decode(path.read_text(encoding="utf-8"))
+        if raw[0] != INDEX_FORMAT or raw[1] != _checker_id():
+            return {}
+        found = {}
+        for slug, (digest, last, health, pending, count) in raw[2].items():
+            summary = Summary(
+                last_success=_day(last, "last_success"),
+                health=_health(dict(zip(("failures", "since", "error"), health, strict=True))),
+                pending=_pending(pending),
+                count=_whole(count, "count", 0, _MAX_COUNT),
+            )
+            found[_text(slug, "slug")] = (_text(digest, "fingerprint"), summary)
+        return found
+    except Exception:  # an unusable index only means checking every store again
+        return {}
+
+
+def save_index(path: Path, snapshot: Snapshot) -> None:
+    """Record the stores this run checked, so the next one can skip loading unchanged ones."""
+    body = {}
+    for entry in snapshot.entries:
+        summary = entry.known
+        if entry.fingerprint and summary is not None:
+            health = summary.health
+            body[entry.keyword.slug] = [
+                entry.fingerprint,
+                summary.last_success,
+                [health.failures, health.since, health.error],
+                list(summary.pending),
+                summary.count,
+            ]
+    document = [INDEX_FORMAT, _checker_id(), body]
+    write_atomic(path, [json.dumps(document, separators=(",", ":"))], durable=False)

@@ -49,26 +49,72 @@ def order_key(sort: SortKey) -> Callable[[Paper], tuple[str, str]]:
 
 
 @dataclass(frozen=True)
-class Snapshot:
-    """The whole store as of one moment, in keywords.yaml order: what every output renders."""
+class Summary:
+    """What a store says about its keyword apart from the papers: all that most outputs need,
+    small enough to keep for every keyword of a 500-keyword tracker at once."""
 
-    config: Config
-    stores: tuple[KeywordStore, ...]
+    last_success: str = ""
+    health: Health = field(default_factory=Health)
+    pending: tuple[str, ...] = ()
+    """Ids of stored papers that wait for an issue (see ``KeywordStore.pending``)."""
+    count: int = 0
+    """How many papers the store holds."""
+
+    @staticmethod
+    def of(store: KeywordStore) -> Summary:
+        return Summary(store.last_success, store.health, store.pending, len(store.papers))
+
+
+class StoreEntry:
+    """One keyword of a snapshot: its summary at hand, its papers loaded only when asked for.
+
+    A render of 500 keywords on a day when five changed must not parse the other 495 files;
+    outputs call ``load`` only for what they render again.
+    """
+
+    def __init__(
+        self,
+        keyword: Keyword,
+        fingerprint: str,
+        loader: Callable[[], KeywordStore],
+        known: Summary | None = None,
+    ) -> None:
+        self.keyword = keyword
+        self.fingerprint = fingerprint
+        """A digest of the store file's bytes as saved: equal fingerprints, equal stores.
+        Empty for a store that is not on disk, for which outputs never reuse anything."""
+        self.known = known
+        """The summary, once known: from the store index, or from the last ``load``."""
+        self._loader = loader
+
+    def load(self) -> KeywordStore:
+        """The keyword's store, read and checked again on every call: callers keep it only as
+        long as they need it."""
+        store = self._loader()
+        self.known = Summary.of(store)
+        return store
 
     @property
-    def last_update(self) -> str:
-        return max((s.last_success for s in self.stores), default="")
+    def summary(self) -> Summary:
+        return self.known if self.known is not None else Summary.of(self.load())
 
-    def with_stores(self, stores: dict[str, KeywordStore]) -> Snapshot:
-        """A new snapshot in which the keywords named by slug in ``stores`` are replaced."""
-        return Snapshot(self.config, tuple(stores.get(s.keyword.slug, s) for s in self.stores))
+    @staticmethod
+    def of(store: KeywordStore, fingerprint: str = "") -> StoreEntry:
+        """An entry for a store already in memory."""
+        return StoreEntry(store.keyword, fingerprint, lambda: store, Summary.of(store))
 
-    def all_papers(self) -> list[Paper]:
-        """Every stored paper once, newest first: a paper can match several keywords."""
-        by_id: dict[str, Paper] = {}
-        for store in self.stores:
-            for paper in store.papers:
-                known = by_id.get(paper.id)
-                if known is None or paper.version > known.version:
-                    by_id[paper.id] = paper
-        return sorted(by_id.values(), key=order_key(self.config.sort), reverse=True)
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The whole store as of one moment, in keywords.yaml order: what every output renders.
+
+    ``stores`` may hold stores in memory (tests, small trackers) or entries whose papers are
+    loaded on demand (``load_snapshot``); outputs see both through ``entries``.
+    """
+
+    config: Config
+    stores: tuple[KeywordStore | StoreEntry, ...]
+
+    @property
+    def entries(self) -> tuple[StoreEntry, ...]:
+        return tuple(s if isinstance(s, StoreEntry) else StoreEntry.of(s) for s in self.stores)
