@@ -454,7 +454,7 @@ def bench_render(
 
 CHANGED = 5
 # What a render leaves beside site/ and the README for the next one; a fresh checkout has neither.
-CACHES = (".site.render-cache", ".README.md.render-cache")
+CACHES = (".site.render-cache", ".README.md.render-cache", ".data.render-cache")
 
 
 @dataclass

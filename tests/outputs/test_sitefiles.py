@@ -205,3 +205,55 @@ def test_a_corrupt_store_found_halfway_leaves_every_output_as_it_was(tmp_path: P
     with pytest.raises(StoreError, match=r"quiet\.json"):
         api.render(config, paths)
     assert files(tmp_path) == before
+
+
+def fresh_checkout(folder: Path) -> None:
+    """What the daily job starts from: data/, README and papers/ committed; no site, no caches."""
+    shutil.rmtree(folder / "site")
+    for cache in folder.glob(".*.render-cache"):
+        cache.unlink()
+
+
+def count_tables(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    rendered: list[str] = []
+    real = tables.rows
+
+    def counting(store: KeywordStore, config: Config) -> tuple[str, ...]:
+        rendered.append(store.keyword.slug)
+        return real(store, config)
+
+    monkeypatch.setattr(tables, "rows", counting)
+    return rendered
+
+
+def test_a_fresh_checkout_takes_the_committed_tables_of_unchanged_keywords(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tracker = tmp_path / "tracker"
+    tracker.mkdir()
+    config, paths = make_tracker(tracker, KEYWORDS)
+    api.render(config, paths)
+    add_paper(tracker, "Astro")
+    fresh_checkout(tracker)
+    rendered = count_tables(monkeypatch)
+    api.render(config, paths)
+    assert rendered == ["astro"]
+    monkeypatch.undo()
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    assert files(tracker) == from_scratch(tracker, scratch)
+
+
+def test_a_committed_table_edited_by_hand_is_rendered_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config, paths = make_tracker(tmp_path, KEYWORDS)
+    api.render(config, paths)
+    before = files(tmp_path)
+    part = tmp_path / "papers" / "world-model.md"
+    part.write_text(part.read_text(encoding="utf-8").replace("| **[", "| **("), "utf-8")
+    fresh_checkout(tmp_path)
+    rendered = count_tables(monkeypatch)
+    api.render(config, paths)
+    assert rendered == ["world-model"]
+    assert files(tmp_path) == before

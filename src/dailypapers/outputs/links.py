@@ -158,9 +158,11 @@ def _may_link(text: str) -> bool:
     )
 
 
-# Every output asks for the same papers' links (README, feeds, page, issue); a paper's texts are
-# the store's own string objects, whose hashes Python keeps, so a hit costs a dict look-up.
-@lru_cache(maxsize=65536)
+# Every output asks for the same papers' links (README, feeds, page, issue) while the render is at
+# their keyword; a paper's texts are the store's own string objects, whose hashes Python keeps, so
+# a hit costs a dict look-up. Small: the cache keeps the texts alive, and a render goes through
+# 50,000 papers one keyword at a time.
+@lru_cache(maxsize=1024)
 def _find(texts: tuple[str, ...]) -> tuple[CodeLink, ...]:
     found: dict[str, CodeLink] = {}
     for text in texts:

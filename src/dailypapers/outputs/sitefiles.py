@@ -21,6 +21,7 @@ import logging
 import os
 import sys
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -64,7 +65,9 @@ def renderer_id() -> str:
     sources = [*sorted(here.glob("*.py")), package / "text.py", package / "fetch" / "interface.py"]
     for path in [*sources, *sorted(templates_dir().glob("*.j2"))]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    digest.update(sys.version.encode())
+    # What Python itself adds to the output: its Unicode tables (escaping, folding) and its
+    # json module, not its build date, which would rewrite every committed table on a new runner.
+    digest.update(f"{sys.version_info[:2]} {unicodedata.unidata_version}".encode())
     return digest.hexdigest()
 
 
