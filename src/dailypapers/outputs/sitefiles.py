@@ -25,11 +25,12 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 from typing import IO, Any
 
 from ..config import Keyword, SortKey
-from ..fileio import Staging, remove_stale_temps_in, write_atomic, write_atomic_blocks
+from ..fileio import Staging, remove_stale_temps_in, write_atomic_blocks
 from ..store import KeywordStore, fingerprint
 from . import bibtex as bibtex_output
 from . import feeds as feeds_output
@@ -40,8 +41,8 @@ from .templating import templates_dir
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 1
-# (order date, id, version, first-seen day, Atom <updated>, BibTeX chars, Atom entry chars)
+CACHE_FORMAT = 2
+# (order date, id, version, first-seen day, Atom <updated>, BibTeX bytes, Atom entry bytes)
 Row = tuple[str, str, int, str, str, int, int]
 
 
@@ -233,12 +234,21 @@ def _render_keyword(
     return KeywordIndex(
         fingerprint=key,
         last_success=store.last_success,
-        feed_head=len(head),
+        feed_head=_nbytes(head),
         feed_bytes=_size(staging.current(feed_path)),
         bib_bytes=_size(staging.current(bib_path)),
         page=(0, 0),
-        rows=[(*r, len(f.bib), len(f.entry)) for r, f in zip(rows, fragments, strict=True)],
+        rows=[(*r, _nbytes(f.bib), _nbytes(f.entry)) for r, f in zip(rows, fragments, strict=True)],
     )
+
+
+def _nbytes(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8"))
+
+
+def _starts(lengths: Iterable[int], first: int = 0) -> list[int]:
+    """Where each of a file's consecutive pieces begins, in bytes."""
+    return list(accumulate(lengths, initial=first))
 
 
 def _order(sort: SortKey) -> Callable[[Fragment], tuple[str, str]]:
@@ -278,10 +288,11 @@ def _combined(
     chosen.sort(reverse=True)
     changed = []
     bib_path = bib_dir / f"{ALL}.bib"
-    if write_atomic(bib_path, _all_bib(keywords, indexes, chosen, bib_dir), durable=False):
+    if write_atomic_blocks(bib_path, _all_bib(keywords, indexes, chosen, bib_dir), durable=False):
         changed.append(bib_path)
     feed_path = feeds_dir / f"{ALL}.xml"
-    if write_atomic(feed_path, _all_feed(keywords, indexes, chosen, feeds_dir), durable=False):
+    all_feed = _all_feed(keywords, indexes, chosen, feeds_dir)
+    if write_atomic_blocks(feed_path, all_feed, durable=False):
         changed.append(feed_path)
     return changed
 
@@ -291,28 +302,23 @@ def _all_bib(
     indexes: dict[str, KeywordIndex],
     chosen: list[tuple[tuple[str, str], int, int]],
     bib_dir: Path,
-) -> Iterator[str]:
+) -> Iterator[bytes]:
     """``all.bib`` in the order chosen, each entry read from its keyword's file.
 
     A keyword file holds each entry followed by a blank line, in the keyword's date order, which
-    is also the order ``all.bib`` wants them in: one cursor per file reads each file once.
+    is also the order ``all.bib`` wants them in, so each file is read front to back.
     """
-    handles: dict[int, tuple[IO[str], list[int]]] = {}
+    handles: dict[int, tuple[IO[bytes], list[int]]] = {}
     try:
         for _, n, r in chosen:
             if n not in handles:
                 path = bib_dir / f"{file_stem(keywords[n].slug)}.bib"
-                handles[n] = (path.open(encoding="utf-8", newline=""), [0])
-            handle, cursor = handles[n]
-            rows = indexes[keywords[n].slug].rows
-            if r < cursor[0]:  # a store not in date order (edited by hand): read it again
-                handle.seek(0)
-                cursor[0] = 0
-            while cursor[0] < r:
-                handle.read(rows[cursor[0]][5] + 1)
-                cursor[0] += 1
-            yield handle.read(rows[r][5] + 1)
-            cursor[0] += 1
+                rows = indexes[keywords[n].slug].rows
+                handles[n] = (path.open("rb"), _starts(row[5] + 1 for row in rows))
+            handle, starts = handles[n]
+            if handle.tell() != starts[r]:
+                handle.seek(starts[r])
+            yield handle.read(starts[r + 1] - starts[r])
     finally:
         for handle, _ in handles.values():
             handle.close()
@@ -323,30 +329,27 @@ def _all_feed(
     indexes: dict[str, KeywordIndex],
     chosen: list[tuple[tuple[str, str], int, int]],
     feeds_dir: Path,
-) -> Iterator[str]:
+) -> Iterator[bytes]:
     rows = [(indexes[keywords[n].slug].rows[r], n, r) for _, n, r in chosen]
     window = feeds_output.window(rows, first_seen=lambda item: item[0][3])
-    wanted: dict[int, set[int]] = {}
+    wanted: dict[int, list[int]] = {}
     for _, n, r in window:
-        wanted.setdefault(n, set()).add(r)
-    texts: dict[tuple[int, int], str] = {}
+        wanted.setdefault(n, []).append(r)
+    texts: dict[tuple[int, int], bytes] = {}
     for n, chosen_rows in wanted.items():
         index = indexes[keywords[n].slug]
-        path = feeds_dir / f"{file_stem(keywords[n].slug)}.xml"
-        body = path.read_text(encoding="utf-8")
-        offset = index.feed_head
-        for r, row in enumerate(index.rows):
-            if r in chosen_rows:
-                texts[(n, r)] = body[offset : offset + row[6]]
-            offset += row[6]
-        del body
+        starts = _starts((row[6] for row in index.rows), index.feed_head)
+        with (feeds_dir / f"{file_stem(keywords[n].slug)}.xml").open("rb") as handle:
+            for r in sorted(chosen_rows):
+                handle.seek(starts[r])
+                texts[(n, r)] = handle.read(starts[r + 1] - starts[r])
     last_update = max((i.last_success for i in indexes.values()), default="")
     newest = max((row[4] for row, _, _ in window), default="")
     head, tail = feeds_output.head_tail("All keywords", ALL, newest, last_update)
-    yield head
+    yield head.encode("utf-8")
     for _, n, r in window:
         yield texts[(n, r)]
-    yield tail
+    yield tail.encode("utf-8")
 
 
 def _remove_stale(folder: Path, suffix: str, keywords: Iterable[Keyword]) -> list[Path]:
