@@ -303,25 +303,17 @@ def _all_bib(
     chosen: list[tuple[tuple[str, str], int, int]],
     bib_dir: Path,
 ) -> Iterator[bytes]:
-    """``all.bib`` in the order chosen, each entry read from its keyword's file.
-
-    A keyword file holds each entry followed by a blank line, in the keyword's date order, which
-    is also the order ``all.bib`` wants them in, so each file is read front to back.
-    """
-    handles: dict[int, tuple[IO[bytes], list[int]]] = {}
-    try:
-        for _, n, r in chosen:
-            if n not in handles:
-                path = bib_dir / f"{file_stem(keywords[n].slug)}.bib"
-                rows = indexes[keywords[n].slug].rows
-                handles[n] = (path.open("rb"), _starts(row[5] + 1 for row in rows))
-            handle, starts = handles[n]
-            if handle.tell() != starts[r]:
-                handle.seek(starts[r])
-            yield handle.read(starts[r + 1] - starts[r])
-    finally:
-        for handle, _ in handles.values():
-            handle.close()
+    """``all.bib`` in the order chosen, each entry cut from its keyword's file (each entry is
+    followed by a blank line there). The files are read whole, one at a time as first needed:
+    at 500 keywords 25 MB, against 50,000 small reads."""
+    files: dict[int, tuple[bytes, list[int]]] = {}
+    for _, n, r in chosen:
+        known = files.get(n)
+        if known is None:
+            data = (bib_dir / f"{file_stem(keywords[n].slug)}.bib").read_bytes()
+            known = files[n] = (data, _starts(row[5] + 1 for row in indexes[keywords[n].slug].rows))
+        data, starts = known
+        yield data[starts[r] : starts[r + 1]]
 
 
 def _all_feed(

@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import asdict, fields
+from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -367,32 +368,32 @@ def fingerprint(data: bytes) -> str:
 def load_snapshot(config: Config, data_dir: Path, index: Path | None = None) -> Snapshot:
     """Every keyword's store, its papers loaded when an output asks for them.
 
-    Each file is read once here for its fingerprint. A store whose bytes the ``index`` (written
-    by ``save_index`` after an earlier render) records as already checked is summarised from
-    there; any other is checked when first loaded.
+    A store whose bytes the ``index`` (written by ``save_index`` after an earlier render)
+    records as already checked is summarised from there; any other is checked when first
+    loaded. A file is read for its fingerprint unless its size and modification time are the
+    ones recorded and that time is older than the index by more than a clock tick (as git
+    trusts its index): a rewrite since would have given it a later time.
     """
-    known = read_index(index) if index is not None else {}
+    known, written_at = read_index(index) if index is not None else ({}, 0)
     entries = []
     for keyword in config.keywords:
         path = store_path(data_dir, keyword.slug)
+        hit = known.get(keyword.slug)
         try:
-            data = path.read_bytes()
+            status = path.stat()
+            stat = (status.st_size, status.st_mtime_ns)
+            if hit is not None and hit.stat == stat and stat[1] < written_at - _RACY_NS:
+                digest = hit.fingerprint
+            else:
+                digest = fingerprint(path.read_bytes())
         except FileNotFoundError:
             entries.append(StoreEntry.of(KeywordStore(keyword=keyword)))
             continue
         except OSError as exc:
             raise StoreError(str(path), f"cannot read ({exc}); left untouched") from None
-        digest = fingerprint(data)
-        del data
-        summary = known.get(keyword.slug, (None, None))
-        entries.append(
-            StoreEntry(
-                keyword,
-                digest,
-                _checked_loader(path, keyword, digest),
-                summary[1] if summary[0] == digest else None,
-            )
-        )
+        summary = hit.summary if hit is not None and hit.fingerprint == digest else None
+        loader = _checked_loader(path, keyword, digest)
+        entries.append(StoreEntry(keyword, digest, loader, summary, stat))
     return Snapshot(config, tuple(entries))
 
 
@@ -415,7 +416,8 @@ def _checked_loader(path: Path, keyword: Keyword, digest: str) -> Callable[[], K
 
 # --------------------------------------------------------------------------- the store index
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
+_FINGERPRINT = re.compile("[0-9a-f]{40}")
 
 
 @cache
@@ -429,29 +431,49 @@ def _checker_id() -> str:
     return digest.hexdigest()
 
 
-def read_index(path: Path) -> dict[str, tuple[str, Summary]]:
-    """Slug -> (fingerprint, summary) of stores checked by an earlier run; empty if unusable.
+@dataclass(frozen=True)
+class Indexed:
+    """A store file as an earlier render found it sound."""
+
+    fingerprint: str
+    stat: tuple[int, int]
+    """Its size and modification time (ns) then."""
+    summary: Summary
+
+
+# Two seconds: the coarsest modification times in use (FAT); ext4 and APFS keep nanoseconds.
+_RACY_NS = 2_000_000_000
+
+
+def read_index(path: Path) -> tuple[dict[str, Indexed], int]:
+    """The stores an earlier render checked, by slug, and when the index was written (ns);
+    nothing if unusable.
 
     The index is ours and git-ignored, but a file on disk all the same: each value is checked
     as a store's would be, and anything odd discards the whole index (the stores are then
     checked again, which is only slower).
     """
     try:
-        raw: Any = _decode(path.read_text(encoding="utf-8"))
+        with path.open(encoding="utf-8") as handle:
+            written_at = os.fstat(handle.fileno()).st_mtime_ns
+            raw: Any = json.loads(handle.read())
         if raw[0] != INDEX_FORMAT or raw[1] != _checker_id():
-            return {}
+            return {}, 0
         found = {}
-        for slug, (digest, last, health, pending, count) in raw[2].items():
+        for slug, (digest, size, mtime, last, health, pending, count) in raw[2].items():
             summary = Summary(
                 last_success=_day(last, "last_success"),
                 health=_health(dict(zip(("failures", "since", "error"), health, strict=True))),
                 pending=_pending(pending),
                 count=_whole(count, "count", 0, _MAX_COUNT),
             )
-            found[_text(slug, "slug")] = (_text(digest, "fingerprint"), summary)
-        return found
+            if not (isinstance(digest, str) and _FINGERPRINT.fullmatch(digest)):
+                raise _Odd("fingerprint")
+            stat = (_whole(size, "size", 0, 2**62), _whole(mtime, "mtime", 0, 2**62))
+            found[_text(slug, "slug")] = Indexed(digest, stat, summary)
+        return found, written_at
     except Exception:  # an unusable index only means checking every store again
-        return {}
+        return {}, 0
 
 
 def save_index(path: Path, snapshot: Snapshot) -> None:
@@ -459,10 +481,11 @@ def save_index(path: Path, snapshot: Snapshot) -> None:
     body = {}
     for entry in snapshot.entries:
         summary = entry.known
-        if entry.fingerprint and summary is not None:
+        if entry.fingerprint and summary is not None and entry.stat is not None:
             health = summary.health
             body[entry.keyword.slug] = [
                 entry.fingerprint,
+                *entry.stat,
                 summary.last_success,
                 [health.failures, health.since, health.error],
                 list(summary.pending),

@@ -78,8 +78,11 @@ class StoreEntry:
         fingerprint: str,
         loader: Callable[[], KeywordStore],
         known: Summary | None = None,
+        stat: tuple[int, int] | None = None,
     ) -> None:
         self.keyword = keyword
+        self.stat = stat
+        """The file's size and modification time (ns) when it was fingerprinted."""
         self.fingerprint = fingerprint
         """A digest of the store file's bytes as saved: equal fingerprints, equal stores.
         Empty for a store that is not on disk, for which outputs never reuse anything."""
