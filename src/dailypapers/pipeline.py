@@ -65,7 +65,6 @@ class Paths:
             health=self.health,
             min_failures=self.min_failures,
             readme_url=readme_url(self.readme, environ or {}),
-            data=self.data,
             cache=self.cache,
             tables_url=tables_url(self.readme, environ or {}),
         )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -85,9 +87,9 @@ def test_an_old_store_file_with_its_recorded_size_and_time_is_not_read_again(
     for path in data.glob("*.json"):
         age(path)
     indexed(data, index)
-    hashed = counting(monkeypatch, "fingerprint")
+    read = counting(monkeypatch, "papers_fingerprint")
     store.load_snapshot(CONFIG, data, index)
-    assert hashed == []
+    assert read == []
 
 
 def test_a_store_written_just_before_the_index_is_read_again(
@@ -95,9 +97,9 @@ def test_a_store_written_just_before_the_index_is_read_again(
 ) -> None:
     data, index = tracker(tmp_path)
     indexed(data, index)
-    hashed = counting(monkeypatch, "fingerprint")
+    read = counting(monkeypatch, "papers_fingerprint")
     store.load_snapshot(CONFIG, data, index)
-    assert hashed == ["fingerprint", "fingerprint"]
+    assert read == ["papers_fingerprint", "papers_fingerprint"]
 
 
 def test_a_store_rewritten_since_with_the_same_size_is_loaded_and_checked_again(
@@ -133,3 +135,25 @@ def test_an_index_with_one_odd_value_is_not_used_at_all(
         assert entry.known is None
         entry.summary  # noqa: B018 - loads the store
     assert loads == ["loads", "loads"]
+
+
+def test_the_papers_fingerprint_changes_with_the_papers_only(tmp_path: Path) -> None:
+    data, _ = tracker(tmp_path)
+    before = store.load_snapshot(CONFIG, data).entries[0]
+    a = store.load(data, A)
+    store.save(data, replace(a, last_success="2026-11-21", total_results=7))
+    later = store.load_snapshot(CONFIG, data).entries[0]
+    store.save(data, replace(a, papers=a.papers[:1]))
+    fewer = store.load_snapshot(CONFIG, data).entries[0]
+    assert later.fingerprint != before.fingerprint
+    assert later.papers_fingerprint == before.papers_fingerprint
+    assert fewer.papers_fingerprint not in ("", before.papers_fingerprint)
+
+
+def test_a_store_not_laid_out_as_written_has_no_papers_fingerprint(tmp_path: Path) -> None:
+    data, _ = tracker(tmp_path)
+    path = data / "a.json"
+    path.write_text(json.dumps(json.loads(path.read_text(encoding="utf-8"))), encoding="utf-8")
+    entry = store.load_snapshot(CONFIG, data).entries[0]
+    assert entry.fingerprint
+    assert entry.papers_fingerprint == ""

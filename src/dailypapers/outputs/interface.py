@@ -46,9 +46,6 @@ class Destinations:
     """Runs in a row a keyword must have failed to appear in the health issue."""
     readme_url: str = ""
     """Where issue bodies link for the README; empty means the README's own path."""
-    data: Path | None = None
-    """The store folder: its files' bytes tell the site which keywords changed since the last
-    render. Without it every keyword is rendered again."""
     cache: Path | None = None
     """What the last render of ``site`` wrote (default: ``.<site>.render-cache`` beside it)."""
     tables_url: str = ""
@@ -80,6 +77,10 @@ class Visit:
     @property
     def fingerprint(self) -> str:
         return self.entry.fingerprint
+
+    @property
+    def papers_fingerprint(self) -> str:
+        return self.entry.papers_fingerprint
 
     @property
     def summary(self) -> Summary:

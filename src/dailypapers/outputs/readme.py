@@ -254,11 +254,11 @@ class ReadmePass:
         return changed
 
 
-def write(snapshot: Snapshot, readme: Path, data: Path | None = None) -> list[Path]:
+def write(snapshot: Snapshot, readme: Path) -> list[Path]:
     """The README and its complete tables alone, as ``write_all`` writes them."""
     from . import write_all
 
-    to = Destinations(readme=readme, site=readme.parent / "site", data=data)
+    to = Destinations(readme=readme, site=readme.parent / "site")
     return write_all(RenderJob(snapshot, to), (OUTPUT,))
 
 

@@ -187,8 +187,10 @@ class TablesPass:
 
     def keyword(self, visit: Visit, staging: Staging) -> None:
         keyword = visit.keyword
-        stored = visit.fingerprint
-        key = fingerprint(f"{self.settings}{keyword!r}{stored}".encode()) if stored else ""
+        # The papers alone: every daily run rewrites every store's last_success, and a table whose
+        # papers did not change must not be rewritten (and committed) for it.
+        papers = visit.papers_fingerprint
+        key = fingerprint(f"{self.settings}{keyword!r}{papers}".encode()) if papers else ""
         known = self.old.get(keyword.slug)
         if not (key and known is not None and known.key == key and known.intact(self.target)):
             known = (key and self._committed(keyword.slug, key)) or self._render(

@@ -365,6 +365,21 @@ def fingerprint(data: bytes) -> str:
     return hashlib.sha1(data, usedforsecurity=False).hexdigest()
 
 
+_PAPERS_KEY = b'\n  "papers": '
+
+
+def papers_fingerprint(data: bytes) -> str:
+    """A digest of a store file's papers alone: the last member of what ``dumps`` writes.
+
+    What the tables show depends on the papers only, while a daily run rewrites every store's
+    ``last_success``; empty (never reuse) for a file not laid out as ``dumps`` lays it out.
+    """
+    at = data.find(_PAPERS_KEY)
+    if at < 0 or data.find(_PAPERS_KEY, at + 1) >= 0:
+        return ""
+    return fingerprint(data[at:])
+
+
 def load_snapshot(config: Config, data_dir: Path, index: Path | None = None) -> Snapshot:
     """Every keyword's store, its papers loaded when an output asks for them.
 
@@ -383,9 +398,11 @@ def load_snapshot(config: Config, data_dir: Path, index: Path | None = None) -> 
             status = path.stat()
             stat = (status.st_size, status.st_mtime_ns)
             if hit is not None and hit.stat == stat and stat[1] < written_at - _RACY_NS:
-                digest = hit.fingerprint
+                digest, papers = hit.fingerprint, hit.papers
             else:
-                digest = fingerprint(path.read_bytes())
+                data = path.read_bytes()
+                digest, papers = fingerprint(data), papers_fingerprint(data)
+                del data
         except FileNotFoundError:
             entries.append(StoreEntry.of(KeywordStore(keyword=keyword)))
             continue
@@ -393,7 +410,7 @@ def load_snapshot(config: Config, data_dir: Path, index: Path | None = None) -> 
             raise StoreError(str(path), f"cannot read ({exc}); left untouched") from None
         summary = hit.summary if hit is not None and hit.fingerprint == digest else None
         loader = _checked_loader(path, keyword, digest)
-        entries.append(StoreEntry(keyword, digest, loader, summary, stat))
+        entries.append(StoreEntry(keyword, digest, loader, summary, stat, papers))
     return Snapshot(config, tuple(entries))
 
 
@@ -416,7 +433,7 @@ def _checked_loader(path: Path, keyword: Keyword, digest: str) -> Callable[[], K
 
 # --------------------------------------------------------------------------- the store index
 
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 _FINGERPRINT = re.compile("[0-9a-f]{40}")
 
 
@@ -439,6 +456,8 @@ class Indexed:
     stat: tuple[int, int]
     """Its size and modification time (ns) then."""
     summary: Summary
+    papers: str
+    """Its ``papers_fingerprint``."""
 
 
 # Two seconds: the coarsest modification times in use (FAT); ext4 and APFS keep nanoseconds.
@@ -460,17 +479,18 @@ def read_index(path: Path) -> tuple[dict[str, Indexed], int]:
         if raw[0] != INDEX_FORMAT or raw[1] != _checker_id():
             return {}, 0
         found = {}
-        for slug, (digest, size, mtime, last, health, pending, count) in raw[2].items():
+        for slug, (digest, papers, size, mtime, last, health, pending, count) in raw[2].items():
             summary = Summary(
                 last_success=_day(last, "last_success"),
                 health=_health(dict(zip(("failures", "since", "error"), health, strict=True))),
                 pending=_pending(pending),
                 count=_whole(count, "count", 0, _MAX_COUNT),
             )
-            if not (isinstance(digest, str) and _FINGERPRINT.fullmatch(digest)):
-                raise _Odd("fingerprint")
+            for value in (digest, papers):
+                if not (isinstance(value, str) and _FINGERPRINT.fullmatch(value or "0" * 40)):
+                    raise _Odd("fingerprint")
             stat = (_whole(size, "size", 0, 2**62), _whole(mtime, "mtime", 0, 2**62))
-            found[_text(slug, "slug")] = Indexed(digest, stat, summary)
+            found[_text(slug, "slug")] = Indexed(digest, stat, summary, papers)
         return found, written_at
     except Exception:  # an unusable index only means checking every store again
         return {}, 0
@@ -485,6 +505,7 @@ def save_index(path: Path, snapshot: Snapshot) -> None:
             health = summary.health
             body[entry.keyword.slug] = [
                 entry.fingerprint,
+                entry.papers_fingerprint,
                 *entry.stat,
                 summary.last_success,
                 [health.failures, health.since, health.error],

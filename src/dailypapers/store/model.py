@@ -79,10 +79,13 @@ class StoreEntry:
         loader: Callable[[], KeywordStore],
         known: Summary | None = None,
         stat: tuple[int, int] | None = None,
+        papers_fingerprint: str = "",
     ) -> None:
         self.keyword = keyword
         self.stat = stat
         """The file's size and modification time (ns) when it was fingerprinted."""
+        self.papers_fingerprint = papers_fingerprint
+        """A digest of the file's papers alone (what the tables show); empty: unknown."""
         self.fingerprint = fingerprint
         """A digest of the store file's bytes as saved: equal fingerprints, equal stores.
         Empty for a store that is not on disk, for which outputs never reuse anything."""
