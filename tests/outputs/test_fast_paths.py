@@ -84,11 +84,22 @@ def test_page_json_is_what_the_unicode_encoder_writes(value: Any) -> None:
     assert escape.script_json(value) == plain.replace("<", "\\u003c")
 
 
-@given(st.from_regex(r"[A-Za-z0-9.]+", fullmatch=True))
-def test_an_id_of_letters_digits_and_dots_is_its_own_verbatim_form(ident: str) -> None:
+@given(st.from_regex(r"[A-Za-z0-9./-]+", fullmatch=True))
+def test_an_id_of_letters_digits_dots_slashes_and_dashes_is_its_own_verbatim_form(
+    ident: str,
+) -> None:
     paper = Paper(ident, 1, "T")
-    assert escape.bibtex_verbatim(ident) == ident
+    assert escape.bibtex_verbatim(ident) == ident == bibtex._verbatim(ident)
     assert escape.bibtex_verbatim(bibtex.url(paper)) == bibtex.url(paper)
+
+
+@given(texts)
+def test_verbatim_fields_are_the_plain_rule(text: str) -> None:
+    assert bibtex._verbatim(text) == escape.bibtex_verbatim(text)
+
+
+@given(st.from_regex(r"[A-Za-z0-9.]+", fullmatch=True))
+def test_an_id_of_letters_digits_and_dots_is_its_own_key_part(ident: str) -> None:
     assert re.sub(r"[^A-Za-z0-9.]", "-", ident) == ident
 
 

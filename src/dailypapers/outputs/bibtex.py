@@ -26,6 +26,8 @@ _MATH = re.compile(r"\$[^$]*\$|\\[A-Za-z]+")
 _WORD = re.compile(r"[a-z0-9]+")
 _NOT_IN_KEY = re.compile(r"[^A-Za-z0-9.]")
 _PLAIN_ID = re.compile(r"[A-Za-z0-9.]+")
+# Ids, categories and most DOIs as arXiv writes them: their own verbatim form.
+_VERBATIM = re.compile(r"[A-Za-z0-9./-]+")
 
 
 def _ascii_lower(text: str) -> str:
@@ -80,20 +82,23 @@ def entry(paper: Paper) -> str:
         parts.append(f"  author = {{{bibtex_names(paper.authors)}}},\n")
     if published:
         parts.append(f"  year = {{{published}}},\n")
-    # An id as arXiv writes it is its own verbatim form, and so is its URL.
-    if _PLAIN_ID.fullmatch(paper.id):
+    if _VERBATIM.fullmatch(paper.id):  # then so is its URL
         eprint, link = paper.id, url(paper)
     else:
         eprint, link = bibtex_verbatim(paper.id), bibtex_verbatim(url(paper))
     parts.append(f"  eprint = {{{eprint}}},\n  archivePrefix = {{arXiv}},\n")
     if paper.primary_category:
-        parts.append(f"  primaryClass = {{{bibtex_verbatim(paper.primary_category)}}},\n")
+        parts.append(f"  primaryClass = {{{_verbatim(paper.primary_category)}}},\n")
     if paper.doi:
-        parts.append(f"  doi = {{{bibtex_verbatim(paper.doi)}}},\n")
+        parts.append(f"  doi = {{{_verbatim(paper.doi)}}},\n")
     if paper.journal_ref:
         parts.append(f"  note = {{{bibtex_field(paper.journal_ref)}}},\n")
     parts.append(f"  url = {{{link}}}\n}}\n")
     return "".join(parts)
+
+
+def _verbatim(text: str) -> str:
+    return text if _VERBATIM.fullmatch(text) else bibtex_verbatim(text)
 
 
 def bibliography(fragments: Iterable[Fragment]) -> Iterator[str]:
