@@ -262,8 +262,8 @@ def xml_text(text: str) -> Safe:
 
 
 def xml_escape(text: str) -> str:
-    """``xml_text`` as a plain ``str``, for the xml templates' ``finalize``: Jinja copies any
-    str subclass it writes, and a feed entry writes a dozen values."""
+    """``xml_text`` as a plain ``str``, which is what ``xml_finalize`` gives Jinja: it copies
+    any str subclass it writes, and a feed entry writes a dozen values."""
     # ``in`` scans with memchr; replace() scans much slower even when it finds nothing.
     if "&" in text or "<" in text or ">" in text or '"' in text:
         text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -18,13 +18,6 @@ from ..fetch import Paper
 from . import escape
 from .escape import Safe
 
-# The format of a template is the last suffix before ``.j2``.
-_ESCAPERS: dict[str, Callable[[str], str]] = {
-    "md": escape.md_text,
-    "html": escape.html,
-    "xml": escape.xml_escape,
-}
-
 
 def templates_dir() -> Path:
     installed = Path(__file__).resolve().parent.parent / "templates"
@@ -42,6 +35,15 @@ def _finalizer(escaper: Callable[[str], str]) -> Callable[[object], str]:
     return finalize
 
 
+# The format of a template is the last suffix before ``.j2``. The xml rule is the same in one
+# call: the feed entries write 600,000 values at 500 keywords.
+_FINALIZERS: dict[str, Callable[[object], str]] = {
+    "md": _finalizer(escape.md_text),
+    "html": _finalizer(escape.html),
+    "xml": escape.xml_finalize,
+}
+
+
 @cache
 def environment(fmt: str) -> jinja2.Environment:
     """The environment for templates of format ``fmt`` (``md``, ``html`` or ``xml``)."""
@@ -52,7 +54,7 @@ def environment(fmt: str) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir()),
         autoescape=False,
-        finalize=escape.xml_finalize if fmt == "xml" else _finalizer(_ESCAPERS[fmt]),
+        finalize=_FINALIZERS[fmt],
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
