@@ -87,7 +87,7 @@ def test_an_old_store_file_with_its_recorded_size_and_time_is_not_read_again(
     for path in data.glob("*.json"):
         age(path)
     indexed(data, index)
-    read = counting(monkeypatch, "papers_fingerprint")
+    read = counting(monkeypatch, "fingerprints")
     store.load_snapshot(CONFIG, data, index)
     assert read == []
 
@@ -97,9 +97,9 @@ def test_a_store_written_just_before_the_index_is_read_again(
 ) -> None:
     data, index = tracker(tmp_path)
     indexed(data, index)
-    read = counting(monkeypatch, "papers_fingerprint")
+    read = counting(monkeypatch, "fingerprints")
     store.load_snapshot(CONFIG, data, index)
-    assert read == ["papers_fingerprint", "papers_fingerprint"]
+    assert read == ["fingerprints", "fingerprints"]
 
 
 def test_a_store_rewritten_since_with_the_same_size_is_loaded_and_checked_again(

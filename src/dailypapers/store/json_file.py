@@ -361,23 +361,25 @@ def save(data_dir: Path, store: KeywordStore) -> bool:
     return write_atomic(store_path(data_dir, store.keyword.slug), [dumps(store)])
 
 
-def fingerprint(data: bytes) -> str:
+def fingerprint(data: bytes | memoryview) -> str:
     return hashlib.sha1(data, usedforsecurity=False).hexdigest()
 
 
 _PAPERS_KEY = b'\n  "papers": '
 
 
-def papers_fingerprint(data: bytes) -> str:
-    """A digest of a store file's papers alone: the last member of what ``dumps`` writes.
+def fingerprints(data: bytes) -> tuple[str, str]:
+    """Digests of a store file's bytes, and of its papers alone, in one pass over the file.
 
-    What the tables show depends on the papers only, while a daily run rewrites every store's
-    ``last_success``; empty (never reuse) for a file not laid out as ``dumps`` lays it out.
+    The papers are the last member of what ``dumps`` writes. What the tables show depends on
+    them only, while a daily run rewrites every store's ``last_success``. The papers' digest is
+    empty (never reuse) for a file not laid out as ``dumps`` lays it out.
     """
     at = data.find(_PAPERS_KEY)
     if at < 0 or data.find(_PAPERS_KEY, at + 1) >= 0:
-        return ""
-    return fingerprint(data[at:])
+        return fingerprint(data), ""
+    papers = fingerprint(memoryview(data)[at:])
+    return fingerprint(data[:at] + papers.encode()), papers
 
 
 def load_snapshot(config: Config, data_dir: Path, index: Path | None = None) -> Snapshot:
@@ -400,9 +402,7 @@ def load_snapshot(config: Config, data_dir: Path, index: Path | None = None) -> 
             if hit is not None and hit.stat == stat and stat[1] < written_at - _RACY_NS:
                 digest, papers = hit.fingerprint, hit.papers
             else:
-                data = path.read_bytes()
-                digest, papers = fingerprint(data), papers_fingerprint(data)
-                del data
+                digest, papers = fingerprints(path.read_bytes())
         except FileNotFoundError:
             entries.append(StoreEntry.of(KeywordStore(keyword=keyword)))
             continue
@@ -420,7 +420,7 @@ def _checked_loader(path: Path, keyword: Keyword, digest: str) -> Callable[[], K
             data = path.read_bytes()
         except OSError as exc:
             raise StoreError(str(path), f"cannot read ({exc}); left untouched") from None
-        if fingerprint(data) != digest:
+        if fingerprints(data)[0] != digest:
             raise StoreError(str(path), "changed while being rendered; run again")
         try:
             text = data.decode("utf-8")
