@@ -77,14 +77,7 @@ def test_tables_of_unchanged_keywords_are_read_back_not_rendered(
 ) -> None:
     config, paths = make_tracker(tmp_path, KEYWORDS)
     api.render(config, paths)
-    rendered: list[str] = []
-    real = tables.rows
-
-    def counting(store: KeywordStore, config: Config) -> tuple[str, ...]:
-        rendered.append(store.keyword.slug)
-        return real(store, config)
-
-    monkeypatch.setattr(tables, "rows", counting)
+    rendered = count_tables(monkeypatch)
     add_paper(tmp_path, "Astro")
     api.render(config, paths)
     assert rendered == ["astro"]

@@ -24,10 +24,14 @@ def paper(n: int) -> Paper:
     return Paper(id=f"2611.{n:05d}", version=1, title=f"Paper {n}", updated="2026-11-20T00:00:00Z")
 
 
-def tracker(tmp_path: Path) -> tuple[Path, Path]:
+def tracker(tmp_path: Path, *, aged: bool = False) -> tuple[Path, Path]:
+    """Two stores and where their index goes; ``aged``: written an hour ago."""
     data, index = tmp_path / "data", tmp_path / ".data.render-cache"
     store.save(data, KeywordStore(A, (paper(1), paper(2)), "2026-11-20", pending=("2611.00002",)))
     store.save(data, KeywordStore(B, (paper(3),), "2026-11-19", Health(4, "2026-11-16", "503")))
+    if aged:
+        for path in data.glob("*.json"):
+            age(path)
     return data, index
 
 
@@ -83,9 +87,7 @@ def test_without_an_index_each_summary_comes_from_loading_and_checking_the_store
 def test_an_old_store_file_with_its_recorded_size_and_time_is_not_read_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    data, index = tracker(tmp_path)
-    for path in data.glob("*.json"):
-        age(path)
+    data, index = tracker(tmp_path, aged=True)
     indexed(data, index)
     read = counting(monkeypatch, "fingerprints")
     store.load_snapshot(CONFIG, data, index)
@@ -105,9 +107,7 @@ def test_a_store_written_just_before_the_index_is_read_again(
 def test_a_store_rewritten_since_with_the_same_size_is_loaded_and_checked_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    data, index = tracker(tmp_path)
-    for path in data.glob("*.json"):
-        age(path)
+    data, index = tracker(tmp_path, aged=True)
     indexed(data, index)
     path = data / "b.json"
     text = path.read_text(encoding="utf-8")
