@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from dailypapers import Paths, Settings, load_config, render, update
 from tests.fakes.arxiv import FakeArxiv, make_papers
 
@@ -45,3 +47,21 @@ def test_render_writes_from_the_store_alone_and_never_an_issue_body(tracker: Pat
     changed = render(load_config(paths.config), paths)
     assert paths.readme in changed and (tracker / "site" / "index.html") in changed
     assert not (tracker / "issue.md").exists()
+
+
+def test_a_render_while_another_run_holds_the_data_folder_exits_4_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    from dailypapers.errors import LockedError
+    from dailypapers.run.update import data_lock
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "keywords.yaml").write_text("keywords:\n  - World Model\n", encoding="utf-8")
+    paths = Paths(
+        tmp_path / "keywords.yaml", tmp_path / "data", tmp_path / "README.md", tmp_path / "site"
+    )
+    with data_lock(paths.data), pytest.raises(LockedError) as caught:
+        render(load_config(paths.config), paths)
+    assert caught.value.exit_code == 4
+    assert not paths.readme.exists()
+    assert not paths.site.exists()

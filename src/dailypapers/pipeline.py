@@ -86,9 +86,18 @@ def write_outputs(
 
 
 def render(config: Config, paths: Paths, environ: Mapping[str, str] | None = None) -> list[Path]:
-    """Store → every output, without the network. Returns the files that changed."""
+    """Store → every output, without the network. Returns the files that changed.
+
+    Holds the data folder's lock, like ``update``: a render while a run saves stores would mix
+    two days, and the files it stages must not be swept away as a dead writer's.
+    """
+    from contextlib import nullcontext
+
+    from .run.update import data_lock
+
     check_readme(paths.readme)
-    return write_outputs(config, paths, None, environ)
+    with data_lock(paths.data) if paths.data.is_dir() else nullcontext():
+        return write_outputs(config, paths, None, environ)
 
 
 def update(
