@@ -149,15 +149,13 @@ def block(
 ) -> str:
     """The generated block of a snapshot, with every keyword's rows in memory (see ``fitted``)."""
     entries = snapshot.entries
-    if table_rows is None:
-        table_rows = [tables.rows(entry.load(), snapshot.config) for entry in entries]
-    everything = table_rows
+    every = table_rows or [tables.rows(entry.load(), snapshot.config) for entry in entries]
     return fitted(
         snapshot.config,
         [entry.keyword for entry in entries],
         max((entry.summary.last_success for entry in entries), default=""),
-        [[len(row.encode("utf-8")) + 1 for row in rows] for rows in everything],
-        lambda i, n: everything[i][:n],
+        [[len(row.encode("utf-8")) + 1 for row in rows] for rows in every],
+        lambda i, n: every[i][:n],
         room,
     )
 
