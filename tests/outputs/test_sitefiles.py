@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -250,3 +253,52 @@ def test_a_committed_table_edited_by_hand_is_rendered_again(
     api.render(config, paths)
     assert rendered == ["world-model"]
     assert files(tmp_path) == before
+
+
+def _site_entry_as_text(cache: Any, folder: Path) -> None:
+    cache[3]["astro"][6][0][6] = "656"
+
+
+def _site_entry_too_long(cache: Any, folder: Path) -> None:
+    cache[3]["astro"][6][0][6] = 10**6
+
+
+def _site_page_beyond_the_page(cache: Any, folder: Path) -> None:
+    cache[3]["astro"][5] = [0, 10**9]
+
+
+def _table_part_elsewhere(cache: Any, folder: Path) -> None:
+    """Another file of the recorded size, with other rows: not the keyword's part."""
+    part = (folder / "papers" / "astro.md").read_text(encoding="utf-8")
+    (folder / "elsewhere.md").write_text(part.replace("| **[", "| **("), encoding="utf-8")
+    cache[1]["astro"][1][0][0] = "../elsewhere.md"
+
+
+def _table_rows_that_do_not_add_up(cache: Any, folder: Path) -> None:
+    cache[1]["astro"][2] = cache[1]["astro"][2][:1]
+
+
+@pytest.mark.parametrize(
+    ("name", "tamper"),
+    [
+        (".site.render-cache", _site_entry_as_text),
+        (".site.render-cache", _site_entry_too_long),
+        (".site.render-cache", _site_page_beyond_the_page),
+        (".README.md.render-cache", _table_part_elsewhere),
+        (".README.md.render-cache", _table_rows_that_do_not_add_up),
+    ],
+)
+def test_a_well_formed_cache_with_odd_values_is_not_used(
+    tmp_path: Path, name: str, tamper: Callable[[Any, Path], None]
+) -> None:
+    config, paths = make_tracker(tmp_path, KEYWORDS)
+    api.render(config, paths)
+    before = files(tmp_path)
+    cache = json.loads((tmp_path / name).read_text(encoding="utf-8"))
+    tamper(cache, tmp_path)
+    (tmp_path / name).write_text(json.dumps(cache), encoding="utf-8")
+    api.render(config, paths)
+    before.pop("elsewhere.md", None)
+    after = files(tmp_path)
+    after.pop("elsewhere.md", None)
+    assert after == before

@@ -86,13 +86,46 @@ def load_cache(path: Path) -> tuple[int, dict[str, KeywordIndex]]:
         raw: Any = json.loads(path.read_bytes())
         if raw[0] != CACHE_FORMAT or raw[1] != renderer_id():
             return -1, {}
-        indexes = {}
-        for slug, (key, last, head, feed, bib, page, rows) in raw[3].items():
-            rows = [tuple(r) for r in rows]
-            indexes[slug] = KeywordIndex(key, last, head, feed, bib, tuple(page), rows)
-        return int(raw[2]), indexes
+        page_size = raw[2]
+        indexes = {slug: _checked_index(value, page_size) for slug, value in raw[3].items()}
+        return page_size, indexes
     except Exception:  # an unreadable cache only means a render from scratch
         return -1, {}
+
+
+_ROW_TYPES = (str, str, int, str, str, int, int)
+
+
+def _checked_index(value: Any, page_size: int) -> KeywordIndex:
+    """One keyword's index as saved, or ValueError: every offset it gives is read or copied
+    from, so one that does not add up would put the wrong bytes into the site."""
+    key, last, head, feed, bib, page, rows = value
+    start, end = page
+    numbers = (page_size, head, feed, bib, start, end)
+    if not (isinstance(key, str) and isinstance(last, str) and _naturals(numbers)):
+        raise ValueError("odd index")
+    checked: list[Row] = []
+    for row in rows:
+        if len(row) != len(_ROW_TYPES) or not all(
+            type(v) is t for v, t in zip(row, _ROW_TYPES, strict=True)
+        ):
+            raise ValueError("odd row")
+        checked.append(tuple(row))
+    entries = [row[6] for row in checked]
+    entries_bib = [row[5] + 1 for row in checked]
+    if not (
+        _naturals(entries)
+        and _naturals(entries_bib)
+        and start <= end <= page_size
+        and head + sum(entries) <= feed
+        and sum(entries_bib) <= bib
+    ):
+        raise ValueError("offsets that do not add up")
+    return KeywordIndex(key, last, head, feed, bib, (start, end), checked)
+
+
+def _naturals(values: Iterable[object]) -> bool:
+    return all(type(v) is int and v >= 0 for v in values)
 
 
 def save_cache(path: Path, page_size: int, indexes: dict[str, KeywordIndex]) -> None:

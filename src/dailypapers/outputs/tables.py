@@ -13,9 +13,10 @@ import json
 import logging
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from ..config import Config
@@ -164,7 +165,10 @@ class Written:
             found += body.decode("utf-8").split("\n")[:-1]
         return found[:count]
 
-    def intact(self, target: Path) -> bool:
+    def intact(self, target: Path, names: Sequence[str]) -> bool:
+        """Whether the parts are the ones this keyword's table has, with the sizes written."""
+        if [name for name, *_ in self.parts] != list(names):
+            return False
         return all(_size(target / name) == size for name, size, _, _ in self.parts)
 
 
@@ -192,7 +196,12 @@ class TablesPass:
         papers = visit.papers_fingerprint
         key = fingerprint(f"{self.settings}{keyword!r}{papers}".encode()) if papers else ""
         known = self.old.get(keyword.slug)
-        if not (key and known is not None and known.key == key and known.intact(self.target)):
+        if not (
+            key
+            and known is not None
+            and known.key == key
+            and known.intact(self.target, part_names(keyword.slug, len(known.parts), self.slugs))
+        ):
             known = (key and self._committed(keyword.slug, key)) or self._render(
                 visit.store(), key, staging
             )
@@ -269,12 +278,29 @@ def _load_cache(path: Path) -> dict[str, Written]:
         raw = json.loads(path.read_bytes())
         if raw[0] != CACHE_FORMAT:
             return {}
-        return {
-            slug: Written(key, [tuple(p) for p in parts], sizes)
-            for slug, (key, parts, sizes) in raw[1].items()
-        }
+        return {slug: _checked(value) for slug, value in raw[1].items()}
     except Exception:  # an unreadable cache only means rendering every table
         return {}
+
+
+def _checked(value: Any) -> Written:
+    """One keyword's record as saved, or ValueError: the README reads rows back at its offsets,
+    so they must add up (the part names are checked when used, see ``Written.intact``)."""
+    key, parts, sizes = value
+    found = []
+    for name, size, start, end in parts:
+        if not (isinstance(name, str) and _naturals((size, start, end)) and start <= end <= size):
+            raise ValueError("odd part")
+        found.append((name, size, start, end))
+    if not (isinstance(key, str) and _naturals(sizes) and 0 not in sizes):
+        raise ValueError("odd record")
+    if sum(sizes) != sum(end - start for _, _, start, end in found):
+        raise ValueError("row sizes that do not add up")
+    return Written(key, found, sizes)
+
+
+def _naturals(values: Iterable[object]) -> bool:
+    return all(type(v) is int and v >= 0 for v in values)
 
 
 def _save_cache(path: Path, written: dict[str, Written]) -> None:
