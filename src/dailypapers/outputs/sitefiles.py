@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -104,18 +105,14 @@ def _checked_index(value: Any, page_size: int) -> KeywordIndex:
     numbers = (page_size, head, feed, bib, start, end)
     if not (isinstance(key, str) and isinstance(last, str) and _naturals(numbers)):
         raise ValueError("odd index")
-    checked: list[Row] = []
-    for row in rows:
-        if len(row) != len(_ROW_TYPES) or not all(
-            type(v) is t for v, t in zip(row, _ROW_TYPES, strict=True)
-        ):
-            raise ValueError("odd row")
-        checked.append(tuple(row))
+    checked: list[Row] = [tuple(row) for row in rows]
+    if not {tuple(map(type, row)) for row in checked} <= {_ROW_TYPES}:
+        raise ValueError("odd row")
     entries = [row[6] for row in checked]
     entries_bib = [row[5] + 1 for row in checked]
     if not (
-        _naturals(entries)
-        and _naturals(entries_bib)
+        min(entries, default=0) >= 0
+        and min(entries_bib, default=1) >= 1
         and start <= end <= page_size
         and head + sum(entries) <= feed
         and sum(entries_bib) <= bib
@@ -225,7 +222,9 @@ class SitePass:
         offset = len(head.encode("utf-8")) + len(data_head.encode("utf-8"))
         with self.spool as spool:
             spool.seek(0)
-            if write_atomic_blocks(self.page_path, _page(head, data_head, spool, tail)):
+            page = _page(head, data_head, spool, tail)
+            # Regenerated from the store by any render: not worth an fsync of 86 MB.
+            if write_atomic_blocks(self.page_path, page, durable=False):
                 changed.append(self.page_path)
         for index in indexes.values():
             index.page = (index.page[0] + offset, index.page[1] + offset)
@@ -355,10 +354,13 @@ def _all_feed(
     chosen: list[tuple[tuple[str, str], int, int]],
     feeds_dir: Path,
 ) -> Iterator[bytes]:
-    rows = [(indexes[keywords[n].slug].rows[r], n, r) for _, n, r in chosen]
-    window = feeds_output.window(rows, first_seen=lambda item: item[0][3])
+    rows = [indexes[keywords[n].slug].rows for _, n, _ in chosen]
+    # (first-seen day, Atom <updated>, keyword, row): the day first, for a C-level sort key.
+    items = [(rows[i][r][3], rows[i][r][4], n, r) for i, (_, n, r) in enumerate(chosen)]
+    del rows
+    window = feeds_output.window(items, first_seen=itemgetter(0))
     wanted: dict[int, list[int]] = {}
-    for _, n, r in window:
+    for _, _, n, r in window:
         wanted.setdefault(n, []).append(r)
     texts: dict[tuple[int, int], bytes] = {}
     for n, chosen_rows in wanted.items():
@@ -369,10 +371,10 @@ def _all_feed(
                 handle.seek(starts[r])
                 texts[(n, r)] = handle.read(starts[r + 1] - starts[r])
     last_update = max((i.last_success for i in indexes.values()), default="")
-    newest = max((row[4] for row, _, _ in window), default="")
+    newest = max((updated for _, updated, _, _ in window), default="")
     head, tail = feeds_output.head_tail("All keywords", ALL, newest, last_update)
     yield head.encode("utf-8")
-    for _, n, r in window:
+    for _, _, n, r in window:
         yield texts[(n, r)]
     yield tail.encode("utf-8")
 
