@@ -37,5 +37,6 @@ def test_benchmark_script_reports_every_section_on_a_tiny_size(tmp_path: Path) -
     assert [(r["case"], r["identical"]) for r in numbers["day_render"]] == [
         ("outputs present", True),
         ("scheduled run", True),
+        ("after an update", True),
     ]
     assert len(numbers["situations"]) == 6

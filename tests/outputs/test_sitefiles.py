@@ -302,3 +302,32 @@ def test_a_well_formed_cache_with_odd_values_is_not_used(
     after = files(tmp_path)
     after.pop("elsewhere.md", None)
     assert after == before
+
+
+def test_after_an_update_moved_every_last_success_only_changed_papers_are_rendered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tracker = tmp_path / "tracker"
+    tracker.mkdir()
+    config, paths = make_tracker(tracker, KEYWORDS)
+    api.render(config, paths)
+    for name in KEYWORDS:
+        old = store.load(tracker / "data", keyword(name))
+        store.save(tracker / "data", replace(old, last_success="2026-11-23"))
+    add_paper(tracker, "Astro")
+    tables_rendered = count_tables(monkeypatch)
+    site_rendered: list[int] = []
+    real = sitefiles.render_papers
+
+    def counting(papers: Any, sort: Any) -> Any:
+        site_rendered.append(len(papers))
+        return real(papers, sort)
+
+    monkeypatch.setattr(sitefiles, "render_papers", counting)
+    api.render(config, paths)
+    assert tables_rendered == ["astro"]
+    assert site_rendered == [3, 0]  # Astro, and Quiet's empty feed, dated by its last success
+    monkeypatch.undo()
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    assert files(tracker) == from_scratch(tracker, scratch)

@@ -11,6 +11,7 @@ import pytest
 
 from dailypapers import store
 from dailypapers.config import Config, Keyword
+from dailypapers.errors import StoreError
 from dailypapers.fetch import Paper
 from dailypapers.store import Health, KeywordStore, json_file
 
@@ -157,3 +158,19 @@ def test_a_store_not_laid_out_as_written_has_no_papers_fingerprint(tmp_path: Pat
     entry = store.load_snapshot(CONFIG, data).entries[0]
     assert entry.fingerprint
     assert entry.papers_fingerprint == ""
+
+
+def test_a_store_rewritten_after_the_snapshot_is_refused_when_loaded(tmp_path: Path) -> None:
+    data, _ = tracker(tmp_path)
+    _, b = store.load_snapshot(CONFIG, data).entries
+    path = data / "b.json"
+    path.write_text(path.read_text(encoding="utf-8").replace('"failures": 4', '"failures": 5'))
+    with pytest.raises(StoreError, match="changed while being rendered"):
+        b.load()
+
+
+def test_a_store_only_touched_after_the_snapshot_still_loads(tmp_path: Path) -> None:
+    data, _ = tracker(tmp_path)
+    _, b = store.load_snapshot(CONFIG, data).entries
+    age(data / "b.json", -HOUR_NS)
+    assert b.load().health.failures == 4

@@ -73,6 +73,17 @@ def renderer_id() -> str:
     return digest.hexdigest()
 
 
+def _source(visit: Visit) -> str:
+    """What of the store a keyword's site files show: its papers, and its last success only
+    when it has no papers (an empty feed is dated by it). Not the rest: every daily run moves
+    every store's ``last_success``, and the feeds, ``.bib`` and page do not show it."""
+    papers = visit.papers_fingerprint
+    if not papers:
+        return ""
+    summary = visit.summary
+    return papers if summary.count else f"{papers} {summary.last_success}"
+
+
 def _key(keyword: Keyword, stored: str, sort: SortKey) -> str:
     parts = (renderer_id(), sort, keyword.name, keyword.slug, stored)
     return fingerprint("\0".join(parts).encode())
@@ -179,7 +190,8 @@ class SitePass:
         keyword = visit.keyword
         self.keywords.append(keyword)
         slug, stem = keyword.slug, file_stem(keyword.slug)
-        key = _key(keyword, visit.fingerprint, self.sort)
+        source = _source(visit)
+        key = _key(keyword, source, self.sort)
         known = self.old.get(slug)
         feed_path, bib_path = self.feeds_dir / f"{stem}.xml", self.bib_dir / f"{stem}.bib"
         spool = self.spool
@@ -188,7 +200,7 @@ class SitePass:
         start = spool.tell()
         if (
             self.previous is not None
-            and visit.fingerprint
+            and source
             and known is not None
             and known.fingerprint == key
             and _size(feed_path) == known.feed_bytes
@@ -197,6 +209,7 @@ class SitePass:
             self.previous.seek(known.page[0])
             spool.write(self.previous.read(known.page[1] - known.page[0]))
             known.page = (start, spool.tell())
+            known.last_success = visit.summary.last_success
             self.indexes[slug] = known
             self.reused += 1
             return

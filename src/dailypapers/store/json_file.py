@@ -409,18 +409,26 @@ def load_snapshot(config: Config, data_dir: Path, index: Path | None = None) -> 
         except OSError as exc:
             raise StoreError(str(path), f"cannot read ({exc}); left untouched") from None
         summary = hit.summary if hit is not None and hit.fingerprint == digest else None
-        loader = _checked_loader(path, keyword, digest)
+        loader = _checked_loader(path, keyword, digest, stat)
         entries.append(StoreEntry(keyword, digest, loader, summary, stat, papers))
     return Snapshot(config, tuple(entries))
 
 
-def _checked_loader(path: Path, keyword: Keyword, digest: str) -> Callable[[], KeywordStore]:
+def _checked_loader(
+    path: Path, keyword: Keyword, digest: str, stat: tuple[int, int]
+) -> Callable[[], KeywordStore]:
+    """Loads the store the snapshot fingerprinted, or refuses: a file whose size or time moved
+    since is hashed again and must still have the same bytes."""
+
     def load_it() -> KeywordStore:
         try:
-            data = path.read_bytes()
+            with path.open("rb") as handle:
+                status = os.fstat(handle.fileno())
+                data = handle.read()
         except OSError as exc:
             raise StoreError(str(path), f"cannot read ({exc}); left untouched") from None
-        if fingerprints(data)[0] != digest:
+        moved = (status.st_size, status.st_mtime_ns) != stat
+        if moved and fingerprints(data)[0] != digest:
             raise StoreError(str(path), "changed while being rendered; run again")
         try:
             text = data.decode("utf-8")
