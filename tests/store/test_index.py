@@ -6,6 +6,7 @@ import json
 import os
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -174,3 +175,40 @@ def test_a_store_only_touched_after_the_snapshot_still_loads(tmp_path: Path) -> 
     _, b = store.load_snapshot(CONFIG, data).entries
     age(data / "b.json", -HOUR_NS)
     assert b.load().health.failures == 4
+
+
+def papers_checked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many papers each store check went through, from now on."""
+    counts: list[int] = []
+    real = json_file._papers
+
+    def counting(value: Any) -> Any:
+        counts.append(len(value))
+        return real(value)
+
+    monkeypatch.setattr(json_file, "_papers", counting)
+    return counts
+
+
+def test_a_store_whose_papers_did_not_change_is_summarised_without_checking_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data, index = tracker(tmp_path)
+    indexed(data, index)
+    a = store.load(data, A)
+    store.save(data, replace(a, last_success="2026-11-21", health=Health(1, "2026-11-21", "x")))
+    checked = papers_checked(monkeypatch)
+    first, _ = store.load_snapshot(CONFIG, data, index).entries
+    assert first.summary == store.Summary(
+        "2026-11-21", Health(1, "2026-11-21", "x"), ("2611.00002",), 2
+    )
+    assert checked == [0]
+
+
+def test_a_corrupt_head_before_unchanged_papers_is_refused(tmp_path: Path) -> None:
+    data, index = tracker(tmp_path)
+    indexed(data, index)
+    path = data / "b.json"
+    path.write_text(path.read_text(encoding="utf-8").replace('"failures": 4', '"failures": -4'))
+    with pytest.raises(StoreError, match=r"b\.json.*health\.failures"):
+        store.load_snapshot(CONFIG, data, index)

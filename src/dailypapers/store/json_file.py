@@ -389,7 +389,9 @@ def load_snapshot(config: Config, data_dir: Path, index: Path | None = None) -> 
     records as already checked is summarised from there; any other is checked when first
     loaded. A file is read for its fingerprint unless its size and modification time are the
     ones recorded and that time is older than the index by more than a clock tick (as git
-    trusts its index): a rewrite since would have given it a later time.
+    trusts its index): a rewrite since would have given it a later time. A store whose papers
+    are the ones the index records, while the rest changed (every daily run moves each store's
+    ``last_success``), is summarised by checking only what precedes its papers.
     """
     known, written_at = read_index(index) if index is not None else ({}, 0)
     entries = []
@@ -399,19 +401,38 @@ def load_snapshot(config: Config, data_dir: Path, index: Path | None = None) -> 
         try:
             status = path.stat()
             stat = (status.st_size, status.st_mtime_ns)
+            data = b""
             if hit is not None and hit.stat == stat and stat[1] < written_at - _RACY_NS:
                 digest, papers = hit.fingerprint, hit.papers
             else:
-                digest, papers = fingerprints(path.read_bytes())
+                data = path.read_bytes()
+                digest, papers = fingerprints(data)
         except FileNotFoundError:
             entries.append(StoreEntry.of(KeywordStore(keyword=keyword)))
             continue
         except OSError as exc:
             raise StoreError(str(path), f"cannot read ({exc}); left untouched") from None
-        summary = hit.summary if hit is not None and hit.fingerprint == digest else None
+        summary = None
+        if hit is not None and hit.fingerprint == digest:
+            summary = hit.summary
+        elif hit is not None and papers and hit.papers == papers:
+            summary = _summary_before_papers(data, str(path), keyword, hit.summary.count)
+        del data
         loader = _checked_loader(path, keyword, digest, stat)
         entries.append(StoreEntry(keyword, digest, loader, summary, stat, papers))
     return Snapshot(config, tuple(entries))
+
+
+def _summary_before_papers(data: bytes, path: str, keyword: Keyword, count: int) -> Summary:
+    """The summary of a store whose papers were checked before: the file up to its papers,
+    closed with an empty list, goes through the same checks as a whole store."""
+    head = data[: data.find(_PAPERS_KEY)] + _PAPERS_KEY + b"[]\n}\n"
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise StoreError(path, f"cannot read ({exc}); left untouched") from None
+    store = loads(text, path, keyword)
+    return Summary(store.last_success, store.health, store.pending, count)
 
 
 def _checked_loader(
