@@ -2,14 +2,14 @@
 
 Per keyword, its papers are rendered once (``fragments``) into its feed, its ``.bib`` and its
 segment of the page's data; what the combined outputs need of it (order, ids, versions,
-first-seen days, the length of each entry) is kept as a small index. ``all.bib`` is then merged
-from the keyword files and ``all.xml`` cut from the keyword feeds, so no output ever holds every
+first-seen days, the size of each entry in bytes) is kept as a small index. ``all.bib`` is then
+cut from the keyword files and ``all.xml`` from the keyword feeds, so no output ever holds every
 paper's text in memory.
 
-The indexes are saved beside the site (``cache``). On the next render a keyword whose stored data,
-name and renderer are unchanged, and whose files are still as written, is neither loaded nor
-rendered again: its files stay, and its page segment is copied from the previous page. The
-result is byte for byte what a render from scratch writes (a test compares them).
+The indexes are saved beside the site (``cache``). On the next render a keyword whose papers,
+name and renderer are unchanged (see ``_source``), and whose files are still as written, is
+neither loaded nor rendered again: its files stay, and its page segment is copied from the
+previous page. The result is byte for byte what a render from scratch writes (tests compare).
 """
 
 from __future__ import annotations

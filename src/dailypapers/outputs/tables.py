@@ -4,6 +4,10 @@ The README can show only what fits in GitHub's 500 KiB; these files hold every s
 that nothing is out of reach on the repository page. A table too large for one file (GitHub
 renders Markdown files up to about 1 MB, heavy ones time out sooner) continues in
 ``<slug>-2.md``, ``-3.md``… with links between the parts.
+
+A table is rendered again only when its keyword's papers, the settings or the renderer changed:
+the last render's record (``.README.md.render-cache``) says so, or, in a fresh checkout, each
+part's own last line (``source_line``) does.
 """
 
 from __future__ import annotations
