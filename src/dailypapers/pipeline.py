@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import Config, load_config
+from .fileio import render_cache
 from .outputs import Destinations, RenderJob, write_all
 from .outputs.digest import readme_url, tables_url
 from .outputs.readme import check as check_readme
@@ -48,12 +49,12 @@ class Paths:
     @property
     def index(self) -> Path:
         """Which store files earlier renders checked (``store.save_index``): never committed."""
-        return self.data.parent / f".{self.data.name}.render-cache"
+        return render_cache(self.data)
 
     @property
     def cache(self) -> Path:
         """What the last render of site/ wrote, beside it: never published, never committed."""
-        return self.site.parent / f".{self.site.name}.render-cache"
+        return render_cache(self.site)
 
     def destinations(self, environ: Mapping[str, str] | None = None) -> Destinations:
         return Destinations(

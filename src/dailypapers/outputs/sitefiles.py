@@ -14,11 +14,9 @@ previous page. The result is byte for byte what a render from scratch writes (te
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
-import os
 import sys
 import tempfile
 import unicodedata
@@ -31,7 +29,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..config import Keyword, SortKey
-from ..fileio import Staging, remove_stale_temps_in, write_atomic_blocks
+from ..fileio import (
+    Staging,
+    file_size,
+    naturals,
+    remove_stale_temps_in,
+    render_cache,
+    write_atomic_blocks,
+)
 from ..store import KeywordStore, fingerprint
 from . import bibtex as bibtex_output
 from . import feeds as feeds_output
@@ -114,7 +119,7 @@ def _checked_index(value: Any, page_size: int) -> KeywordIndex:
     key, last, head, feed, bib, page, rows = value
     start, end = page
     numbers = (page_size, head, feed, bib, start, end)
-    if not (isinstance(key, str) and isinstance(last, str) and _naturals(numbers)):
+    if not (isinstance(key, str) and isinstance(last, str) and naturals(numbers)):
         raise ValueError("odd index")
     checked: list[Row] = [tuple(row) for row in rows]
     if not {tuple(map(type, row)) for row in checked} <= {_ROW_TYPES}:
@@ -132,34 +137,11 @@ def _checked_index(value: Any, page_size: int) -> KeywordIndex:
     return KeywordIndex(key, last, head, feed, bib, (start, end), checked)
 
 
-def _naturals(values: Iterable[object]) -> bool:
-    return all(type(v) is int and v >= 0 for v in values)
-
-
 def save_cache(path: Path, page_size: int, indexes: dict[str, KeywordIndex]) -> None:
     body = {slug: tuple(vars(index).values()) for slug, index in indexes.items()}
     document = [CACHE_FORMAT, renderer_id(), page_size, body]
-    write_atomic_bytes(path, json.dumps(document, separators=(",", ":")).encode("utf-8"))
-
-
-def write_atomic_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return -1
+    text = json.dumps(document, separators=(",", ":")).encode("utf-8")
+    write_atomic_blocks(path, [text], durable=False)
 
 
 # --------------------------------------------------------------------------- the pass
@@ -177,7 +159,7 @@ class SitePass:
         # Dropped until this render is done: a killed render must not leave an index of files
         # it had begun to replace.
         cache_path.unlink(missing_ok=True)
-        if _size(self.page_path) != old_page_size:
+        if file_size(self.page_path) != old_page_size:
             self.old = {}
         self.keywords: list[Keyword] = []
         self.indexes: dict[str, KeywordIndex] = {}
@@ -203,8 +185,8 @@ class SitePass:
             and source
             and known is not None
             and known.fingerprint == key
-            and _size(feed_path) == known.feed_bytes
-            and _size(bib_path) == known.bib_bytes
+            and file_size(feed_path) == known.feed_bytes
+            and file_size(bib_path) == known.bib_bytes
         ):
             self.previous.seek(known.page[0])
             spool.write(self.previous.read(known.page[1] - known.page[0]))
@@ -241,7 +223,7 @@ class SitePass:
                 changed.append(self.page_path)
         for index in indexes.values():
             index.page = (index.page[0] + offset, index.page[1] + offset)
-        save_cache(self.cache_path, _size(self.page_path), indexes)
+        save_cache(self.cache_path, file_size(self.page_path), indexes)
         return changed
 
 
@@ -280,8 +262,8 @@ def _render_keyword(
         fingerprint=key,
         last_success=store.last_success,
         feed_head=_nbytes(head),
-        feed_bytes=_size(staging.current(feed_path)),
-        bib_bytes=_size(staging.current(bib_path)),
+        feed_bytes=file_size(staging.current(feed_path)),
+        bib_bytes=file_size(staging.current(bib_path)),
         page=(0, 0),
         rows=[(*r, _nbytes(f.bib), _nbytes(f.entry)) for r, f in zip(rows, fragments, strict=True)],
     )
@@ -409,7 +391,7 @@ class SiteFilesOutput:
 
     def start(self, job: RenderJob) -> Pass:
         to = job.to
-        cache_path = to.cache or to.site.parent / f".{to.site.name}.render-cache"
+        cache_path = to.cache or render_cache(to.site)
         return SitePass(job.snapshot.config.sort, to.site, cache_path)
 
 

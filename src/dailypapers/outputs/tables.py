@@ -17,14 +17,14 @@ import json
 import logging
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from ..config import Config
-from ..fileio import Staging, remove_stale_temps_in, write_atomic
+from ..fileio import Staging, file_size, naturals, remove_stale_temps_in, render_cache, write_atomic
 from ..store import KeywordStore, fingerprint
 from .budget import split
 from .escape import Safe
@@ -173,7 +173,7 @@ class Written:
         """Whether the parts are the ones this keyword's table has, with the sizes written."""
         if [name for name, *_ in self.parts] != list(names):
             return False
-        return all(_size(target / name) == size for name, size, _, _ in self.parts)
+        return all(file_size(target / name) == size for name, size, _, _ in self.parts)
 
 
 class TablesPass:
@@ -187,7 +187,7 @@ class TablesPass:
         self.settings = repr(
             (renderer_id(), replace(config, keywords=(), path=""), readme.name, sorted(self.slugs))
         )
-        self.cache = self.target.parent / f".{readme.name}.render-cache"
+        self.cache = render_cache(readme)
         self.old = _load_cache(self.cache)
         self.cache.unlink(missing_ok=True)  # until this render is done (see sitefiles)
         self.written: dict[str, Written] = {}
@@ -225,7 +225,7 @@ class TablesPass:
                 text += source_line(key, part.number, len(cut), start, end, body)
             path = self.target / part.name
             staging.write(path, [text])
-            written.append((part.name, _size(staging.current(path)), start, end))
+            written.append((part.name, file_size(staging.current(path)), start, end))
         return Written(key, written, [len(row.encode("utf-8")) + 1 for row in table])
 
     def _committed(self, slug: str, key: str) -> Written | None:
@@ -269,13 +269,6 @@ class TablesPass:
         return changed
 
 
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return -1
-
-
 def _load_cache(path: Path) -> dict[str, Written]:
     """What the last render wrote, by slug; nothing if the cache is unreadable."""
     try:
@@ -293,18 +286,14 @@ def _checked(value: Any) -> Written:
     key, parts, sizes = value
     found = []
     for name, size, start, end in parts:
-        if not (isinstance(name, str) and _naturals((size, start, end)) and start <= end <= size):
+        if not (isinstance(name, str) and naturals((size, start, end)) and start <= end <= size):
             raise ValueError("odd part")
         found.append((name, size, start, end))
-    if not (isinstance(key, str) and _naturals(sizes) and 0 not in sizes):
+    if not (isinstance(key, str) and naturals(sizes) and 0 not in sizes):
         raise ValueError("odd record")
     if sum(sizes) != sum(end - start for _, _, start, end in found):
         raise ValueError("row sizes that do not add up")
     return Written(key, found, sizes)
-
-
-def _naturals(values: Iterable[object]) -> bool:
-    return all(type(v) is int and v >= 0 for v in values)
 
 
 def _save_cache(path: Path, written: dict[str, Written]) -> None:
