@@ -214,10 +214,9 @@ def test_a_list_where_a_word_belongs_is_named_not_printed() -> None:
         parse_config("keywords: [x]\nsort: [[updated, published], [1, 2]]\n")
 
 
-def test_the_readme_example_is_a_valid_keywords_file() -> None:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## keywords.yaml", 1)[1]
-    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+def test_the_documented_example_is_a_valid_keywords_file() -> None:
+    reference = (REPO / "docs" / "keywords.md").read_text(encoding="utf-8")
+    example = reference.split("```yaml\n", 1)[1].split("```", 1)[0]
 
     config = parse_config(example)
 
