@@ -479,23 +479,17 @@ from dailypapers.pipeline import Paths, load_config
 from dailypapers.store import load_snapshot
 paths = Paths()
 began = time.process_time()
-snapshot = load_snapshot(load_config(paths.config), paths.data, paths.index)
-spent = {"index": time.process_time() - began}
+snapshot = load_snapshot(load_config(paths.config), paths.data)
+spent = {"snapshot": time.process_time() - began}
 job = RenderJob(snapshot, paths.destinations({}))
 passes = [(output.name, output.start(job)) for output in OUTPUTS]
-load = 0.0
 with Staging() as staging:
     for entry in snapshot.entries:
         visit = Visit(entry)
-        began = time.process_time()
-        if entry.known is None:
-            visit.store()
-        load += time.process_time() - began
         for name, each in passes:
             began = time.process_time()
             each.keyword(visit, staging)
             spent[name] = spent.get(name, 0.0) + time.process_time() - began
-    spent["load"] = load
     staging.commit()
 for name, each in passes:
     began = time.process_time()

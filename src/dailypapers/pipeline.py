@@ -20,7 +20,7 @@ from .outputs.digest import readme_url, tables_url
 from .outputs.readme import check as check_readme
 from .run import Progress, UpdateReport
 from .settings import Settings
-from .store import load_snapshot, save_index
+from .store import load_snapshot
 
 if TYPE_CHECKING:
     import httpx
@@ -45,11 +45,6 @@ class Paths:
     health: Path | None = None
     """The tracker-health issue body."""
     min_failures: int = 3
-
-    @property
-    def index(self) -> Path:
-        """Which store files earlier renders checked (``store.save_index``): never committed."""
-        return render_cache(self.data)
 
     @property
     def cache(self) -> Path:
@@ -78,12 +73,9 @@ def write_outputs(
     environ: Mapping[str, str] | None = None,
 ) -> list[Path]:
     """Every output from the store on disk, loading only the keywords that must be rendered
-    again; then remember which store files were checked, for the next render."""
-    snapshot = load_snapshot(config, paths.data, paths.index)
-    paths.index.unlink(missing_ok=True)
-    changed = write_all(RenderJob(snapshot, paths.destinations(environ), report))
-    save_index(paths.index, snapshot)
-    return changed
+    again."""
+    snapshot = load_snapshot(config, paths.data)
+    return write_all(RenderJob(snapshot, paths.destinations(environ), report))
 
 
 def render(config: Config, paths: Paths, environ: Mapping[str, str] | None = None) -> list[Path]:

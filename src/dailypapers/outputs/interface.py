@@ -75,17 +75,11 @@ class Visit:
         return self.entry.keyword
 
     @property
-    def fingerprint(self) -> str:
-        return self.entry.fingerprint
-
-    @property
     def papers_fingerprint(self) -> str:
         return self.entry.papers_fingerprint
 
     @property
     def summary(self) -> Summary:
-        if self.entry.known is None:
-            self.store()
         return self.entry.summary
 
     def store(self) -> KeywordStore:

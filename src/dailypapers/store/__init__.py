@@ -1,14 +1,6 @@
 """Stage 3, the store: ``data/<slug>.json`` per keyword, merging, and the snapshot outputs read."""
 
-from .json_file import (
-    fingerprint,
-    load,
-    load_snapshot,
-    read_index,
-    save,
-    save_index,
-    store_path,
-)
+from .json_file import fingerprint, load, load_snapshot, papers_fingerprint, save, store_path
 from .merge import MergeResult, merge
 from .model import Health, KeywordStore, Snapshot, StoreEntry, Summary, order_key
 
@@ -24,8 +16,7 @@ __all__ = [
     "load_snapshot",
     "merge",
     "order_key",
-    "read_index",
+    "papers_fingerprint",
     "save",
-    "save_index",
     "store_path",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -75,39 +76,28 @@ class StoreEntry:
     def __init__(
         self,
         keyword: Keyword,
-        fingerprint: str,
         loader: Callable[[], KeywordStore],
-        known: Summary | None = None,
-        stat: tuple[int, int] | None = None,
-        papers_fingerprint: str = "",
+        summary: Summary,
+        papers_fingerprint: str,
     ) -> None:
         self.keyword = keyword
-        self.stat = stat
-        """The file's size and modification time (ns) when it was fingerprinted."""
+        self.summary = summary
         self.papers_fingerprint = papers_fingerprint
-        """A digest of the file's papers alone (what the tables show); empty: unknown."""
-        self.fingerprint = fingerprint
-        """A digest of the store file's bytes as saved: equal fingerprints, equal stores.
-        Empty for a store that is not on disk, for which outputs never reuse anything."""
-        self.known = known
-        """The summary, once known: from the store index, or from the last ``load``."""
+        """A digest of the papers as saved (what the tables and site show): equal digests,
+        equal papers."""
         self._loader = loader
 
     def load(self) -> KeywordStore:
         """The keyword's store, read and checked again on every call: callers keep it only as
         long as they need it."""
-        store = self._loader()
-        self.known = Summary.of(store)
-        return store
-
-    @property
-    def summary(self) -> Summary:
-        return self.known if self.known is not None else Summary.of(self.load())
+        return self._loader()
 
     @staticmethod
-    def of(store: KeywordStore, fingerprint: str = "") -> StoreEntry:
-        """An entry for a store already in memory."""
-        return StoreEntry(store.keyword, fingerprint, lambda: store, Summary.of(store))
+    def of(store: KeywordStore) -> StoreEntry:
+        """An entry for a store already in memory (tests, small trackers), its papers keyed by
+        their value rather than by the bytes of a file."""
+        digest = hashlib.sha1(repr(store.papers).encode(), usedforsecurity=False).hexdigest()
+        return StoreEntry(store.keyword, lambda: store, Summary.of(store), f"memory {digest}")
 
 
 @dataclass(frozen=True)
