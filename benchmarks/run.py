@@ -454,7 +454,7 @@ def bench_render(
 
 CHANGED = 5
 # What a render leaves beside site/ and the README for the next one; a fresh checkout has neither.
-CACHES = (".site.render-cache", ".README.md.render-cache", ".data.render-cache")
+CACHES = (".site.render-cache",)
 
 
 @dataclass
@@ -475,6 +475,7 @@ PHASES = """
 import json, time
 from dailypapers.fileio import Staging
 from dailypapers.outputs import OUTPUTS, RenderJob, Visit
+from dailypapers.outputs.key import keyword_key
 from dailypapers.pipeline import Paths, load_config
 from dailypapers.store import load_snapshot
 paths = Paths()
@@ -485,7 +486,8 @@ job = RenderJob(snapshot, paths.destinations({}))
 passes = [(output.name, output.start(job)) for output in OUTPUTS]
 with Staging() as staging:
     for entry in snapshot.entries:
-        visit = Visit(entry)
+        key = keyword_key(snapshot.config, entry.keyword, entry.papers_fingerprint, "README.md")
+        visit = Visit(entry, key)
         for name, each in passes:
             began = time.process_time()
             each.keyword(visit, staging)

@@ -44,7 +44,7 @@ def test_render_writes_from_the_store_alone_and_never_an_issue_body(tracker: Pat
         site=tracker / "site",
         digest=tracker / "issue.md",
     )
-    changed = render(load_config(paths.config), paths)
+    changed = render(load_config(paths.config), paths).written
     assert paths.readme in changed and (tracker / "site" / "index.html") in changed
     assert not (tracker / "issue.md").exists()
 

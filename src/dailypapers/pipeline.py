@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from .config import Config, load_config
 from .fileio import render_cache
-from .outputs import Destinations, RenderJob, write_all
+from .outputs import Destinations, RenderJob, RenderReport, write_all
 from .outputs.digest import readme_url, tables_url
 from .outputs.readme import check as check_readme
 from .run import Progress, UpdateReport
@@ -71,15 +71,16 @@ def write_outputs(
     paths: Paths,
     report: UpdateReport | None = None,
     environ: Mapping[str, str] | None = None,
-) -> list[Path]:
+) -> RenderReport:
     """Every output from the store on disk, loading only the keywords that must be rendered
     again."""
     snapshot = load_snapshot(config, paths.data)
     return write_all(RenderJob(snapshot, paths.destinations(environ), report))
 
 
-def render(config: Config, paths: Paths, environ: Mapping[str, str] | None = None) -> list[Path]:
-    """Store → every output, without the network. Returns the files that changed.
+def render(config: Config, paths: Paths, environ: Mapping[str, str] | None = None) -> RenderReport:
+    """Store → every output, without the network. Reports the files it wrote and removed, and
+    the keywords whose files it rendered or reused.
 
     Holds the data folder's lock, like ``update``: a render while a run saves stores would mix
     two days, and the files it stages must not be swept away as a dead writer's.
@@ -132,7 +133,7 @@ def update(
         report = run_update(
             config, client, data_dir=paths.data, today=today, progress=progress, only=only
         )
-        report.written.extend(write_outputs(config, paths, report, environ))
+        report.written.extend(write_outputs(config, paths, report, environ).changed)
     return report
 
 

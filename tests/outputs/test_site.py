@@ -258,7 +258,7 @@ def test_rendering_again_leaves_the_page_byte_identical(tmp_path: Path) -> None:
     config, paths = make_tracker(tmp_path, KEYWORDS)
     api.render(config, paths)
     before = (paths.site / "index.html").read_bytes()
-    assert paths.site / "index.html" not in api.render(config, paths)
+    assert paths.site / "index.html" not in api.render(config, paths).changed
     assert (paths.site / "index.html").read_bytes() == before
 
 

@@ -13,10 +13,9 @@ import pytest
 
 from dailypapers import pipeline as api
 from dailypapers import store
-from dailypapers.config import Config, Keyword
+from dailypapers.config import Keyword
 from dailypapers.errors import StoreError
-from dailypapers.outputs import sitefiles, tables
-from dailypapers.store import KeywordStore, json_file
+from dailypapers.outputs import sitefiles
 from tests.outputs.site_support import HOSTILE, LATEX, OLD_STYLE, WORLD_MODELS, make_tracker
 
 KEYWORDS = {
@@ -65,81 +64,61 @@ def test_a_render_after_one_keyword_changed_is_byte_identical_to_a_full_render(
     config, paths = make_tracker(tracker, KEYWORDS)
     api.render(config, paths)
     add_paper(tracker, "Astro")
-    changed = api.render(config, paths)
+    report = api.render(config, paths)
     fresh = tmp_path / "fresh"
     fresh.mkdir()
     assert files(tracker) == from_scratch(tracker, fresh)
-    names = {p.name for p in changed}
+    names = {p.name for p in report.written}
     assert {"astro.xml", "astro.bib", "all.xml", "all.bib", "index.html", "astro.md"} <= names
     assert not {"world-model.xml", "world-model.bib", "quiet.xml", "world-model.md"} & names
     assert (tracker / "papers" / "astro.md").is_file()
 
 
-def test_tables_of_unchanged_keywords_are_read_back_not_rendered(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_tables_of_unchanged_keywords_are_read_back_not_rendered(tmp_path: Path) -> None:
     config, paths = make_tracker(tmp_path, KEYWORDS)
     api.render(config, paths)
-    rendered = count_tables(monkeypatch)
     add_paper(tmp_path, "Astro")
-    api.render(config, paths)
-    assert rendered == ["astro"]
-    (tmp_path / "papers" / "quiet.md").write_text("edited", encoding="utf-8")
-    rendered.clear()
-    api.render(config, paths)
-    assert rendered == ["quiet"]
+    report = api.render(config, paths)
+    assert report.rendered["papers"] == ["astro"]
+    assert report.reused["papers"] == ["world-model", "quiet"]
+    part = tmp_path / "papers" / "quiet.md"
+    part.write_text(part.read_text(encoding="utf-8") + "edited\n", encoding="utf-8")
+    assert api.render(config, paths).rendered["papers"] == ["quiet"]
 
 
-def count_loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The slugs of the store files read and checked from now on, in order."""
-    loaded: list[str] = []
-    real = json_file.loads
-
-    def counting(text: str, path: str, wanted: Keyword) -> KeywordStore:
-        loaded.append(wanted.slug)
-        return real(text, path, wanted)
-
-    monkeypatch.setattr(json_file, "loads", counting)
-    return loaded
-
-
-def test_only_keywords_whose_store_changed_are_loaded_again_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_only_keywords_whose_papers_changed_are_rendered_again(tmp_path: Path) -> None:
     config, paths = make_tracker(tmp_path, KEYWORDS)
-    loaded = count_loads(monkeypatch)
-    api.render(config, paths)
-    assert loaded == ["world-model", "astro", "quiet"]
+    report = api.render(config, paths)
+    assert report.rendered == {s: ["world-model", "astro", "quiet"] for s in ("papers", "site")}
     add_paper(tmp_path, "Astro")
-    loaded.clear()
-    api.render(config, paths)
-    assert loaded == ["astro"]
+    report = api.render(config, paths)
+    # Quiet has no papers: its feed is dated by its last success, and rendering it costs nothing.
+    assert report.rendered == {"papers": ["astro"], "site": ["astro", "quiet"]}
+    assert report.reused == {"papers": ["world-model", "quiet"], "site": ["world-model"]}
 
 
-def test_a_keyword_whose_files_were_touched_is_rendered_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    config, paths = make_tracker(tmp_path, KEYWORDS)
+def test_a_keyword_whose_files_were_touched_is_rendered_again(tmp_path: Path) -> None:
+    config, paths = make_tracker(tmp_path, {**KEYWORDS, "Third": [LATEX]})
     api.render(config, paths)
     before = files(tmp_path)
-    (paths.site / "feeds" / "astro.xml").write_text("edited by hand", encoding="utf-8")
-    (paths.site / "bib" / "quiet.bib").unlink()
-    loaded = count_loads(monkeypatch)
-    api.render(config, paths)
-    assert loaded == ["astro", "quiet"]
+    feed = paths.site / "feeds" / "astro.xml"
+    feed.write_bytes(feed.read_bytes().replace(b"Cosmic", b"Comics"))
+    (paths.site / "bib" / "third.bib").unlink()
+    report = api.render(config, paths)
+    assert report.rendered["site"] == ["astro", "quiet", "third"]
     assert files(tmp_path) == before
 
 
-def test_an_unreadable_cache_means_loading_every_store_with_the_same_result(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_an_unreadable_cache_means_rendering_every_site_file_with_the_same_result(
+    tmp_path: Path,
 ) -> None:
     config, paths = make_tracker(tmp_path, KEYWORDS)
     api.render(config, paths)
     before = files(tmp_path)
-    (tmp_path / ".site.render-cache").write_bytes(b"\x00not a cache")
-    loaded = count_loads(monkeypatch)
-    api.render(config, paths)
-    assert loaded == ["world-model", "astro", "quiet"]
+    paths.cache.write_bytes(b"\x00not a cache")
+    report = api.render(config, paths)
+    assert report.rendered["site"] == ["world-model", "astro", "quiet"]
+    assert "site" not in report.reused
     assert files(tmp_path) == before
 
 
@@ -173,9 +152,8 @@ def test_a_render_that_stops_midway_leaves_no_index_to_trust(
     assert not paths.cache.exists()
     assert files(tmp_path) == before
     monkeypatch.undo()
-    loaded = count_loads(monkeypatch)
-    api.render(config, paths)
-    assert loaded == ["world-model", "astro", "quiet"]
+    report = api.render(config, paths)
+    assert report.rendered["site"] == ["world-model", "astro", "quiet"]
     assert files(tmp_path) != before
 
 
@@ -197,20 +175,8 @@ def fresh_checkout(folder: Path) -> None:
         cache.unlink()
 
 
-def count_tables(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    rendered: list[str] = []
-    real = tables.rows
-
-    def counting(store: KeywordStore, config: Config) -> tuple[str, ...]:
-        rendered.append(store.keyword.slug)
-        return real(store, config)
-
-    monkeypatch.setattr(tables, "rows", counting)
-    return rendered
-
-
 def test_a_fresh_checkout_takes_the_committed_tables_of_unchanged_keywords(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
     tracker = tmp_path / "tracker"
     tracker.mkdir()
@@ -218,81 +184,59 @@ def test_a_fresh_checkout_takes_the_committed_tables_of_unchanged_keywords(
     api.render(config, paths)
     add_paper(tracker, "Astro")
     fresh_checkout(tracker)
-    rendered = count_tables(monkeypatch)
-    api.render(config, paths)
-    assert rendered == ["astro"]
-    monkeypatch.undo()
+    assert api.render(config, paths).rendered["papers"] == ["astro"]
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     assert files(tracker) == from_scratch(tracker, scratch)
 
 
-def test_a_committed_table_edited_by_hand_is_rendered_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_committed_table_edited_by_hand_is_rendered_again(tmp_path: Path) -> None:
     config, paths = make_tracker(tmp_path, KEYWORDS)
     api.render(config, paths)
     before = files(tmp_path)
     part = tmp_path / "papers" / "world-model.md"
     part.write_text(part.read_text(encoding="utf-8").replace("| **[", "| **("), "utf-8")
     fresh_checkout(tmp_path)
-    rendered = count_tables(monkeypatch)
-    api.render(config, paths)
-    assert rendered == ["world-model"]
+    assert api.render(config, paths).rendered["papers"] == ["world-model"]
     assert files(tmp_path) == before
 
 
-def _site_entry_as_text(cache: Any, folder: Path) -> None:
-    cache[3]["astro"][6][0][6] = "656"
+def _site_entry_as_text(cache: Any) -> None:
+    cache[2]["astro"][1][7][0][6] = "656"
 
 
-def _site_entry_too_long(cache: Any, folder: Path) -> None:
-    cache[3]["astro"][6][0][6] = 10**6
+def _site_entry_too_long(cache: Any) -> None:
+    cache[2]["astro"][1][7][0][6] = 10**6
 
 
-def _site_page_beyond_the_page(cache: Any, folder: Path) -> None:
-    cache[3]["astro"][5] = [0, 10**9]
+def _site_page_beyond_the_page(cache: Any) -> None:
+    cache[2]["astro"][1][5] = [0, 10**9]
 
 
-def _table_part_elsewhere(cache: Any, folder: Path) -> None:
-    """Another file of the recorded size, with other rows: not the keyword's part."""
-    part = (folder / "papers" / "astro.md").read_text(encoding="utf-8")
-    (folder / "elsewhere.md").write_text(part.replace("| **[", "| **("), encoding="utf-8")
-    cache[1]["astro"][1][0][0] = "../elsewhere.md"
-
-
-def _table_rows_that_do_not_add_up(cache: Any, folder: Path) -> None:
-    cache[1]["astro"][2] = cache[1]["astro"][2][:1]
+def _site_rows_that_do_not_add_up(cache: Any) -> None:
+    cache[2]["astro"][1][7] = cache[2]["astro"][1][7][:1]
 
 
 @pytest.mark.parametrize(
-    ("name", "tamper"),
-    [
-        (".site.render-cache", _site_entry_as_text),
-        (".site.render-cache", _site_entry_too_long),
-        (".site.render-cache", _site_page_beyond_the_page),
-        (".README.md.render-cache", _table_part_elsewhere),
-        (".README.md.render-cache", _table_rows_that_do_not_add_up),
-    ],
-)
+    "tamper",
+    [_site_entry_as_text, _site_entry_too_long, _site_page_beyond_the_page,
+     _site_rows_that_do_not_add_up],
+)  # fmt: skip
 def test_a_well_formed_cache_with_odd_values_is_not_used(
-    tmp_path: Path, name: str, tamper: Callable[[Any, Path], None]
+    tmp_path: Path, tamper: Callable[[Any], None]
 ) -> None:
     config, paths = make_tracker(tmp_path, KEYWORDS)
     api.render(config, paths)
     before = files(tmp_path)
-    cache = json.loads((tmp_path / name).read_text(encoding="utf-8"))
-    tamper(cache, tmp_path)
-    (tmp_path / name).write_text(json.dumps(cache), encoding="utf-8")
+    cache = json.loads(paths.cache.read_text(encoding="utf-8"))
+    tamper(cache)
+    paths.cache.write_text(json.dumps(cache), encoding="utf-8")
     api.render(config, paths)
-    before.pop("elsewhere.md", None)
-    after = files(tmp_path)
-    after.pop("elsewhere.md", None)
-    assert after == before
+    assert files(tmp_path) == before
 
 
 def test_after_an_update_moved_every_last_success_only_changed_papers_are_rendered(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
     tracker = tmp_path / "tracker"
     tracker.mkdir()
@@ -302,19 +246,8 @@ def test_after_an_update_moved_every_last_success_only_changed_papers_are_render
         old = store.load(tracker / "data", keyword(name))
         store.save(tracker / "data", replace(old, last_success="2026-11-23"))
     add_paper(tracker, "Astro")
-    tables_rendered = count_tables(monkeypatch)
-    site_rendered: list[int] = []
-    real = sitefiles.render_papers
-
-    def counting(papers: Any, sort: Any) -> Any:
-        site_rendered.append(len(papers))
-        return real(papers, sort)
-
-    monkeypatch.setattr(sitefiles, "render_papers", counting)
-    api.render(config, paths)
-    assert tables_rendered == ["astro"]
-    assert site_rendered == [3, 0]  # Astro, and Quiet's empty feed, dated by its last success
-    monkeypatch.undo()
+    report = api.render(config, paths)
+    assert report.rendered == {"papers": ["astro"], "site": ["astro", "quiet"]}
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     assert files(tracker) == from_scratch(tracker, scratch)

@@ -218,8 +218,10 @@ def render(
         changed = pipeline.render(
             pipeline.load_config(config), pipeline.Paths(config, data, readme, site)
         )
-    for path in changed:
+    for path in changed.written:
         _say(f"wrote {path}")
+    for path in changed.removed:
+        _say(f"removed {path}")
 
 
 @app.command("list")
@@ -395,5 +397,7 @@ def import_readme(
         changed = pipeline.render(report.config, pipeline.Paths(config, data, readme, site))
     for line in summary_lines(report):
         _say(line)
-    for path in changed:
+    for path in changed.written:
         _say(f"wrote {path}")
+    for path in changed.removed:
+        _say(f"removed {path}")

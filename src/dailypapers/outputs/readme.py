@@ -257,7 +257,7 @@ def write(snapshot: Snapshot, readme: Path) -> list[Path]:
     from . import write_all
 
     to = Destinations(readme=readme, site=readme.parent / "site")
-    return write_all(RenderJob(snapshot, to), (OUTPUT,))
+    return write_all(RenderJob(snapshot, to), (OUTPUT,)).changed
 
 
 class ReadmeOutput:

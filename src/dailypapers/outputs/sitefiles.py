@@ -14,132 +14,110 @@ previous page. The result is byte for byte what a render from scratch writes (te
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
-import sys
 import tempfile
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
 from itertools import accumulate
 from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
 from ..config import Keyword, SortKey
-from ..fileio import (
-    Staging,
-    file_size,
-    naturals,
-    remove_stale_temps_in,
-    render_cache,
-    write_atomic_blocks,
-)
-from ..store import KeywordStore, fingerprint
+from ..fileio import Staging, naturals, remove_stale_temps_in, render_cache, write_atomic_blocks
+from ..store import KeywordStore
 from . import bibtex as bibtex_output
 from . import feeds as feeds_output
 from . import site as site_output
 from .fragments import Fragment, render_papers
 from .interface import ALL, Output, Pass, RenderJob, Visit, file_stem
-from .templating import templates_dir
+from .key import renderer_id
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 # (order date, id, version, first-seen day, Atom <updated>, BibTeX bytes, Atom entry bytes)
 Row = tuple[str, str, int, str, str, int, int]
 
 
 @dataclass
 class KeywordIndex:
-    fingerprint: str
+    key: str
+    """The keyword's key (``key.keyword_key``) when its files were rendered."""
     last_success: str
     feed_head: int
-    feed_bytes: int
-    bib_bytes: int
+    feed_digest: str
+    bib_digest: str
     page: tuple[int, int]
+    page_digest: str
     rows: list[Row]
 
 
-@cache
-def renderer_id() -> str:
-    """Changes whenever a template or the code that renders changes, invalidating the cache."""
-    digest = hashlib.sha1(usedforsecurity=False)
-    here = Path(__file__).resolve().parent
-    package = here.parent
-    sources = [*sorted(here.glob("*.py")), package / "text.py", package / "fetch" / "interface.py"]
-    for path in [*sources, *sorted(templates_dir().glob("*.j2"))]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    # What Python itself adds to the output: its Unicode tables (escaping, folding) and its
-    # json module, not its build date, which would rewrite every committed table on a new runner.
-    digest.update(f"{sys.version_info[:2]} {unicodedata.unidata_version}".encode())
-    return digest.hexdigest()
+def _digest(data: bytes | memoryview) -> str:
+    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
 
 
-def _source(visit: Visit) -> str:
-    """What of the store a keyword's site files show: its papers, and its last success only
-    when it has no papers (an empty feed is dated by it). Not the rest: every daily run moves
-    every store's ``last_success``, and the feeds, ``.bib`` and page do not show it."""
-    papers = visit.papers_fingerprint
-    if not papers:
+def _file_digest(path: Path) -> str:
+    try:
+        return _digest(path.read_bytes())
+    except OSError:
         return ""
-    summary = visit.summary
-    return papers if summary.count else f"{papers} {summary.last_success}"
-
-
-def _key(keyword: Keyword, stored: str, sort: SortKey) -> str:
-    parts = (renderer_id(), sort, keyword.name, keyword.slug, stored)
-    return fingerprint("\0".join(parts).encode())
 
 
 # --------------------------------------------------------------------------- the cache
 
 
-def load_cache(path: Path) -> tuple[int, dict[str, KeywordIndex]]:
-    """The page's size when the indexes were saved, and the indexes; nothing if unreadable."""
+def load_cache(path: Path) -> dict[str, KeywordIndex]:
+    """The indexes the last render saved; nothing if unreadable."""
     try:
         raw: Any = json.loads(path.read_bytes())
         if raw[0] != CACHE_FORMAT or raw[1] != renderer_id():
-            return -1, {}
-        page_size = raw[2]
-        indexes = {slug: _checked_index(value, page_size) for slug, value in raw[3].items()}
-        return page_size, indexes
+            return {}
+        found = {}
+        for slug, (seal, value) in raw[2].items():
+            if seal == _seal(value):
+                found[slug] = _checked_index(value)
+        return found
     except Exception:  # an unreadable cache only means a render from scratch
-        return -1, {}
+        return {}
 
 
 _ROW_TYPES = (str, str, int, str, str, int, int)
 
 
-def _checked_index(value: Any, page_size: int) -> KeywordIndex:
+def _checked_index(value: Any) -> KeywordIndex:
     """One keyword's index as saved, or ValueError: every offset it gives is read or copied
     from, so one that does not add up would put the wrong bytes into the site."""
-    key, last, head, feed, bib, page, rows = value
+    key, last, head, feed_digest, bib_digest, page, page_digest, rows = value
     start, end = page
-    numbers = (page_size, head, feed, bib, start, end)
-    if not (isinstance(key, str) and isinstance(last, str) and naturals(numbers)):
+    digests = (key, last, feed_digest, bib_digest, page_digest)
+    if not (all(isinstance(d, str) for d in digests) and naturals((head, start, end))):
         raise ValueError("odd index")
     checked: list[Row] = [tuple(row) for row in rows]
     if not {tuple(map(type, row)) for row in checked} <= {_ROW_TYPES}:
         raise ValueError("odd row")
-    entries = [row[6] for row in checked]
-    entries_bib = [row[5] + 1 for row in checked]
-    if not (
-        min(entries, default=0) >= 0
-        and min(entries_bib, default=1) >= 1
-        and start <= end <= page_size
-        and head + sum(entries) <= feed
-        and sum(entries_bib) <= bib
-    ):
+    if not (naturals(row[5] for row in checked) and naturals(row[6] for row in checked)):
+        raise ValueError("odd sizes")
+    if start > end:
         raise ValueError("offsets that do not add up")
-    return KeywordIndex(key, last, head, feed, bib, (start, end), checked)
+    return KeywordIndex(
+        key, last, head, feed_digest, bib_digest, (start, end), page_digest, checked
+    )
 
 
-def save_cache(path: Path, page_size: int, indexes: dict[str, KeywordIndex]) -> None:
-    body = {slug: tuple(vars(index).values()) for slug, index in indexes.items()}
-    document = [CACHE_FORMAT, renderer_id(), page_size, body]
+def _seal(value: Any) -> str:
+    """A digest of one keyword's record: a record changed on disk in any way is not used (its
+    offsets and ids say which bytes are copied into all.xml, all.bib and the page)."""
+    return _digest(json.dumps(value, separators=(",", ":")).encode("utf-8", "surrogatepass"))
+
+
+def save_cache(path: Path, indexes: dict[str, KeywordIndex]) -> None:
+    values = {slug: list(vars(index).values()) for slug, index in indexes.items()}
+    body = {slug: [_seal(value), value] for slug, value in values.items()}
+    document = [CACHE_FORMAT, renderer_id(), body]
     text = json.dumps(document, separators=(",", ":")).encode("utf-8")
     write_atomic_blocks(path, [text], durable=False)
 
@@ -155,55 +133,67 @@ class SitePass:
         self.sort, self.root, self.cache_path = sort, root, cache_path
         self.feeds_dir, self.bib_dir = root / feeds_output.FOLDER, root / bibtex_output.FOLDER
         self.page_path = root / site_output.PAGE
-        old_page_size, self.old = load_cache(cache_path)
+        self.old = load_cache(cache_path)
         # Dropped until this render is done: a killed render must not leave an index of files
         # it had begun to replace.
         cache_path.unlink(missing_ok=True)
-        if file_size(self.page_path) != old_page_size:
-            self.old = {}
         self.keywords: list[Keyword] = []
         self.indexes: dict[str, KeywordIndex] = {}
-        self.reused = 0
         # Not in site/: a render refused halfway must not have made the folder.
         self.spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by finish
-        self.previous = self.page_path.open("rb") if self.old else None
+        self.previous = None
+        if self.old:
+            with contextlib.suppress(OSError):
+                self.previous = self.page_path.open("rb")
 
     def keyword(self, visit: Visit, staging: Staging) -> None:
         keyword = visit.keyword
         self.keywords.append(keyword)
         slug, stem = keyword.slug, file_stem(keyword.slug)
-        source = _source(visit)
-        key = _key(keyword, source, self.sort)
-        known = self.old.get(slug)
         feed_path, bib_path = self.feeds_dir / f"{stem}.xml", self.bib_dir / f"{stem}.bib"
         spool = self.spool
         if spool.tell():
             spool.write(b",")
         start = spool.tell()
-        if (
-            self.previous is not None
-            and source
-            and known is not None
-            and known.fingerprint == key
-            and file_size(feed_path) == known.feed_bytes
-            and file_size(bib_path) == known.bib_bytes
-        ):
-            self.previous.seek(known.page[0])
-            spool.write(self.previous.read(known.page[1] - known.page[0]))
+        segment = self._reusable(visit, feed_path, bib_path)
+        visit.tally("site", reused=segment is not None)
+        if segment is not None:
+            known = self.old[slug]
+            spool.write(segment)
             known.page = (start, spool.tell())
             known.last_success = visit.summary.last_success
             self.indexes[slug] = known
-            self.reused += 1
             return
-        index = _render_keyword(visit.store(), self.sort, key, feed_path, bib_path, spool, staging)
+        store = visit.store()
+        index = _render_keyword(store, self.sort, visit.key, feed_path, bib_path, spool, staging)
         index.page = (start, spool.tell())
+        spool.seek(start)
+        index.page_digest = _digest(spool.read(index.page[1] - start))
         self.indexes[slug] = index
+
+    def _reusable(self, visit: Visit, feed_path: Path, bib_path: Path) -> bytes | None:
+        """The keyword's segment of the previous page when its files may stay: its key is the
+        one they were rendered with and every byte of them is as written. A keyword without
+        papers is always rendered again (its feed is dated by its last success, and it costs
+        nothing)."""
+        known = self.old.get(visit.keyword.slug)
+        if (
+            self.previous is None
+            or known is None
+            or not visit.summary.count
+            or known.key != visit.key
+            or _file_digest(feed_path) != known.feed_digest
+            or _file_digest(bib_path) != known.bib_digest
+        ):
+            return None
+        self.previous.seek(known.page[0])
+        segment = self.previous.read(known.page[1] - known.page[0])
+        return segment if _digest(segment) == known.page_digest else None
 
     def finish(self) -> list[Path]:
         if self.previous is not None:
             self.previous.close()
         keywords, indexes = self.keywords, self.indexes
-        log.info("site: %d keywords reused, %d rendered", self.reused, len(keywords) - self.reused)
         changed = _combined(keywords, indexes, self.sort, self.feeds_dir, self.bib_dir)
         changed += _remove_stale(self.feeds_dir, ".xml", keywords)
         changed += _remove_stale(self.bib_dir, ".bib", keywords)
@@ -223,7 +213,7 @@ class SitePass:
                 changed.append(self.page_path)
         for index in indexes.values():
             index.page = (index.page[0] + offset, index.page[1] + offset)
-        save_cache(self.cache_path, file_size(self.page_path), indexes)
+        save_cache(self.cache_path, indexes)
         return changed
 
 
@@ -259,12 +249,13 @@ def _render_keyword(
         for f in fragments
     ]
     return KeywordIndex(
-        fingerprint=key,
+        key=key,
         last_success=store.last_success,
         feed_head=_nbytes(head),
-        feed_bytes=file_size(staging.current(feed_path)),
-        bib_bytes=file_size(staging.current(bib_path)),
+        feed_digest=_file_digest(staging.current(feed_path)),
+        bib_digest=_file_digest(staging.current(bib_path)),
         page=(0, 0),
+        page_digest="",
         rows=[(*r, _nbytes(f.bib), _nbytes(f.entry)) for r, f in zip(rows, fragments, strict=True)],
     )
 
