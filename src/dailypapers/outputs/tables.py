@@ -216,6 +216,15 @@ class TablesPass:
         self.slugs = frozenset(keyword.slug for keyword in config.keywords)
         self.written: dict[str, Written] = {}
         self.keep: set[str] = set()
+        for keyword in config.keywords:  # before any output starts: a collision writes nothing
+            self._claim(self.target / first_part(keyword.slug), keyword.name)
+
+    def _claim(self, path: Path, name: str) -> None:
+        if path.exists() and not _ours(path, self.slugs)[0]:
+            raise InputError(
+                f"{path}: not a table dailypapers wrote, but keyword {name!r} needs this "
+                "name; rename or move the file"
+            )
 
     def keyword(self, visit: Visit, staging: Staging) -> None:
         slug = visit.keyword.slug
@@ -230,12 +239,7 @@ class TablesPass:
         table = rows(store, self.config)
         cut = parts(store, table, self.slugs)
         for part in cut:
-            path = self.target / part.name
-            if not _may_replace(path, store.keyword.slug, self.slugs):
-                raise InputError(
-                    f"{path}: not a table dailypapers wrote, but keyword "
-                    f"{store.keyword.name!r} needs this name; rename or move the file"
-                )
+            self._claim(self.target / part.name, store.keyword.name)
         written = []
         for part in cut:
             text = render_part(store, part, cut, self.readme.name, self.config).encode("utf-8")
@@ -311,11 +315,6 @@ def _ours(path: Path, slugs: frozenset[str]) -> tuple[bool, bool]:
         return ours, ours and source.intact
     old = _OLD_SOURCE.fullmatch(data, data.rfind(b"\n", 0, len(data) - 1) + 1) is not None
     return True, old and any(_part_of(path.name, slug) for slug in slugs)
-
-
-def _may_replace(path: Path, slug: str, slugs: frozenset[str]) -> bool:
-    """A part is written over a file only if none is there, or if it is a table we wrote."""
-    return not path.exists() or _ours(path, slugs)[0]
 
 
 def _remove_stale(target: Path, keep: set[str], slugs: frozenset[str]) -> list[Path]:
