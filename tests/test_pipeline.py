@@ -53,7 +53,7 @@ def test_a_render_while_another_run_holds_the_data_folder_exits_4_and_writes_not
     tmp_path: Path,
 ) -> None:
     from dailypapers.errors import LockedError
-    from dailypapers.run.update import data_lock
+    from dailypapers.fileio import data_lock
 
     (tmp_path / "data").mkdir()
     (tmp_path / "keywords.yaml").write_text("keywords:\n  - World Model\n", encoding="utf-8")

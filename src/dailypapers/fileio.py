@@ -210,6 +210,15 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+LOCK_NAME = ".lock"
+
+
+def data_lock(data_dir: Path) -> contextlib.AbstractContextManager[None]:
+    """The lock that keeps two runs off one data folder (``update``, ``render``, ``confirm``,
+    ``import``); the second fails at once (exit 4)."""
+    return exclusive_lock(data_dir / LOCK_NAME)
+
+
 @contextlib.contextmanager
 def exclusive_lock(lock_path: Path) -> Iterator[None]:
     """Hold an OS lock on ``lock_path`` for the whole run; a second run fails at once.

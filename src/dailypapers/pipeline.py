@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import Config, load_config
-from .fileio import render_cache
+from .fileio import data_lock, render_cache
 from .outputs import Destinations, RenderJob, RenderReport, write_all
 from .outputs.digest import readme_url, tables_url
 from .outputs.readme import check as check_readme
@@ -87,8 +87,6 @@ def render(config: Config, paths: Paths, environ: Mapping[str, str] | None = Non
     """
     from contextlib import nullcontext
 
-    from .run.update import data_lock
-
     check_readme(paths.readme)
     with data_lock(paths.data) if paths.data.is_dir() else nullcontext():
         return write_outputs(config, paths, None, environ)
@@ -116,7 +114,7 @@ def update(
     import random
 
     from .fetch.client import ArxivClient
-    from .run.update import data_lock, run_update
+    from .run.update import run_update
 
     # A README whose markers cannot be trusted stops the run before anything is fetched or saved.
     check_readme(paths.readme)
@@ -147,7 +145,6 @@ def confirm(config: Config, paths: Paths, bodies: list[str]) -> int:
     from dataclasses import replace
 
     from .outputs.digest import announced_ids
-    from .run.update import data_lock
     from .store import save
 
     ids = announced_ids(bodies)

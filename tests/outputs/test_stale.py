@@ -13,7 +13,7 @@ from dailypapers import pipeline as api
 from dailypapers import store
 from dailypapers.errors import InputError
 from tests.outputs.site_support import HOSTILE, LATEX, OLD_STYLE, WORLD_MODELS, make_tracker
-from tests.outputs.test_sitefiles import files, from_scratch, keyword
+from tests.outputs.test_site import files, from_scratch, keyword
 from tests.support import run_cli
 
 KEYWORDS = {"World Model": [HOSTILE, LATEX, WORLD_MODELS], "Astro": [OLD_STYLE, WORLD_MODELS]}

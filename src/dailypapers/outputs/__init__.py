@@ -11,7 +11,7 @@ from .health import OUTPUT as HEALTH
 from .interface import Destinations, Output, Pass, RenderJob, RenderReport, Visit
 from .key import keyword_key
 from .readme import OUTPUT as README
-from .sitefiles import OUTPUT as SITE
+from .site import OUTPUT as SITE
 from .summary import OUTPUT as SUMMARY
 
 OUTPUTS: tuple[Output, ...] = (README, SITE, DIGEST, SUMMARY, HEALTH)
