@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -187,22 +188,27 @@ def _read(path: Path) -> bytes | None:
 class Written:
     """One keyword's complete table as written: enough to read its rows back."""
 
-    parts: list[tuple[str, int, int]]
-    """Each part's file name, and where its rows start and end, in bytes."""
+    parts: list[tuple[str, int, int, int]]
+    """Each part's file name, size, and where its rows start and end, in bytes."""
     sizes: list[int]
     """Each row's size in bytes, newline included: what the README's budget is fitted with."""
 
     def read_rows(self, target: Path, count: int) -> list[str] | None:
-        """The first ``count`` rows, read back from the parts; None if a part is not as written."""
+        """The first ``count`` rows, read back from the parts this render checked or wrote; None
+        if a part changed size since (someone writing while the render runs)."""
         found: list[str] = []
-        for name, start, end in self.parts:
+        for name, size, start, end in self.parts:
             if len(found) >= count:
                 break
-            data = _read(target / name)
-            source = read_source(data) if data is not None else None
-            if data is None or source is None or not source.intact:
+            try:
+                with (target / name).open("rb") as handle:
+                    if os.fstat(handle.fileno()).st_size != size:
+                        return None
+                    handle.seek(start)
+                    body = handle.read(end - start)
+            except OSError:
                 return None
-            found += data[start:end].decode("utf-8").split("\n")[:-1]
+            found += body.decode("utf-8").split("\n")[:-1]
         return found[:count]
 
 
@@ -248,7 +254,7 @@ class TablesPass:
             end = start + len(body)
             line = source_line(store.keyword.slug, key, (part.number, len(cut)), (start, end), text)
             staging.write(self.target / part.name, [text.decode("utf-8"), line])
-            written.append((part.name, start, end))
+            written.append((part.name, len(text) + len(line), start, end))
         return Written(written, [len(row.encode("utf-8")) + 1 for row in table])
 
     def _committed(self, slug: str, key: str) -> Written | None:
@@ -258,7 +264,7 @@ class TablesPass:
         A fresh checkout (the daily job) has nothing but the committed files: this spares
         rendering 500 tables again to learn they have not changed.
         """
-        found: list[tuple[str, int, int]] = []
+        found: list[tuple[str, int, int, int]] = []
         sizes: list[int] = []
         count = number = 1
         while number <= count:
@@ -275,7 +281,7 @@ class TablesPass:
             if body and not body.endswith(b"\n"):
                 return None
             sizes += [len(row) + 1 for row in body.split(b"\n")[:-1]]
-            found.append((name, source.start, source.end))
+            found.append((name, len(data), source.start, source.end))
             number += 1
         return Written(found, sizes)
 

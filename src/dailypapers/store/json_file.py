@@ -293,15 +293,22 @@ def load_snapshot(config: Config, data_dir: Path) -> Snapshot:
         at = data.find(_PAPERS_KEY)
         if at < 0 or data.find(_PAPERS_KEY, at + 1) >= 0 or not data.endswith(b"]\n}\n"):
             store = loads(data, str(path), keyword)
-            summary, papers = Summary.of(store), papers_fingerprint(store)
+            summary, papers, raw = Summary.of(store), papers_fingerprint(store), ""
         else:
             head = _store(_decoded(data[:at] + b' "papers": []}', str(path)), keyword)
             count = data.count(_PAPER_START, at)
             summary = Summary(head.last_success, head.health, head.pending, count)
-            papers = fingerprint(memoryview(data)[at:])
-        loader = _checked_loader(path, keyword, fingerprint(data))
+            papers = raw = fingerprint(memoryview(data)[at:])
+        loader = _checked_loader(path, keyword, _whole(data, raw))
         entries.append(StoreEntry(keyword, loader, summary, papers))
     return Snapshot(config, tuple(entries))
+
+
+def _whole(data: bytes, papers: str = "") -> str:
+    """A digest of every byte of a store file, from its papers' digest when known (one pass)."""
+    at = data.rfind(_PAPERS_KEY)
+    papers = papers or fingerprint(memoryview(data)[max(at, 0) :])
+    return fingerprint(memoryview(data)[: max(at, 0)].tobytes() + papers.encode())
 
 
 def _checked_loader(path: Path, keyword: Keyword, digest: str) -> Callable[[], KeywordStore]:
@@ -312,7 +319,7 @@ def _checked_loader(path: Path, keyword: Keyword, digest: str) -> Callable[[], K
             data = path.read_bytes()
         except OSError as exc:
             raise StoreError(str(path), f"cannot read ({exc}); left untouched") from None
-        if fingerprint(data) != digest:
+        if _whole(data) != digest:
             raise StoreError(str(path), "changed while being rendered; run again")
         return loads(data, str(path), keyword)
 
