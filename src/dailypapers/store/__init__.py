@@ -4,19 +4,6 @@ from .json_file import fingerprint, load, load_snapshot, papers_fingerprint, sav
 from .merge import MergeResult, merge
 from .model import Health, KeywordStore, Snapshot, StoreEntry, Summary, order_key
 
-__all__ = [
-    "Health",
-    "KeywordStore",
-    "MergeResult",
-    "Snapshot",
-    "StoreEntry",
-    "Summary",
-    "fingerprint",
-    "load",
-    "load_snapshot",
-    "merge",
-    "order_key",
-    "papers_fingerprint",
-    "save",
-    "store_path",
-]
+__all__ = ["Health", "KeywordStore", "MergeResult", "Snapshot", "StoreEntry", "Summary",
+           "fingerprint", "load", "load_snapshot", "merge", "order_key", "papers_fingerprint",
+           "save", "store_path"]  # fmt: skip

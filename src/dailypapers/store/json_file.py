@@ -83,6 +83,7 @@ _MUST = {"version": f"a whole number from 1 to {MAX_VERSION}", "failures": _WHOL
          "papers": "a list of papers", "papers[]": "an object", "health": "an object"}  # fmt: skip
 _AT = re.compile(r"(?P<what>.*?)(?: - at `\$\.?(?P<where>[^`]*)`)?")
 _INDEX = re.compile(r"\[\d+\]$")
+_LONE = re.compile("[\ud800-\udfff]")
 
 
 class _Odd(ValueError):
@@ -97,7 +98,7 @@ def _explain(error: msgspec.ValidationError) -> str:
     if "unknown field" in what:
         return f"{where or 'the store'}: unknown field {name!r}"
     if where in ("", "schema"):
-        raise _Odd("schema")
+        return "schema"
     if "missing required field" in what:
         return f"{where} has no {name!r}"
     field = re.sub(r"\[\d+\]", "", where.rsplit(".", 1)[-1])
@@ -105,68 +106,57 @@ def _explain(error: msgspec.ValidationError) -> str:
 
 
 def _undecodable(data: bytes, error: msgspec.DecodeError) -> str:
-    """Why bytes that msgspec refused as JSON are not a store, naming the field when the JSON
-    itself parses (a lone surrogate, NaN or Infinity: what Python's json module lets through)."""
+    """Why bytes that msgspec refused as JSON are not a store, naming the field when Python's
+    json module reads them (it lets lone surrogates, NaN and Infinity through)."""
     odd: list[str] = []
-
-    def constant(name: str) -> None:
-        odd.append(f"{name} is not a JSON number")
-
     try:
-        document = json.loads(data, parse_constant=constant)
+        document = json.loads(
+            data, parse_constant=lambda c: odd.append(f"{c} is not a JSON number")
+        )
     except (ValueError, RecursionError):
         document = None
-    if odd:
-        return odd[0]
-    where = _surrogate(document, "") if document is not None else None
-    if where is not None:
-        return f"{where or 'a key'} holds a lone surrogate, which is not Unicode text"
+    where = _surrogate(document) if document is not None and not odd else None
+    if odd or where is not None:
+        where = where or "a key"
+        return f"{odd[0]} is not a JSON number" if odd else f"{where} holds a lone surrogate"
     found = re.search(r"\(byte (\d+)\)", str(error))
-    line = data.count(b"\n", 0, int(found[1])) + 1 if found else data.count(b"\n") + 1
+    line = data.count(b"\n", 0, int(found[1]) if found else len(data)) + 1
     reason = str(error).removeprefix("JSON is malformed: ").split(" (byte")[0]
     return f"not valid JSON (line {line}: {reason})"
 
 
-def _surrogate(value: Any, where: str) -> str | None:
+def _surrogate(value: Any, where: str = "") -> str | None:
+    """Where in ``value`` a lone surrogate is, if anywhere (one in a key: that object)."""
     if isinstance(value, str):
-        return where if re.search("[\ud800-\udfff]", value) else None
+        return where if _LONE.search(value) else None
     if not isinstance(value, (dict, list)):
         return None
-    items = value.items() if isinstance(value, dict) else enumerate(value)
-    for key, item in items:
-        if isinstance(key, str) and re.search("[\ud800-\udfff]", key):
-            return where
-        inner = f"{where}[{key}]" if isinstance(key, int) else f"{where}.{key}".lstrip(".")
-        found = _surrogate(item, inner)
-        if found is not None:
+    for key, item in value.items() if isinstance(value, dict) else enumerate(value):
+        at = f"{where}[{key}]" if isinstance(key, int) else f"{where}.{key}".lstrip(".")
+        found = _surrogate(key, where) if isinstance(key, str) else None
+        if (found := found if found is not None else _surrogate(item, at)) is not None:
             return found
     return None
 
 
 def _calendar(document: _Document) -> None:
     """What a pattern cannot say: that each day and time is on the calendar, ids once each."""
-    days = {document.last_success: "last_success"}
-    if document.health is not None:
-        days.setdefault(document.health.since, "health.since")
+    found = [(document.last_success, "last_success", date.fromisoformat)]
+    found.append((getattr(document.health, "since", ""), "health.since", date.fromisoformat))
     seen: set[str] = set()
     for i, paper in enumerate(document.papers):
-        days.setdefault(paper.first_seen, f"papers[{i}].first_seen")
-        for name in ("published", "updated"):
-            stamp = getattr(paper, name)
-            try:
-                if stamp:
-                    datetime.fromisoformat(stamp[:-1])
-            except ValueError:
-                raise _Odd(f"papers[{i}].{name} must be {_TIME}, not {stamp!r}") from None
+        found.append((paper.first_seen, f"papers[{i}].first_seen", date.fromisoformat))
+        found.append((paper.published[:-1], f"papers[{i}].published", datetime.fromisoformat))
+        found.append((paper.updated[:-1], f"papers[{i}].updated", datetime.fromisoformat))
         if paper.id in seen:
             raise _Odd(f"papers[{i}]: paper {paper.id} is stored twice")
         seen.add(paper.id)
-    for day, where in days.items():
+    for value, where, parse in found:
         try:
-            if day:
-                date.fromisoformat(day)
+            if value:
+                parse(value)
         except ValueError:
-            raise _Odd(f"{where} must be {_DAY_IS}, not {day!r}") from None
+            raise _Odd(f"{where} must be {_MUST[where.rsplit('.', 1)[-1]]}") from None
 
 
 def _decoded(data: bytes, path: str) -> _Document:
@@ -177,17 +167,14 @@ def _decoded(data: bytes, path: str) -> _Document:
         _calendar(document)
         return document
     except msgspec.ValidationError as exc:
-        try:
-            reason = _explain(exc)
-        except _Odd:
-            reason = ""
+        reason = _explain(exc)
     except msgspec.DecodeError as exc:
         reason = _undecodable(data, exc)
         if reason.startswith("not valid JSON"):
             raise StoreError(path, f"{reason}; left untouched") from None
     except _Odd as exc:
-        reason = "" if str(exc) == "schema" else str(exc)
-    if not reason:
+        reason = str(exc)
+    if reason == "schema":
         raise StoreError(path, f"not a dailypapers store of schema {SCHEMA}; left untouched")
     raise StoreError(path, f"unreadable store ({reason}); left untouched")
 
@@ -206,14 +193,10 @@ def _store(document: _Document, keyword: Keyword) -> KeywordStore:
 
 
 def dumps(store: KeywordStore) -> str:
-    document: dict[str, Any] = {
-        "schema": SCHEMA,
-        "keyword": store.keyword.name,
-        "last_success": store.last_success,
-        "health": asdict(store.health),
-        "query": store.query,
-        "total_results": store.total_results,
-    }
+    document: dict[str, Any] = {"schema": SCHEMA, "keyword": store.keyword.name,
+                                "last_success": store.last_success, "health": asdict(store.health),
+                                "query": store.query,
+                                "total_results": store.total_results}  # fmt: skip
     stored = {p.id for p in store.papers}
     pending = sorted(i for i in set(store.pending) if i in stored)
     if pending:
@@ -228,11 +211,8 @@ def dumps(store: KeywordStore) -> str:
 
 
 def loads(text: str | bytes, path: str, keyword: Keyword) -> KeywordStore:
-    """A store file, refused whole (StoreError, exit 3) unless every value is one we write.
-
-    Outputs trust what the store holds, so an odd value found here would otherwise surface
-    later as a traceback in a template, a sort or an encoder, after the run had fetched.
-    """
+    """A store file, refused whole (StoreError, exit 3) unless every value is one we write:
+    outputs trust the store, so an odd value would surface later as a traceback."""
     data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
     return _store(_decoded(data, path), keyword)
 
@@ -241,15 +221,19 @@ def store_path(data_dir: Path, slug: str) -> Path:
     return data_dir / f"{slug}.json"
 
 
-def load(data_dir: Path, keyword: Keyword) -> KeywordStore:
-    path = store_path(data_dir, keyword.slug)
+def _read(path: Path) -> bytes | None:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
-        return KeywordStore(keyword=keyword)
+        return None
     except OSError as exc:
         raise StoreError(str(path), f"cannot read ({exc}); left untouched") from None
-    return loads(data, str(path), keyword)
+
+
+def load(data_dir: Path, keyword: Keyword) -> KeywordStore:
+    path = store_path(data_dir, keyword.slug)
+    data = _read(path)
+    return KeywordStore(keyword=keyword) if data is None else loads(data, str(path), keyword)
 
 
 def save(data_dir: Path, store: KeywordStore) -> bool:
@@ -271,25 +255,20 @@ def papers_fingerprint(store: KeywordStore) -> str:
 
 
 def load_snapshot(config: Config, data_dir: Path) -> Snapshot:
-    """Every keyword's store (found by the config's keywords, never by listing ``data_dir``),
-    its papers loaded only when an output asks for them.
+    """Every keyword's store (found by the config's keywords, never by listing ``data_dir``).
 
     Each file is read and hashed whole, with no index to trust: what precedes its papers is
-    checked now (the summary every output needs), and its papers are taken as raw bytes into
-    ``papers_fingerprint``, which keys what outputs reuse. Papers are checked when loaded, and
-    outputs load every store whose papers differ from the ones their files were rendered from.
-    A file not laid out as ``dumps`` writes it is loaded whole now and fingerprinted as if it were.
+    checked now, its papers taken as raw bytes into ``papers_fingerprint`` (which keys what
+    outputs reuse) and checked when an output loads them. A file laid out otherwise than by
+    ``dumps`` is loaded now and fingerprinted as ``dumps`` would write it.
     """
     entries = []
     for keyword in config.keywords:
         path = store_path(data_dir, keyword.slug)
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
+        data = _read(path)
+        if data is None:
             entries.append(StoreEntry.of(KeywordStore(keyword=keyword)))
             continue
-        except OSError as exc:
-            raise StoreError(str(path), f"cannot read ({exc}); left untouched") from None
         at = data.find(_PAPERS_KEY)
         if at < 0 or data.find(_PAPERS_KEY, at + 1) >= 0 or not data.endswith(b"]\n}\n"):
             store = loads(data, str(path), keyword)
@@ -315,10 +294,7 @@ def _checked_loader(path: Path, keyword: Keyword, digest: str) -> Callable[[], K
     """Loads the store the snapshot fingerprinted, or refuses one rewritten since."""
 
     def load_it() -> KeywordStore:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise StoreError(str(path), f"cannot read ({exc}); left untouched") from None
+        data = _read(path) or b""
         if _whole(data) != digest:
             raise StoreError(str(path), "changed while being rendered; run again")
         return loads(data, str(path), keyword)

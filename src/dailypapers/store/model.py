@@ -16,10 +16,8 @@ class Health:
 
     failures: int = 0
     """Runs in a row that failed for this keyword (0 after a success)."""
-    since: str = ""
-    """The day of the first of those failures."""
-    error: str = ""
-    """The last failure's message."""
+    since: str = ""  # the day of the first of those failures
+    error: str = ""  # the last failure's message
 
 
 @dataclass(frozen=True)
@@ -66,6 +64,7 @@ class Summary:
         return Summary(store.last_success, store.health, store.pending, len(store.papers))
 
 
+@dataclass(frozen=True)
 class StoreEntry:
     """One keyword of a snapshot: its summary at hand, its papers loaded only when asked for.
 
@@ -73,29 +72,16 @@ class StoreEntry:
     outputs call ``load`` only for what they render again.
     """
 
-    def __init__(
-        self,
-        keyword: Keyword,
-        loader: Callable[[], KeywordStore],
-        summary: Summary,
-        papers_fingerprint: str,
-    ) -> None:
-        self.keyword = keyword
-        self.summary = summary
-        self.papers_fingerprint = papers_fingerprint
-        """A digest of the papers as saved (what the tables and site show): equal digests,
-        equal papers."""
-        self._loader = loader
-
-    def load(self) -> KeywordStore:
-        """The keyword's store, read and checked again on every call: callers keep it only as
-        long as they need it."""
-        return self._loader()
+    keyword: Keyword
+    load: Callable[[], KeywordStore]
+    """The keyword's store, read and checked again on every call."""
+    summary: Summary
+    papers_fingerprint: str
+    """A digest of the papers as saved (what tables and site show): equal digests, equal papers."""
 
     @staticmethod
     def of(store: KeywordStore) -> StoreEntry:
-        """An entry for a store already in memory (tests, small trackers), its papers keyed by
-        their value rather than by the bytes of a file."""
+        """An entry for a store in memory, its papers keyed by their value, not by file bytes."""
         digest = hashlib.sha1(repr(store.papers).encode(), usedforsecurity=False).hexdigest()
         return StoreEntry(store.keyword, lambda: store, Summary.of(store), f"memory {digest}")
 
