@@ -15,7 +15,7 @@ from dailypapers import pipeline as api
 from dailypapers.outputs.bibtex import citation_key
 from dailypapers.outputs.escape import bibtex_field, bibtex_names, bibtex_text
 from dailypapers.text import fold
-from tests.outputs.site_support import HOSTILE, LATEX, OLD_STYLE, WORLD_MODELS, make_tracker, render
+from tests.factories import HOSTILE, LATEX, OLD_STYLE, WORLD_MODELS, make_tracker, render
 
 KEYWORDS = {"World Model": [HOSTILE, LATEX, WORLD_MODELS], "Astro": [OLD_STYLE, WORLD_MODELS]}
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from dailypapers import pipeline as api
 from dailypapers.fetch import Paper
 from dailypapers.outputs.escape import xml_text
-from tests.outputs.site_support import (
+from tests.factories import (
     HOSTILE,
     LATEX,
     OLD_STYLE,

@@ -15,7 +15,7 @@ import bibtexparser
 import pytest
 
 from dailypapers import pipeline as api
-from tests.outputs.site_support import (
+from tests.factories import (
     HOSTILE,
     LATEX,
     OLD_STYLE,

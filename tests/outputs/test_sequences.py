@@ -17,8 +17,16 @@ from hypothesis import strategies as st
 from dailypapers import pipeline as api
 from dailypapers import store
 from dailypapers.outputs import site
-from tests.outputs.site_support import HOSTILE, LATEX, OLD_STYLE, WORLD_MODELS, make_tracker
-from tests.outputs.test_site import files, from_scratch, keyword
+from tests.factories import (
+    HOSTILE,
+    LATEX,
+    OLD_STYLE,
+    WORLD_MODELS,
+    files,
+    from_scratch,
+    keyword,
+    make_tracker,
+)
 
 NAMES = ["World Model", "Astro", "Quiet"]
 START = {"World Model": [HOSTILE, LATEX], "Astro": [OLD_STYLE, WORLD_MODELS], "Quiet": []}

@@ -13,10 +13,18 @@ import pytest
 
 from dailypapers import pipeline as api
 from dailypapers import store
-from dailypapers.config import Keyword
 from dailypapers.errors import StoreError
 from dailypapers.outputs import site
-from tests.outputs.site_support import HOSTILE, LATEX, OLD_STYLE, WORLD_MODELS, make_tracker
+from tests.factories import (
+    HOSTILE,
+    LATEX,
+    OLD_STYLE,
+    WORLD_MODELS,
+    files,
+    from_scratch,
+    keyword,
+    make_tracker,
+)
 
 KEYWORDS = {
     "World Model": [HOSTILE, LATEX, WORLD_MODELS],
@@ -26,34 +34,10 @@ KEYWORDS = {
 NEWER = replace(LATEX, id="2611.00009", title="A newer paper", first_seen="2026-11-23")
 
 
-def files(folder: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(folder)): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-        and "data" not in p.parts
-        and p.name != "keywords.yaml"
-        and not p.name.endswith(".render-cache")
-    }
-
-
-def keyword(name: str) -> Keyword:
-    return Keyword(name=name, slug=name.lower().replace(" ", "-"), phrases=(name,))
-
-
 def add_paper(folder: Path, name: str) -> None:
     old = store.load(folder / "data", keyword(name))
     new = replace(old, papers=(NEWER, *old.papers), last_success="2026-11-23")
     store.save(folder / "data", new)
-
-
-def from_scratch(folder: Path, into: Path) -> dict[str, bytes]:
-    """The same tracker rendered in a fresh folder with no previous outputs."""
-    shutil.copytree(folder / "data", into / "data")
-    shutil.copy(folder / "keywords.yaml", into / "keywords.yaml")
-    paths = api.Paths(into / "keywords.yaml", into / "data", into / "README.md", into / "site")
-    api.render(api.load_config(paths.config), paths)
-    return files(into)
 
 
 def test_a_render_after_one_keyword_changed_is_byte_identical_to_a_full_render(

@@ -12,8 +12,16 @@ import pytest
 from dailypapers import pipeline as api
 from dailypapers import store
 from dailypapers.errors import InputError
-from tests.outputs.site_support import HOSTILE, LATEX, OLD_STYLE, WORLD_MODELS, make_tracker
-from tests.outputs.test_site import files, from_scratch, keyword
+from tests.factories import (
+    HOSTILE,
+    LATEX,
+    OLD_STYLE,
+    WORLD_MODELS,
+    files,
+    from_scratch,
+    keyword,
+    make_tracker,
+)
 from tests.support import run_cli
 
 KEYWORDS = {"World Model": [HOSTILE, LATEX, WORLD_MODELS], "Astro": [OLD_STYLE, WORLD_MODELS]}

@@ -15,20 +15,10 @@ from dailypapers.config import Keyword
 from dailypapers.errors import StoreError
 from dailypapers.fetch import Paper
 from dailypapers.store import json_file
+from tests.factories import paper
 
 K = Keyword(name="K", slug="k", phrases=("K",))
 WORLD_MODEL = Keyword(name="World Model", slug="world-model", phrases=("World Model",))
-
-
-def paper(n: int, version: int = 1, day: int = 1, **extra: str) -> Paper:
-    return Paper(
-        id=f"2611.{n:05d}",
-        version=version,
-        title=f"Paper {n}",
-        updated=f"2026-11-{day:02d}T00:00:{n % 60:02d}Z",
-        published=f"2026-10-{day:02d}T00:00:00Z",
-        **extra,
-    )
 
 
 def merge(stored: list[Paper], incoming: list[Paper], limit: int = 100) -> store.MergeResult:
