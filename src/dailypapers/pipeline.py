@@ -75,6 +75,8 @@ def write_outputs(
     """Every output from the store on disk, loading only the keywords that must be rendered
     again."""
     snapshot = load_snapshot(config, paths.data)
+    for retired in (render_cache(paths.data), render_cache(paths.readme)):
+        retired.unlink(missing_ok=True)  # the caches of earlier versions: no longer read
     return write_all(RenderJob(snapshot, paths.destinations(environ), report))
 
 
