@@ -235,3 +235,11 @@ def test_after_an_update_moved_every_last_success_only_changed_papers_are_render
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     assert files(tracker) == from_scratch(tracker, scratch)
+
+
+def test_the_only_cache_left_is_the_sites(tmp_path: Path) -> None:
+    config, paths = make_tracker(tmp_path, KEYWORDS)
+    for retired in (".data.render-cache", ".README.md.render-cache"):
+        (tmp_path / retired).write_text("from an earlier version", encoding="utf-8")
+    api.render(config, paths)
+    assert sorted(p.name for p in tmp_path.rglob("*render-cache*")) == [".site.render-cache"]
