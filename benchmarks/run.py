@@ -475,7 +475,7 @@ PHASES = """
 import json, time
 from dailypapers.fileio import Staging
 from dailypapers.outputs import OUTPUTS, RenderJob, Visit
-from dailypapers.outputs.key import keyword_key
+from dailypapers.outputs.key import keyword_key, taken_names
 from dailypapers.pipeline import Paths, load_config
 from dailypapers.store import load_snapshot
 paths = Paths()
@@ -485,8 +485,10 @@ spent = {"snapshot": time.process_time() - began}
 job = RenderJob(snapshot, paths.destinations({}))
 passes = [(output.name, output.start(job)) for output in OUTPUTS]
 with Staging() as staging:
+    taken = taken_names(snapshot.config)
     for entry in snapshot.entries:
-        key = keyword_key(snapshot.config, entry.keyword, entry.papers_fingerprint, "README.md")
+        slug, papers = entry.keyword.slug, entry.papers_fingerprint
+        key = keyword_key(snapshot.config, entry.keyword, papers, "README.md", taken[slug])
         visit = Visit(entry, key)
         for name, each in passes:
             began = time.process_time()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from collections.abc import Callable
@@ -185,37 +186,54 @@ def test_a_committed_table_edited_by_hand_is_rendered_again(tmp_path: Path) -> N
     assert files(tmp_path) == before
 
 
-def _site_entry_as_text(cache: Any) -> None:
-    cache[2]["astro"][1][7][0][6] = "656"
+def _entry_as_text(record: Any) -> None:
+    record[7][0][6] = "656"
 
 
-def _site_entry_too_long(cache: Any) -> None:
-    cache[2]["astro"][1][7][0][6] = 10**6
+def _entry_too_long(record: Any) -> None:
+    record[7][0][6] = 10**6
 
 
-def _site_page_beyond_the_page(cache: Any) -> None:
-    cache[2]["astro"][1][5] = [0, 10**9]
+def _page_beyond_the_page(record: Any) -> None:
+    record[5] = [0, 10**9]
 
 
-def _site_rows_that_do_not_add_up(cache: Any) -> None:
-    cache[2]["astro"][1][7] = cache[2]["astro"][1][7][:1]
+def _page_backwards(record: Any) -> None:
+    record[5] = [10, 5]
+
+
+def _rows_that_do_not_add_up(record: Any) -> None:
+    record[7] = record[7][:1]
+
+
+def _negative_size(record: Any) -> None:
+    record[7][0][5] = -1
 
 
 @pytest.mark.parametrize(
-    "tamper",
-    [_site_entry_as_text, _site_entry_too_long, _site_page_beyond_the_page,
-     _site_rows_that_do_not_add_up],
+    ("tamper", "reseal"),
+    [(_entry_as_text, False), (_entry_too_long, False), (_page_beyond_the_page, False),
+     (_rows_that_do_not_add_up, False), (_entry_as_text, True), (_page_backwards, True),
+     (_negative_size, True), (_entry_too_long, True)],
 )  # fmt: skip
-def test_a_well_formed_cache_with_odd_values_is_not_used(
-    tmp_path: Path, tamper: Callable[[Any], None]
+def test_a_cache_record_changed_on_disk_is_not_used(
+    tmp_path: Path, tamper: Callable[[Any], None], reseal: bool
 ) -> None:
     config, paths = make_tracker(tmp_path, KEYWORDS)
     api.render(config, paths)
     before = files(tmp_path)
-    cache = json.loads(paths.cache.read_text(encoding="utf-8"))
-    tamper(cache)
-    paths.cache.write_text(json.dumps(cache), encoding="utf-8")
-    api.render(config, paths)
+    lines = paths.cache.read_bytes().split(b"\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith(b"astro\t"))
+    slug, seal, record = lines[at].split(b"\t", 2)
+    value = json.loads(record)
+    tamper(value)
+    record = json.dumps(value, separators=(",", ":")).encode()
+    if reseal:  # a record that is sealed but still not one the site writes
+        seal = hashlib.sha1(record).hexdigest().encode()
+    lines[at] = b"\t".join((slug, seal, record))
+    paths.cache.write_bytes(b"\n".join(lines))
+    report = api.render(config, paths)
+    assert "astro" in report.rendered["site"]
     assert files(tmp_path) == before
 
 

@@ -9,7 +9,7 @@ from ..fileio import Staging
 from .digest import OUTPUT as DIGEST
 from .health import OUTPUT as HEALTH
 from .interface import Destinations, Output, Pass, RenderJob, RenderReport, Visit
-from .key import keyword_key
+from .key import keyword_key, taken_names
 from .readme import OUTPUT as README
 from .site import OUTPUT as SITE
 from .summary import OUTPUT as SUMMARY
@@ -23,10 +23,12 @@ def write_all(job: RenderJob, outputs: tuple[Output, ...] = OUTPUTS) -> RenderRe
     through."""
     report = RenderReport()
     config, readme = job.snapshot.config, job.to.readme.name
+    taken = taken_names(config)
     passes = [output.start(job) for output in outputs]
     with Staging() as staging:
         for entry in job.snapshot.entries:
-            key = keyword_key(config, entry.keyword, entry.papers_fingerprint, readme)
+            slug = entry.keyword.slug
+            key = keyword_key(config, entry.keyword, entry.papers_fingerprint, readme, taken[slug])
             visit = Visit(entry, key, report)
             for each in passes:
                 each.keyword(visit, staging)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import sys
 import unicodedata
+from bisect import bisect_left
 from functools import cache
 from pathlib import Path
 
@@ -33,14 +34,23 @@ def renderer_id() -> str:
     return digest.hexdigest()
 
 
-def keyword_key(config: Config, keyword: Keyword, papers: str, readme: str) -> str:
-    """The key of one keyword's outputs; ``papers`` is its ``papers_fingerprint``.
+def taken_names(config: Config) -> dict[str, str]:
+    """For each slug, the other slugs that start with it and ``-`` (``world-model-2`` for
+    ``world-model``): they decide its part names (see ``tables.part_names``)."""
+    slugs = sorted({k.slug for k in config.keywords})
+    # Every text that starts with "<slug>-" sorts from "<slug>-" up to "<slug>." ("." follows "-").
+    return {s: " ".join(slugs[bisect_left(slugs, f"{s}-") : bisect_left(slugs, f"{s}.")])
+            for s in slugs}  # fmt: skip
+
+
+def keyword_key(config: Config, keyword: Keyword, papers: str, readme: str, taken: str) -> str:
+    """The key of one keyword's outputs; ``papers`` is its ``papers_fingerprint``, ``taken``
+    its ``taken_names``.
 
     What reaches its table: the title link, the date shown, the code column, the README's name
-    (the table links back to it) and the slugs that would take one of its part names (see
-    ``tables.part_names``). What reaches its site files: its name, its slug and the date order.
+    (the table links back to it) and the slugs that would take one of its part names. What
+    reaches its site files: its name, its slug and the date order.
     """
-    taken = sorted(k.slug for k in config.keywords if k.slug.startswith(f"{keyword.slug}-"))
     fields = (renderer_id(), config.sort, config.link, str(config.code_column), readme)
-    text = "\0".join((*fields, keyword.name, keyword.slug, " ".join(taken), papers))
+    text = "\0".join((*fields, keyword.name, keyword.slug, taken, papers))
     return hashlib.sha1(text.encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest()

@@ -16,18 +16,19 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import logging
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from itertools import accumulate
 from operator import itemgetter
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Annotated
+
+import msgspec
+from msgspec import Meta
 
 from ..config import Keyword, SortKey
-from ..fileio import Staging, naturals, remove_stale_temps_in, render_cache, write_atomic_blocks
+from ..fileio import Staging, remove_stale_temps_in, render_cache, write_atomic_blocks
 from ..store import KeywordStore
 from . import bibtex as bibtex_output
 from . import feeds as feeds_output
@@ -44,83 +45,72 @@ CACHE_FORMAT = 3
 Row = tuple[str, str, int, str, str, int, int]
 
 
-@dataclass
-class KeywordIndex:
+_Size = Annotated[int, Meta(ge=0)]
+
+
+class KeywordIndex(msgspec.Struct, array_like=True):
+    """What the combined files and the next render need of one keyword's site files."""
+
     key: str
     """The keyword's key (``key.keyword_key``) when its files were rendered."""
     last_success: str
-    feed_head: int
+    feed_head: _Size
     feed_digest: str
     bib_digest: str
-    page: tuple[int, int]
+    page: tuple[_Size, _Size]
     page_digest: str
-    rows: list[Row]
+    rows: list[tuple[str, str, int, str, str, _Size, _Size]]
+
+
+_INDEX = msgspec.json.Decoder(KeywordIndex)
+_ENCODE = msgspec.json.Encoder().encode
 
 
 def _digest(data: bytes | memoryview) -> str:
     return hashlib.sha1(data, usedforsecurity=False).hexdigest()
 
 
-def _file_digest(path: Path) -> str:
+def _matches(path: Path, digest: str, size: int) -> bool:
+    """Whether ``path`` holds ``size`` bytes or more and every byte hashes to ``digest``."""
     try:
-        return _digest(path.read_bytes())
+        data = path.read_bytes()
     except OSError:
-        return ""
+        return False
+    return len(data) >= size and _digest(data) == digest
 
 
 # --------------------------------------------------------------------------- the cache
 
 
 def load_cache(path: Path) -> dict[str, KeywordIndex]:
-    """The indexes the last render saved; nothing if unreadable."""
+    """The indexes the last render saved, each only if its line is as written (a digest seals
+    it: its offsets and ids say which bytes are copied into all.xml, all.bib and the page)."""
     try:
-        raw: Any = json.loads(path.read_bytes())
-        if raw[0] != CACHE_FORMAT or raw[1] != renderer_id():
-            return {}
-        found = {}
-        for slug, (seal, value) in raw[2].items():
-            if seal == _seal(value):
-                found[slug] = _checked_index(value)
-        return found
-    except Exception:  # an unreadable cache only means a render from scratch
+        lines = path.read_bytes().split(b"\n")
+    except OSError:
         return {}
-
-
-_ROW_TYPES = (str, str, int, str, str, int, int)
-
-
-def _checked_index(value: Any) -> KeywordIndex:
-    """One keyword's index as saved, or ValueError: every offset it gives is read or copied
-    from, so one that does not add up would put the wrong bytes into the site."""
-    key, last, head, feed_digest, bib_digest, page, page_digest, rows = value
-    start, end = page
-    digests = (key, last, feed_digest, bib_digest, page_digest)
-    if not (all(isinstance(d, str) for d in digests) and naturals((head, start, end))):
-        raise ValueError("odd index")
-    checked: list[Row] = [tuple(row) for row in rows]
-    if not {tuple(map(type, row)) for row in checked} <= {_ROW_TYPES}:
-        raise ValueError("odd row")
-    if not (naturals(row[5] for row in checked) and naturals(row[6] for row in checked)):
-        raise ValueError("odd sizes")
-    if start > end:
-        raise ValueError("offsets that do not add up")
-    return KeywordIndex(
-        key, last, head, feed_digest, bib_digest, (start, end), page_digest, checked
-    )
-
-
-def _seal(value: Any) -> str:
-    """A digest of one keyword's record: a record changed on disk in any way is not used (its
-    offsets and ids say which bytes are copied into all.xml, all.bib and the page)."""
-    return _digest(json.dumps(value, separators=(",", ":")).encode("utf-8", "surrogatepass"))
+    if lines[0] != _ENCODE([CACHE_FORMAT, renderer_id()]):
+        return {}
+    found = {}
+    for line in lines[1:]:
+        slug, seal, record = [*line.split(b"\t", 2), b"", b""][:3]
+        if _digest(record) != seal.decode("ascii", "replace"):
+            continue
+        try:
+            index = _INDEX.decode(record)
+        except msgspec.MsgspecError:  # an unreadable record only means rendering the keyword
+            continue
+        if index.page[0] <= index.page[1]:
+            found[slug.decode("utf-8", "replace")] = index
+    return found
 
 
 def save_cache(path: Path, indexes: dict[str, KeywordIndex]) -> None:
-    values = {slug: list(vars(index).values()) for slug, index in indexes.items()}
-    body = {slug: [_seal(value), value] for slug, value in values.items()}
-    document = [CACHE_FORMAT, renderer_id(), body]
-    text = json.dumps(document, separators=(",", ":")).encode("utf-8")
-    write_atomic_blocks(path, [text], durable=False)
+    lines = [_ENCODE([CACHE_FORMAT, renderer_id()])]
+    for slug, index in indexes.items():
+        record = _ENCODE(index)
+        lines.append(b"%s\t%s\t%s" % (slug.encode(), _digest(record).encode(), record))
+    write_atomic_blocks(path, [b"\n".join(lines)], durable=False)
 
 
 # --------------------------------------------------------------------------- the pass
@@ -183,8 +173,8 @@ class SitePass:
             or known is None
             or not visit.summary.count
             or known.key != visit.key
-            or _file_digest(feed_path) != known.feed_digest
-            or _file_digest(bib_path) != known.bib_digest
+            or not _matches(feed_path, known.feed_digest, known.feed_head + _total(known, 6))
+            or not _matches(bib_path, known.bib_digest, _total(known, 5) + len(known.rows))
         ):
             return None
         self.previous.seek(known.page[0])
@@ -258,6 +248,12 @@ def _render_keyword(
         page_digest="",
         rows=[(*r, _nbytes(f.bib), _nbytes(f.entry)) for r, f in zip(rows, fragments, strict=True)],
     )
+
+
+def _total(index: KeywordIndex, column: int) -> int:
+    """The bytes of every entry in the keyword's feed (column 6) or ``.bib`` (5, blank lines not
+    counted): where ``all.xml`` and ``all.bib`` cut them from must lie inside the file."""
+    return sum(int(row[column]) for row in index.rows)
 
 
 def _nbytes(text: str) -> int:

@@ -278,14 +278,14 @@ def load_snapshot(config: Config, data_dir: Path) -> Snapshot:
             count = data.count(_PAPER_START, at)
             summary = Summary(head.last_success, head.health, head.pending, count)
             papers = raw = fingerprint(memoryview(data)[at:])
-        loader = _checked_loader(path, keyword, _whole(data, raw))
+        loader = _checked_loader(path, keyword, _whole(data, raw, at))
         entries.append(StoreEntry(keyword, loader, summary, papers))
     return Snapshot(config, tuple(entries))
 
 
-def _whole(data: bytes, papers: str = "") -> str:
+def _whole(data: bytes, papers: str = "", at: int = -1) -> str:
     """A digest of every byte of a store file, from its papers' digest when known (one pass)."""
-    at = data.rfind(_PAPERS_KEY)
+    at = at if papers else data.rfind(_PAPERS_KEY)
     papers = papers or fingerprint(memoryview(data)[max(at, 0) :])
     return fingerprint(memoryview(data)[: max(at, 0)].tobytes() + papers.encode())
 
