@@ -96,3 +96,16 @@ def test_a_lone_surrogate_is_named_as_such_not_as_truncated_input(tmp_path: Path
         store.load(tmp_path, A)
     assert "papers[0].title holds a lone surrogate" in str(caught.value)
     assert "truncated" not in str(caught.value)
+
+
+def test_a_second_papers_member_cannot_make_the_summary_disagree_with_the_store(
+    tmp_path: Path,
+) -> None:
+    path = _save(tmp_path, A, _paper(1))
+    text = path.read_text(encoding="utf-8")
+    head, papers = text.split('\n  "papers": ', 1)
+    other = '\n  "papers": [],\n  "pending": [],\n  "papers": '
+    path.write_text(head + other + papers, encoding="utf-8")
+    entry = store.load_snapshot(CONFIG, tmp_path).entries[0]
+    with pytest.raises(StoreError, match="not laid out as dailypapers writes it"):
+        entry.load()

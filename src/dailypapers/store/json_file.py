@@ -270,7 +270,7 @@ def load_snapshot(config: Config, data_dir: Path) -> Snapshot:
             entries.append(StoreEntry.of(KeywordStore(keyword=keyword)))
             continue
         at = data.find(_PAPERS_KEY)
-        if at < 0 or data.find(_PAPERS_KEY, at + 1) >= 0 or not data.endswith(b"]\n}\n"):
+        if at < 0 or not data.endswith(b"]\n}\n"):
             store = loads(data, str(path), keyword)
             summary, papers, raw = Summary.of(store), papers_fingerprint(store), ""
         else:
@@ -278,25 +278,31 @@ def load_snapshot(config: Config, data_dir: Path) -> Snapshot:
             count = data.count(_PAPER_START, at)
             summary = Summary(head.last_success, head.health, head.pending, count)
             papers = raw = fingerprint(memoryview(data)[at:])
-        loader = _checked_loader(path, keyword, _whole(data, raw, at))
+        loader = _checked_loader(path, keyword, _whole(data, raw, at), summary)
         entries.append(StoreEntry(keyword, loader, summary, papers))
     return Snapshot(config, tuple(entries))
 
 
 def _whole(data: bytes, papers: str = "", at: int = -1) -> str:
     """A digest of every byte of a store file, from its papers' digest when known (one pass)."""
-    at = at if papers else data.rfind(_PAPERS_KEY)
+    at = at if papers else data.find(_PAPERS_KEY)
     papers = papers or fingerprint(memoryview(data)[max(at, 0) :])
     return fingerprint(memoryview(data)[: max(at, 0)].tobytes() + papers.encode())
 
 
-def _checked_loader(path: Path, keyword: Keyword, digest: str) -> Callable[[], KeywordStore]:
-    """Loads the store the snapshot fingerprinted, or refuses one rewritten since."""
+def _checked_loader(
+    path: Path, keyword: Keyword, digest: str, summary: Summary
+) -> Callable[[], KeywordStore]:
+    """Loads the store the snapshot fingerprinted, or refuses one rewritten since, or one whose
+    whole says otherwise than what precedes its papers (a second "papers" member, hand-made)."""
 
     def load_it() -> KeywordStore:
         data = _read(path) or b""
         if _whole(data) != digest:
             raise StoreError(str(path), "changed while being rendered; run again")
-        return loads(data, str(path), keyword)
+        store = loads(data, str(path), keyword)
+        if Summary.of(store) != summary:
+            raise StoreError(str(path), "not laid out as dailypapers writes it; left untouched")
+        return store
 
     return load_it
