@@ -454,7 +454,7 @@ def bench_render(
 
 CHANGED = 5
 # What a render leaves beside site/ and the README for the next one; a fresh checkout has neither.
-CACHES = (".site.render-cache", ".README.md.render-cache", ".data.render-cache")
+CACHES = (".site.render-cache",)
 
 
 @dataclass
@@ -475,27 +475,25 @@ PHASES = """
 import json, time
 from dailypapers.fileio import Staging
 from dailypapers.outputs import OUTPUTS, RenderJob, Visit
+from dailypapers.outputs.key import keyword_key, taken_names
 from dailypapers.pipeline import Paths, load_config
 from dailypapers.store import load_snapshot
 paths = Paths()
 began = time.process_time()
-snapshot = load_snapshot(load_config(paths.config), paths.data, paths.index)
-spent = {"index": time.process_time() - began}
+snapshot = load_snapshot(load_config(paths.config), paths.data)
+spent = {"snapshot": time.process_time() - began}
 job = RenderJob(snapshot, paths.destinations({}))
 passes = [(output.name, output.start(job)) for output in OUTPUTS]
-load = 0.0
 with Staging() as staging:
+    taken = taken_names(snapshot.config)
     for entry in snapshot.entries:
-        visit = Visit(entry)
-        began = time.process_time()
-        if entry.known is None:
-            visit.store()
-        load += time.process_time() - began
+        slug, papers = entry.keyword.slug, entry.papers_fingerprint
+        key = keyword_key(snapshot.config, entry.keyword, papers, "README.md", taken[slug])
+        visit = Visit(entry, key)
         for name, each in passes:
             began = time.process_time()
             each.keyword(visit, staging)
             spent[name] = spent.get(name, 0.0) + time.process_time() - began
-    spent["load"] = load
     staging.commit()
 for name, each in passes:
     began = time.process_time()

@@ -17,9 +17,9 @@ from dailypapers.config import Keyword, LinkStyle, parse_config
 from dailypapers.errors import InputError
 from dailypapers.fetch import Paper
 from dailypapers.importer import import_file, parse, read
-from dailypapers.outputs.readme import block
 from dailypapers.store import Health, KeywordStore, Snapshot, load, save
 from dailypapers.text import fold
+from tests.outputs.assemble import block
 from tests.support import FIXTURES
 
 README_DIR = FIXTURES / "readmes"

@@ -5,12 +5,15 @@ and the CLI on top. Imports inside functions count too."""
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
+
+import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "dailypapers"
 # Lowest first; a part may import only parts listed before it (or itself).
 LAYERS = [
-    ("errors",),
+    ("errors", "version"),
     ("settings", "text"),
     ("fileio",),
     ("config",),
@@ -76,3 +79,98 @@ def test_no_part_imports_a_part_above_it() -> None:
 
 def test_the_layer_check_sees_imports_inside_functions() -> None:
     assert ("pipeline", "run") in edges()  # pipeline imports run.update inside update()
+
+
+def _file(parts: list[str]) -> Path | None:
+    """The package file that ``dailypapers.<parts>`` names: a module or a package's __init__."""
+    base = PACKAGE.joinpath(*parts)
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def imported_files(module: Path) -> set[Path]:
+    """The package files ``module`` imports (inside functions too): ``from .x import y`` is
+    ``x``'s file, and ``y``'s too when ``y`` is a module of its own."""
+    here = list(module.relative_to(PACKAGE).parent.parts)
+    found: set[Path] = set()
+    for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+        targets: list[list[str]] = []
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = here[: len(here) - (node.level - 1)]
+            elif node.module and node.module.split(".")[0] == "dailypapers":
+                base = []
+            else:
+                continue
+            target = base + (node.module.split(".") if node.module else [])
+            if node.module and not node.level:
+                target = target[1:]
+            submodules = [[*target, a.name] for a in node.names if _file([*target, a.name])]
+            targets = submodules if len(submodules) == len(node.names) else [target, *submodules]
+        elif isinstance(node, ast.Import):
+            targets = [
+                a.name.split(".")[1:] for a in node.names if a.name.startswith("dailypapers")
+            ]
+        found |= {f for t in targets if (f := _file(t)) is not None and f != module}
+    return found
+
+
+def import_circles() -> list[list[str]]:
+    """Every set of package files that import each other, round and round (Tarjan's SCCs)."""
+    graph = {m: imported_files(m) for m in PACKAGE.rglob("*.py")}
+    index: dict[Path, int] = {}
+    low: dict[Path, int] = {}
+    stack: list[Path] = []
+    circles: list[list[str]] = []
+
+    def visit(node: Path) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in graph[node]:
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                top = stack.pop()
+                group.append(str(top.relative_to(PACKAGE)))
+                if top == node:
+                    break
+            if len(group) > 1:
+                circles.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return circles
+
+
+def test_no_two_files_of_the_package_import_each_other_round_in_a_circle() -> None:
+    assert import_circles() == []
+
+
+def test_the_circle_check_sees_a_circle_through_a_package_and_inside_a_function(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "outputs").mkdir()
+    (tmp_path / "outputs" / "__init__.py").write_text("from .readme import OUTPUT\n", "utf-8")
+    (tmp_path / "outputs" / "readme.py").write_text(
+        "def write():\n    from . import write_all\n", "utf-8"
+    )
+    (tmp_path / "leaf.py").write_text("from dailypapers.outputs import readme\n", "utf-8")
+    monkeypatch.setattr(sys.modules[__name__], "PACKAGE", tmp_path)
+    assert import_circles() == [["outputs/__init__.py", "outputs/readme.py"]]
+
+
+def test_only_settings_reads_the_environment() -> None:
+    readers = []
+    for module in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv", "putenv"):
+                readers.append(str(module.relative_to(PACKAGE)))
+    assert sorted(set(readers)) == ["settings.py"]

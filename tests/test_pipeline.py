@@ -44,7 +44,7 @@ def test_render_writes_from_the_store_alone_and_never_an_issue_body(tracker: Pat
         site=tracker / "site",
         digest=tracker / "issue.md",
     )
-    changed = render(load_config(paths.config), paths)
+    changed = render(load_config(paths.config), paths).written
     assert paths.readme in changed and (tracker / "site" / "index.html") in changed
     assert not (tracker / "issue.md").exists()
 
@@ -53,7 +53,7 @@ def test_a_render_while_another_run_holds_the_data_folder_exits_4_and_writes_not
     tmp_path: Path,
 ) -> None:
     from dailypapers.errors import LockedError
-    from dailypapers.run.update import data_lock
+    from dailypapers.fileio import data_lock
 
     (tmp_path / "data").mkdir()
     (tmp_path / "keywords.yaml").write_text("keywords:\n  - World Model\n", encoding="utf-8")

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.2.0"
+from .version import __version__
 
 if TYPE_CHECKING:
     from .pipeline import Paths, load_config, render, update
     from .settings import Settings
 
-__all__ = ["Paths", "Settings", "load_config", "render", "update"]
+__all__ = ["Paths", "Settings", "__version__", "load_config", "render", "update"]
 
 
 def __getattr__(name: str) -> Any:

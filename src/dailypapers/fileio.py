@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import filecmp
 import glob
+import hashlib
 import os
 import sys
 import tempfile
@@ -12,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from .errors import LockedError
 
@@ -37,11 +38,14 @@ def write_atomic_blocks(path: Path, blocks: Iterable[bytes], *, durable: bool = 
     return _write_atomic(path, lambda handle: handle.writelines(blocks), durable, True)
 
 
-def _write_text(handle: IO[bytes], chunks: Iterable[str]) -> None:
+def _write_text(handle: IO[bytes], chunks: Iterable[str], digest: Any = None) -> None:
     # Templates yield tens of pieces per paper; joined first, they cost one write each.
     pieces = iter(chunks)
     while batch := list(islice(pieces, 4096)):
-        handle.write("".join(batch).encode("utf-8"))
+        block = "".join(batch).encode("utf-8")
+        handle.write(block)
+        if digest is not None:
+            digest.update(block)
 
 
 def _write_atomic(
@@ -108,6 +112,8 @@ class Staging:
 
     def __init__(self) -> None:
         self._staged: dict[Path, str] = {}
+        self.digests: dict[Path, str] = {}
+        """The SHA-1 of what each ``write`` gave a path, staged or found already there."""
         self._made: list[Path] = []
         """Folders made for staged files, removed again if nothing is committed."""
 
@@ -132,8 +138,10 @@ class Staging:
             self._made.append(folder)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
+            digest = hashlib.sha1(usedforsecurity=False)
             with os.fdopen(fd, "wb") as handle:
-                _write_text(handle, chunks)
+                _write_text(handle, chunks, digest)
+            self.digests[path] = digest.hexdigest()
             if path.exists() and filecmp.cmp(tmp, path, shallow=False):
                 os.unlink(tmp)
                 return False
@@ -208,6 +216,15 @@ def _fsync_dir(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+LOCK_NAME = ".lock"
+
+
+def data_lock(data_dir: Path) -> contextlib.AbstractContextManager[None]:
+    """The lock that keeps two runs off one data folder (``update``, ``render``, ``confirm``,
+    ``import``); the second fails at once (exit 4)."""
+    return exclusive_lock(data_dir / LOCK_NAME)
 
 
 @contextlib.contextmanager

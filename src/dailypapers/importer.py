@@ -22,9 +22,10 @@ from .config.editor import add_keyword
 from .errors import InputError
 from .fetch import MalformedFeed, Paper
 from .fetch.feed import split_id
+from .fileio import data_lock
 from .outputs.escape import md_cell_unescape, md_link_text_unescape
 from .outputs.readme import END, START
-from .run.update import data_lock, today_in
+from .run.update import today_in
 from .text import fold
 
 Layout = Literal["readme", "readme+code", "issue"]

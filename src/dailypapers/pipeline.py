@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import Config, load_config
-from .fileio import render_cache
-from .outputs import Destinations, RenderJob, write_all
+from .fileio import data_lock, render_cache
+from .outputs import Destinations, RenderJob, RenderReport, write_all
 from .outputs.digest import readme_url, tables_url
 from .outputs.readme import check as check_readme
 from .run import Progress, UpdateReport
 from .settings import Settings
-from .store import load_snapshot, save_index
+from .store import load_snapshot
 
 if TYPE_CHECKING:
     import httpx
@@ -47,11 +47,6 @@ class Paths:
     min_failures: int = 3
 
     @property
-    def index(self) -> Path:
-        """Which store files earlier renders checked (``store.save_index``): never committed."""
-        return render_cache(self.data)
-
-    @property
     def cache(self) -> Path:
         """What the last render of site/ wrote, beside it: never published, never committed."""
         return render_cache(self.site)
@@ -76,25 +71,23 @@ def write_outputs(
     paths: Paths,
     report: UpdateReport | None = None,
     environ: Mapping[str, str] | None = None,
-) -> list[Path]:
+) -> RenderReport:
     """Every output from the store on disk, loading only the keywords that must be rendered
-    again; then remember which store files were checked, for the next render."""
-    snapshot = load_snapshot(config, paths.data, paths.index)
-    paths.index.unlink(missing_ok=True)
-    changed = write_all(RenderJob(snapshot, paths.destinations(environ), report))
-    save_index(paths.index, snapshot)
-    return changed
+    again."""
+    snapshot = load_snapshot(config, paths.data)
+    for retired in (render_cache(paths.data), render_cache(paths.readme)):
+        retired.unlink(missing_ok=True)  # the caches of earlier versions: no longer read
+    return write_all(RenderJob(snapshot, paths.destinations(environ), report))
 
 
-def render(config: Config, paths: Paths, environ: Mapping[str, str] | None = None) -> list[Path]:
-    """Store → every output, without the network. Returns the files that changed.
+def render(config: Config, paths: Paths, environ: Mapping[str, str] | None = None) -> RenderReport:
+    """Store → every output, without the network. Reports the files it wrote and removed, and
+    the keywords whose files it rendered or reused.
 
     Holds the data folder's lock, like ``update``: a render while a run saves stores would mix
     two days, and the files it stages must not be swept away as a dead writer's.
     """
     from contextlib import nullcontext
-
-    from .run.update import data_lock
 
     check_readme(paths.readme)
     with data_lock(paths.data) if paths.data.is_dir() else nullcontext():
@@ -123,7 +116,7 @@ def update(
     import random
 
     from .fetch.client import ArxivClient
-    from .run.update import data_lock, run_update
+    from .run.update import run_update
 
     # A README whose markers cannot be trusted stops the run before anything is fetched or saved.
     check_readme(paths.readme)
@@ -140,7 +133,7 @@ def update(
         report = run_update(
             config, client, data_dir=paths.data, today=today, progress=progress, only=only
         )
-        report.written.extend(write_outputs(config, paths, report, environ))
+        report.written.extend(write_outputs(config, paths, report, environ).changed)
     return report
 
 
@@ -154,7 +147,6 @@ def confirm(config: Config, paths: Paths, bodies: list[str]) -> int:
     from dataclasses import replace
 
     from .outputs.digest import announced_ids
-    from .run.update import data_lock
     from .store import save
 
     ids = announced_ids(bodies)

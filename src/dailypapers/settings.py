@@ -38,6 +38,8 @@ class Settings:
     """Seconds before the first retry, doubled for each further one."""
     timeout: float = DEFAULT_TIMEOUT
     """Seconds one whole answer may take."""
+    repository: str = ""
+    """``owner/name`` on GitHub (``GITHUB_REPOSITORY``), named in the User-Agent."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -49,7 +51,18 @@ class Settings:
             retries=_whole(env, "DAILYPAPERS_RETRIES", DEFAULT_RETRIES, low=0, high=10),
             backoff=_number(env, "DAILYPAPERS_BACKOFF", DEFAULT_BACKOFF, low=0, high=600),
             timeout=_number(env, "DAILYPAPERS_TIMEOUT", DEFAULT_TIMEOUT, low=0.1, high=600),
+            repository=env.get("GITHUB_REPOSITORY", ""),
         )
+
+
+GITHUB_VARIABLES = ("GITHUB_ACTIONS", "GITHUB_REPOSITORY", "GITHUB_SERVER_URL", "GITHUB_REF_NAME")
+"""What GitHub Actions sets that the outputs link with and the CLI looks at."""
+
+
+def github_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The variables of ``GITHUB_VARIABLES`` that are set: all a run needs of Actions."""
+    env = os.environ if environ is None else environ
+    return {name: env[name] for name in GITHUB_VARIABLES if name in env}
 
 
 def _shown(raw: str) -> str:

@@ -80,7 +80,7 @@ def test_pending_ids_round_trip_sorted_and_only_for_stored_papers() -> None:
 def test_a_pending_field_that_is_not_a_list_of_ids_is_a_corrupt_store() -> None:
     text = dumps(KeywordStore(keyword=W)).replace('"papers"', '"pending": [1],\n  "papers"')
 
-    with pytest.raises(StoreError, match="'pending' must be a list of paper ids"):
+    with pytest.raises(StoreError, match=r"pending\[0\] must be an arXiv id"):
         loads(text, "w.json", W)
 
 

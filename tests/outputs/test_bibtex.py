@@ -15,7 +15,7 @@ from dailypapers import pipeline as api
 from dailypapers.outputs.bibtex import citation_key
 from dailypapers.outputs.escape import bibtex_field, bibtex_names, bibtex_text
 from dailypapers.text import fold
-from tests.outputs.site_support import HOSTILE, LATEX, OLD_STYLE, WORLD_MODELS, make_tracker, render
+from tests.factories import HOSTILE, LATEX, OLD_STYLE, WORLD_MODELS, make_tracker, render
 
 KEYWORDS = {"World Model": [HOSTILE, LATEX, WORLD_MODELS], "Astro": [OLD_STYLE, WORLD_MODELS]}
 
@@ -104,7 +104,7 @@ def test_rendering_again_leaves_every_bib_file_byte_identical(tmp_path: Path) ->
     config, paths = make_tracker(tmp_path, KEYWORDS)
     api.render(config, paths)
     before = {p.name: p.read_bytes() for p in (paths.site / "bib").iterdir()}
-    changed = api.render(config, paths)
+    changed = api.render(config, paths).changed
     assert [p for p in changed if "bib" in p.parts] == []
     assert {p.name: p.read_bytes() for p in (paths.site / "bib").iterdir()} == before
 

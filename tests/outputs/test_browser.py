@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.outputs.site_support import HOSTILE, LATEX, OLD_STYLE, WORLD_MODELS, render
+from tests.factories import HOSTILE, LATEX, OLD_STYLE, WORLD_MODELS, render
 
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.common.by import By  # noqa: E402

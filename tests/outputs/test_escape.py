@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -11,6 +13,7 @@ from dailypapers.outputs.escape import (
     md_cell_unescape,
     md_link_text,
     md_link_text_unescape,
+    script_json,
 )
 
 markdownish = st.text(
@@ -61,3 +64,16 @@ def test_folding_collapses_every_kind_of_whitespace_and_is_idempotent(text: str)
     assert folded == " ".join(folded.split())
     assert not any(ch.isspace() and ch != " " for ch in folded)
     assert fold(folded) == folded
+
+
+_JSON_VALUES = st.recursive(
+    st.text() | st.just("\ud800 </script>") | st.integers(-(10**6), 10**6) | st.none(),
+    lambda inner: st.lists(inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(_JSON_VALUES)
+def test_the_page_json_is_what_pythons_json_module_writes(value: object) -> None:
+    expected = json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+    assert script_json(value) == expected

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from dailypapers import pipeline as api
 from dailypapers.fetch import Paper
 from dailypapers.outputs.escape import xml_text
-from tests.outputs.site_support import (
+from tests.factories import (
     HOSTILE,
     LATEX,
     OLD_STYLE,
@@ -166,7 +166,7 @@ def test_rendering_again_leaves_every_feed_byte_identical(tmp_path: Path) -> Non
     config, paths = make_tracker(tmp_path, KEYWORDS)
     api.render(config, paths)
     before = {p.name: p.read_bytes() for p in (paths.site / "feeds").iterdir()}
-    changed = api.render(config, paths)
+    changed = api.render(config, paths).changed
     assert [p for p in changed if "feeds" in p.parts] == []
     assert {p.name: p.read_bytes() for p in (paths.site / "feeds").iterdir()} == before
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from dailypapers.config import parse_config
 from dailypapers.fetch import Paper
 from dailypapers.importer import import_file, read, summary_lines
-from dailypapers.outputs.readme import write
 from dailypapers.store import KeywordStore, Snapshot, load
+from tests.outputs.assemble import write
 
 K0 = parse_config("keywords:\n  - K0\n").keywords[0]
 ABSTRACT = "An abstract long enough to make the README overflow its budget quickly. " * 30

@@ -137,8 +137,8 @@ def test_two_renders_keep_every_line_of_the_owners_text_or_refuse(lines: list[st
     import tempfile
 
     from dailypapers.config import parse_config
-    from dailypapers.outputs.readme import write
     from dailypapers.store import KeywordStore, Snapshot
+    from tests.outputs.assemble import write
 
     config = parse_config("keywords:\n  - World Model\n")
     snap = Snapshot(config, tuple(KeywordStore(k) for k in config.keywords))

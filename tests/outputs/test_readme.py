@@ -11,8 +11,9 @@ from markdown_it import MarkdownIt
 
 from dailypapers.config import Config, parse_config
 from dailypapers.fetch import Paper
-from dailypapers.outputs.readme import END, START, write
+from dailypapers.outputs.readme import END, START
 from dailypapers.store import KeywordStore, Snapshot
+from tests.outputs.assemble import write
 
 WORLD_MODELS = Paper(
     id="1803.10122",

@@ -10,9 +10,10 @@ import pytest
 
 from dailypapers.config import Config, parse_config
 from dailypapers.fetch import Paper
-from dailypapers.outputs.readme import END, GITHUB_LIMIT, START, write
+from dailypapers.outputs.readme import END, GITHUB_LIMIT, START
 from dailypapers.outputs.tables import MARK, PART_LIMIT
 from dailypapers.store import KeywordStore, Snapshot
+from tests.outputs.assemble import write
 from tests.support import readme_tables
 
 KIB_500 = 512_000

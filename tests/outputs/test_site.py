@@ -1,267 +1,263 @@
-"""The web page site/index.html, read with an HTML parser: content, links, escaping, stability."""
+"""Render does what changed: unchanged keywords are reused, and the result is a full render's."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
-import re
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+import shutil
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import bibtexparser
 import pytest
 
 from dailypapers import pipeline as api
-from tests.outputs.site_support import (
+from dailypapers import store
+from dailypapers.errors import StoreError
+from dailypapers.outputs import site
+from tests.factories import (
     HOSTILE,
     LATEX,
     OLD_STYLE,
-    TODAY,
     WORLD_MODELS,
+    files,
+    from_scratch,
+    keyword,
     make_tracker,
-    render,
 )
 
-KEYWORDS = {"World Model": [HOSTILE, LATEX, WORLD_MODELS], "Astro": [OLD_STYLE, WORLD_MODELS]}
-VOID = {"meta", "link", "input", "br", "img", "hr", "source", "wbr"}
+KEYWORDS = {
+    "World Model": [HOSTILE, LATEX, WORLD_MODELS],
+    "Astro": [OLD_STYLE, WORLD_MODELS],
+    "Quiet": [],
+}
+NEWER = replace(LATEX, id="2611.00009", title="A newer paper", first_seen="2026-11-23")
 
 
-@dataclass
-class Node:
-    tag: str
-    attrs: dict[str, str | None]
-    children: list[Node | str] = field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        return "".join(c if isinstance(c, str) else c.text for c in self.children)
-
-    def all(self, tag: str, **attrs: str) -> list[Node]:
-        found = []
-        for child in self.children:
-            if isinstance(child, Node):
-                if child.tag == tag and all(child.cls(k, v) for k, v in attrs.items()):
-                    found.append(child)
-                found += child.all(tag, **attrs)
-        return found
-
-    def one(self, tag: str, **attrs: str) -> Node:
-        [node] = self.all(tag, **attrs)
-        return node
-
-    def cls(self, key: str, value: str) -> bool:
-        actual = self.attrs.get(key.rstrip("_")) or ""
-        return value in actual.split() if key == "class_" else actual == value
+def add_paper(folder: Path, name: str) -> None:
+    old = store.load(folder / "data", keyword(name))
+    new = replace(old, papers=(NEWER, *old.papers), last_success="2026-11-23")
+    store.save(folder / "data", new)
 
 
-class TreeBuilder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = Node("#document", {})
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        node = Node(tag, dict(attrs))
-        self.stack[-1].children.append(node)
-        if tag not in VOID:
-            self.stack.append(node)
-
-    def handle_endtag(self, tag: str) -> None:
-        assert self.stack[-1].tag == tag, f"</{tag}> closes <{self.stack[-1].tag}>"
-        self.stack.pop()
-
-    def handle_data(self, data: str) -> None:
-        self.stack[-1].children.append(data)
-
-
-def load(site: Path) -> Node:
-    builder = TreeBuilder()
-    builder.feed((site / "index.html").read_text(encoding="utf-8"))
-    builder.close()
-    assert builder.stack == [builder.root]
-    return builder.root
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    return render(tmp_path, KEYWORDS)
-
-
-@pytest.fixture
-def page(site: Path) -> Node:
-    return load(site)
-
-
-def data_of(page: Node) -> dict[str, Any]:
-    element = page.one("script", id="data")
-    assert element.attrs["type"] == "application/json"
-    data: dict[str, Any] = json.loads(element.text)
-    return data
-
-
-def records_of(page: Node, slug: str) -> list[list[str]]:
-    [keyword] = [k for k in data_of(page)["keywords"] if k["slug"] == slug]
-    records: list[list[str]] = keyword["papers"]
-    return records
-
-
-def test_the_papers_travel_as_data_not_as_html(page: Node) -> None:
-    assert page.all("li") == []
-    assert page.one("main", id="papers").children == []
-
-
-def test_each_keyword_lists_its_papers_in_store_order(page: Node) -> None:
-    keywords = data_of(page)["keywords"]
-    assert [(k["name"], k["slug"], k["stem"]) for k in keywords] == [
-        ("World Model", "world-model", "world-model"),
-        ("Astro", "astro", "astro"),
-    ]
-    assert [r[1] for r in records_of(page, "world-model")] == [
-        p.title for p in KEYWORDS["World Model"]
-    ]
-
-
-def test_a_record_carries_what_a_row_shows(page: Node) -> None:
-    assert data_of(page)["base"] == "https://arxiv.org"
-    assert records_of(page, "astro")[1] == [
-        "1803.10122v4",
-        "World Models",
-        "David Ha, Jürgen Schmidhuber",
-        "2018-05-09",
-        "cs.LG stat.ML",
-        WORLD_MODELS.comment,
-        WORLD_MODELS.journal_ref,
-        WORLD_MODELS.abstract,
-        "2026-11-20",
-        records_of(page, "astro")[1][9],
-        [["page", "https://worldmodels.github.io"]],
-    ]
-
-
-def test_hostile_text_stays_inside_the_data_and_comes_back_intact(site: Path, page: Node) -> None:
-    raw = (site / "index.html").read_text(encoding="utf-8")
-    assert raw.lower().count("</script") == 2
-    assert "<!--" not in raw
-    assert len(page.all("script")) == 2
-    assert page.all("img") == []
-    record = records_of(page, "world-model")[0]
-    assert record[1:3] == [HOSTILE.title, ", ".join(HOSTILE.authors)]
-    assert record[5] == HOSTILE.comment
-    assert record[7] == HOSTILE.abstract
-
-
-def test_records_carry_the_first_seen_day_the_page_compares_with_the_last_update(
-    page: Node,
+def test_a_render_after_one_keyword_changed_is_byte_identical_to_a_full_render(
+    tmp_path: Path,
 ) -> None:
-    assert data_of(page)["last"] == TODAY
-    seen = {r[0]: r[8] for k in data_of(page)["keywords"] for r in k["papers"]}
-    assert seen == {
-        HOSTILE.versioned_id: TODAY,
-        LATEX.versioned_id: TODAY,
-        WORLD_MODELS.versioned_id: WORLD_MODELS.first_seen,
-        OLD_STYLE.versioned_id: OLD_STYLE.first_seen,
-    }
+    tracker = tmp_path / "tracker"
+    tracker.mkdir()
+    config, paths = make_tracker(tracker, KEYWORDS)
+    api.render(config, paths)
+    add_paper(tracker, "Astro")
+    report = api.render(config, paths)
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    assert files(tracker) == from_scratch(tracker, fresh)
+    names = {p.name for p in report.written}
+    assert {"astro.xml", "astro.bib", "all.xml", "all.bib", "index.html", "astro.md"} <= names
+    assert not {"world-model.xml", "world-model.bib", "quiet.xml", "world-model.md"} & names
+    assert (tracker / "papers" / "astro.md").is_file()
 
 
-def test_nothing_is_new_before_the_first_successful_update(tmp_path: Path) -> None:
-    page = load(render(tmp_path, KEYWORDS, last_success=""))
-    assert data_of(page)["last"] == ""
-    assert "Last update: never" in page.one("header").text
-
-
-def test_the_page_links_every_feed_and_bibliography(page: Node) -> None:
-    alternates = [
-        link.attrs["href"]
-        for link in page.all("link", rel="alternate", type="application/atom+xml")
-    ]
-    assert alternates == ["feeds/all.xml", "feeds/world-model.xml", "feeds/astro.xml"]
-    hrefs = {a.attrs["href"] for a in page.all("a")}
-    assert {"feeds/all.xml", "bib/all.bib"} <= hrefs
-
-
-def test_every_linked_site_file_exists(site: Path, page: Node) -> None:
-    local = [
-        str(n.attrs["href"])
-        for n in page.all("a") + page.all("link")
-        if not str(n.attrs["href"]).startswith(("https://", "data:"))
-    ]
-    for keyword in data_of(page)["keywords"]:
-        local += [f"feeds/{keyword['stem']}.xml", f"bib/{keyword['stem']}.bib"]
-    assert local
-    for href in local:
-        assert (site / href).is_file(), href
-
-
-def _elements(node: Node) -> list[Node]:
-    found = []
-    for child in node.children:
-        if isinstance(child, Node):
-            found += [child, *_elements(child)]
-    return found
-
-
-def test_the_page_requests_nothing_from_elsewhere(page: Node) -> None:
-    for element in _elements(page):
-        assert not {"src", "action", "style"} & element.attrs.keys(), element.tag
-    assert page.all("link", rel="stylesheet") == []
-    for link in page.all("link"):
-        assert not str(link.attrs["href"]).startswith(("http:", "https:", "//"))
-    assert not re.search(r"@import|url\(", page.one("style").text)
-
-
-def test_the_content_security_policy_admits_only_the_page_script(page: Node) -> None:
-    policy = page.one("meta", **{"http-equiv": "Content-Security-Policy"}).attrs["content"]
-    [script] = [s.text for s in page.all("script") if "type" not in s.attrs]
-    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
-    assert f"script-src 'sha256-{digest}';" in str(policy)
-    assert "default-src 'none'" in str(policy)
-    assert "unsafe-inline" not in str(policy).split("script-src")[1].split(";")[0]
-
-
-def test_the_copy_button_holds_the_same_entry_as_the_bib_file(site: Path, page: Node) -> None:
-    entry = bibtexparser.parse_string(records_of(page, "world-model")[1][9]).entries
-    in_file = bibtexparser.parse_string((site / "bib" / "world-model.bib").read_text("utf-8"))
-    assert [e.key for e in entry] == [in_file.entries[1].key]
-    assert entry[0].fields_dict.keys() == in_file.entries[1].fields_dict.keys()
-    assert entry[0]["title"] == in_file.entries[1]["title"]
-
-
-def test_every_control_has_a_label(page: Node) -> None:
-    labelled = {label.attrs.get("for") for label in page.all("label")}
-    controls = page.all("input") + page.all("select")
-    assert sorted(str(c.attrs["id"]) for c in controls) == ["fresh", "kw", "q"]
-    assert all(c.attrs["id"] in labelled for c in controls)
-    assert [b.text for b in page.all("button")] == ["Show more papers"]
-
-
-def test_the_keyword_filter_offers_every_keyword(page: Node) -> None:
-    options = page.one("select", id="kw").all("option")
-    assert [(o.attrs["value"], o.text) for o in options] == [
-        ("", "All keywords"),
-        ("world-model", "World Model"),
-        ("astro", "Astro"),
-    ]
-
-
-def test_the_page_declares_language_charset_and_viewport(site: Path, page: Node) -> None:
-    assert page.one("html").attrs["lang"] == "en"
-    assert page.all("meta", charset="utf-8")
-    assert (
-        page.one("meta", name="viewport").attrs["content"] == "width=device-width, initial-scale=1"
-    )
-
-
-def test_rendering_again_leaves_the_page_byte_identical(tmp_path: Path) -> None:
+def test_tables_of_unchanged_keywords_are_read_back_not_rendered(tmp_path: Path) -> None:
     config, paths = make_tracker(tmp_path, KEYWORDS)
     api.render(config, paths)
-    before = (paths.site / "index.html").read_bytes()
-    assert paths.site / "index.html" not in api.render(config, paths)
-    assert (paths.site / "index.html").read_bytes() == before
+    add_paper(tmp_path, "Astro")
+    report = api.render(config, paths)
+    assert report.rendered["papers"] == ["astro"]
+    assert report.reused["papers"] == ["world-model", "quiet"]
+    part = tmp_path / "papers" / "quiet.md"
+    part.write_text(part.read_text(encoding="utf-8") + "edited\n", encoding="utf-8")
+    assert api.render(config, paths).rendered["papers"] == ["quiet"]
 
 
-def test_yesterdays_new_papers_are_not_new_after_the_next_update(tmp_path: Path) -> None:
-    page = load(render(tmp_path, KEYWORDS, last_success="2026-11-23"))
-    assert not any("data-new" in li.attrs for li in page.all("li", class_="paper"))
+def test_only_keywords_whose_papers_changed_are_rendered_again(tmp_path: Path) -> None:
+    config, paths = make_tracker(tmp_path, KEYWORDS)
+    report = api.render(config, paths)
+    assert report.rendered == {s: ["world-model", "astro", "quiet"] for s in ("papers", "site")}
+    add_paper(tmp_path, "Astro")
+    report = api.render(config, paths)
+    # Quiet has no papers: its feed is dated by its last success, and rendering it costs nothing.
+    assert report.rendered == {"papers": ["astro"], "site": ["astro", "quiet"]}
+    assert report.reused == {"papers": ["world-model", "quiet"], "site": ["world-model"]}
+
+
+def test_a_keyword_whose_files_were_touched_is_rendered_again(tmp_path: Path) -> None:
+    config, paths = make_tracker(tmp_path, {**KEYWORDS, "Third": [LATEX]})
+    api.render(config, paths)
+    before = files(tmp_path)
+    feed = paths.site / "feeds" / "astro.xml"
+    feed.write_bytes(feed.read_bytes().replace(b"Cosmic", b"Comics"))
+    (paths.site / "bib" / "third.bib").unlink()
+    report = api.render(config, paths)
+    assert report.rendered["site"] == ["astro", "quiet", "third"]
+    assert files(tmp_path) == before
+
+
+def test_an_unreadable_cache_means_rendering_every_site_file_with_the_same_result(
+    tmp_path: Path,
+) -> None:
+    config, paths = make_tracker(tmp_path, KEYWORDS)
+    api.render(config, paths)
+    before = files(tmp_path)
+    paths.cache.write_bytes(b"\x00not a cache")
+    report = api.render(config, paths)
+    assert report.rendered["site"] == ["world-model", "astro", "quiet"]
+    assert "site" not in report.reused
+    assert files(tmp_path) == before
+
+
+def test_reordered_and_removed_keywords_match_a_full_render(tmp_path: Path) -> None:
+    tracker = tmp_path / "tracker"
+    tracker.mkdir()
+    config, paths = make_tracker(tracker, KEYWORDS)
+    api.render(config, paths)
+    (tracker / "keywords.yaml").write_text("keywords:\n  - Quiet\n  - World Model\n", "utf-8")
+    api.render(api.load_config(paths.config), paths)
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    assert files(tracker) == from_scratch(tracker, fresh)
+    assert not (paths.site / "feeds" / "astro.xml").exists()
+
+
+def test_a_render_that_stops_midway_leaves_no_index_to_trust(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config, paths = make_tracker(tmp_path, KEYWORDS)
+    api.render(config, paths)
+    before = files(tmp_path)
+    add_paper(tmp_path, "Astro")
+
+    def dying(papers: object, sort: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(site, "render_papers", dying)
+    with pytest.raises(KeyboardInterrupt):
+        api.render(config, paths)
+    assert not paths.cache.exists()
+    assert files(tmp_path) == before
+    monkeypatch.undo()
+    report = api.render(config, paths)
+    assert report.rendered["site"] == ["world-model", "astro", "quiet"]
+    assert files(tmp_path) != before
+
+
+def test_a_corrupt_store_found_halfway_leaves_every_output_as_it_was(tmp_path: Path) -> None:
+    config, paths = make_tracker(tmp_path, KEYWORDS)
+    api.render(config, paths)
+    before = files(tmp_path)
+    add_paper(tmp_path, "Astro")
+    (paths.data / "quiet.json").write_text('{"schema": 1, "papers": [1]}', encoding="utf-8")
+    with pytest.raises(StoreError, match=r"quiet\.json"):
+        api.render(config, paths)
+    assert files(tmp_path) == before
+
+
+def fresh_checkout(folder: Path) -> None:
+    """What the daily job starts from: data/, README and papers/ committed; no site, no caches."""
+    shutil.rmtree(folder / "site")
+    for cache in folder.glob(".*.render-cache"):
+        cache.unlink()
+
+
+def test_a_fresh_checkout_takes_the_committed_tables_of_unchanged_keywords(
+    tmp_path: Path,
+) -> None:
+    tracker = tmp_path / "tracker"
+    tracker.mkdir()
+    config, paths = make_tracker(tracker, KEYWORDS)
+    api.render(config, paths)
+    add_paper(tracker, "Astro")
+    fresh_checkout(tracker)
+    assert api.render(config, paths).rendered["papers"] == ["astro"]
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    assert files(tracker) == from_scratch(tracker, scratch)
+
+
+def test_a_committed_table_edited_by_hand_is_rendered_again(tmp_path: Path) -> None:
+    config, paths = make_tracker(tmp_path, KEYWORDS)
+    api.render(config, paths)
+    before = files(tmp_path)
+    part = tmp_path / "papers" / "world-model.md"
+    part.write_text(part.read_text(encoding="utf-8").replace("| **[", "| **("), "utf-8")
+    fresh_checkout(tmp_path)
+    assert api.render(config, paths).rendered["papers"] == ["world-model"]
+    assert files(tmp_path) == before
+
+
+def _entry_as_text(record: Any) -> None:
+    record[7][0][6] = "656"
+
+
+def _entry_too_long(record: Any) -> None:
+    record[7][0][6] = 10**6
+
+
+def _page_beyond_the_page(record: Any) -> None:
+    record[5] = [0, 10**9]
+
+
+def _page_backwards(record: Any) -> None:
+    record[5] = [10, 5]
+
+
+def _rows_that_do_not_add_up(record: Any) -> None:
+    record[7] = record[7][:1]
+
+
+def _negative_size(record: Any) -> None:
+    record[7][0][5] = -1
+
+
+@pytest.mark.parametrize(
+    ("tamper", "reseal"),
+    [(_entry_as_text, False), (_entry_too_long, False), (_page_beyond_the_page, False),
+     (_rows_that_do_not_add_up, False), (_entry_as_text, True), (_page_backwards, True),
+     (_negative_size, True), (_entry_too_long, True)],
+)  # fmt: skip
+def test_a_cache_record_changed_on_disk_is_not_used(
+    tmp_path: Path, tamper: Callable[[Any], None], reseal: bool
+) -> None:
+    config, paths = make_tracker(tmp_path, KEYWORDS)
+    api.render(config, paths)
+    before = files(tmp_path)
+    lines = paths.cache.read_bytes().split(b"\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith(b"astro\t"))
+    slug, seal, record = lines[at].split(b"\t", 2)
+    value = json.loads(record)
+    tamper(value)
+    record = json.dumps(value, separators=(",", ":")).encode()
+    if reseal:  # a record that is sealed but still not one the site writes
+        seal = hashlib.sha1(record).hexdigest().encode()
+    lines[at] = b"\t".join((slug, seal, record))
+    paths.cache.write_bytes(b"\n".join(lines))
+    report = api.render(config, paths)
+    assert "astro" in report.rendered["site"]
+    assert files(tmp_path) == before
+
+
+def test_after_an_update_moved_every_last_success_only_changed_papers_are_rendered(
+    tmp_path: Path,
+) -> None:
+    tracker = tmp_path / "tracker"
+    tracker.mkdir()
+    config, paths = make_tracker(tracker, KEYWORDS)
+    api.render(config, paths)
+    for name in KEYWORDS:
+        old = store.load(tracker / "data", keyword(name))
+        store.save(tracker / "data", replace(old, last_success="2026-11-23"))
+    add_paper(tracker, "Astro")
+    report = api.render(config, paths)
+    assert report.rendered == {"papers": ["astro"], "site": ["astro", "quiet"]}
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    assert files(tracker) == from_scratch(tracker, scratch)
+
+
+def test_the_only_cache_left_is_the_sites(tmp_path: Path) -> None:
+    config, paths = make_tracker(tmp_path, KEYWORDS)
+    for retired in (".data.render-cache", ".README.md.render-cache"):
+        (tmp_path / retired).write_text("from an earlier version", encoding="utf-8")
+    api.render(config, paths)
+    assert sorted(p.name for p in tmp_path.rglob("*render-cache*")) == [".site.render-cache"]

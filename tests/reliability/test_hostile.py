@@ -30,12 +30,12 @@ from hypothesis import strategies as st
 from dailypapers.config import Config, parse_config
 from dailypapers.errors import ConfigError
 from dailypapers.fetch import Paper
-from dailypapers.outputs import feeds as feeds_output
+from dailypapers.outputs import atom
 from dailypapers.outputs import readme as readme_output
-from dailypapers.outputs import site as site_output
 from dailypapers.outputs.fragments import render_papers
 from dailypapers.store import KeywordStore, Snapshot
 from dailypapers.text import fold, slugify
+from tests.outputs import assemble
 from tests.reliability.reliability_support import Figures, invoke
 from tests.support import MARKDOWN, readme_tables
 
@@ -160,7 +160,7 @@ ALLOWED_HTML = {"<details>", "</details>", "<summary>", "</summary>", "<p>", "</
 @given(snapshot=snapshots())
 def test_readme_tables_keep_their_shape(snapshot: Snapshot, figures: Figures) -> None:
     figures.add("hostile_inputs_tried", _inputs(snapshot))
-    text = "".join(readme_output.block(snapshot)) + "\n"
+    text = "".join(assemble.block(snapshot)) + "\n"
     tokens = MARKDOWN.parse(text)
 
     blocks = [t.content for t in tokens if t.type == "html_block"]
@@ -188,7 +188,7 @@ def test_title_brackets_keep_the_row_link_to_the_paper(title: str) -> None:
     paper = Paper(id="2611.00001", version=1, title=title, updated="2026-11-21T10:00:00Z")
     config = parse_config("keywords:\n  - k\n")
     snapshot = Snapshot(config, (KeywordStore(config.keywords[0], (paper,)),))
-    tokens = MARKDOWN.parse("".join(readme_output.block(snapshot)) + "\n")
+    tokens = MARKDOWN.parse("".join(assemble.block(snapshot)) + "\n")
     hrefs = [
         c.attrs["href"]
         for t in tokens
@@ -219,7 +219,7 @@ def test_atom_feeds_parse_cleanly_and_carry_every_field(
     figures.add("hostile_inputs_tried", _inputs(snapshot))
     for section in snapshot.stores:
         body = "".join(
-            feeds_output.feed(
+            assemble.feed(
                 section.keyword.name,
                 section.keyword.slug,
                 render_papers(section.papers, snapshot.config.sort),
@@ -228,7 +228,7 @@ def test_atom_feeds_parse_cleanly_and_carry_every_field(
         ).encode("utf-8")
         parsed = feedparser.parse(body)
         assert not parsed.bozo, parsed.get("bozo_exception")
-        assert [e.id for e in parsed.entries] == [feeds_output.entry_id(p) for p in section.papers]
+        assert [e.id for e in parsed.entries] == [atom.entry_id(p) for p in section.papers]
         assert [e.link for e in parsed.entries] == [p.abs_url for p in section.papers]
 
         root = ElementTree.fromstring(body)
@@ -308,8 +308,8 @@ def _tame(snapshot: Snapshot) -> Snapshot:
 @given(snapshot=snapshots())
 def test_web_page_markup_comes_only_from_the_template(snapshot: Snapshot, figures: Figures) -> None:
     figures.add("hostile_inputs_tried", _inputs(snapshot))
-    page = _structure("".join(site_output.page(snapshot)))
-    tame = _structure("".join(site_output.page(_tame(snapshot))))
+    page = _structure("".join(assemble.page(snapshot)))
+    tame = _structure("".join(assemble.page(_tame(snapshot))))
     assert page.tags == tame.tags
     assert page.titles == [p.title for s in snapshot.stores for p in s.papers]
 

@@ -13,6 +13,7 @@ from dailypapers.fetch import Page
 from dailypapers.fetch.client import ArxivClient
 from dailypapers.run.update import UNEXPECTED, run_update
 from dailypapers.settings import Settings
+from tests.factories import served
 from tests.fakes.arxiv import FakeArxiv, make_papers
 
 KEYWORDS = "keywords:\n  - World Model\n  - Foo Detection\n  - Graph Sampling\n"
@@ -26,7 +27,7 @@ PAPERS = (
 
 @pytest.fixture
 def server() -> Iterator[FakeArxiv]:
-    with FakeArxiv(PAPERS) as fake:
+    with served(PAPERS) as fake:
         yield fake
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -159,7 +158,7 @@ def update(
     the seconds between requests (default 3; raise it when arXiv rate-limits you).
     """
     from .. import pipeline
-    from ..settings import Settings
+    from ..settings import Settings, github_environment
     from .progress import ConsoleProgress, summary_lines, workflow_commands
 
     if digest_title is not None and digest is None:
@@ -174,16 +173,16 @@ def update(
         summary=summary,
     )
     with _exit_on_error():
-        settings = Settings.from_env()
+        settings, github = Settings.from_env(), github_environment()
         cfg = pipeline.load_config(config)
         only = _select(cfg, keyword) if keyword else None
         progress = ConsoleProgress(sys.stderr, total=len(only or cfg.keywords))
         report = pipeline.update(
-            cfg, paths, settings=settings, progress=progress, only=only, environ=os.environ
+            cfg, paths, settings=settings, progress=progress, only=only, environ=github
         )
     for line in summary_lines(report):
         _say(line)
-    if os.environ.get("GITHUB_ACTIONS") == "true":
+    if github.get("GITHUB_ACTIONS") == "true":
         for line in workflow_commands(report):
             typer.echo(line)  # our own commands; values escaped
     if report.failed:
@@ -218,8 +217,10 @@ def render(
         changed = pipeline.render(
             pipeline.load_config(config), pipeline.Paths(config, data, readme, site)
         )
-    for path in changed:
+    for path in changed.written:
         _say(f"wrote {path}")
+    for path in changed.removed:
+        _say(f"removed {path}")
 
 
 @app.command("list")
@@ -395,5 +396,7 @@ def import_readme(
         changed = pipeline.render(report.config, pipeline.Paths(config, data, readme, site))
     for line in summary_lines(report):
         _say(line)
-    for path in changed:
+    for path in changed.written:
         _say(f"wrote {path}")
+    for path in changed.removed:
+        _say(f"removed {path}")

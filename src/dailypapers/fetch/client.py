@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import email.utils
 import logging
-import os
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -16,10 +15,10 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from .. import __version__
 from ..errors import FetchError, QueryRejected
 from ..settings import Settings
 from ..text import fold
+from ..version import __version__
 from .feed import parse_page
 from .interface import MalformedFeed, Page
 
@@ -32,8 +31,7 @@ MAX_RESULTS_LIMIT = 2000
 MAX_GET_URL = 2000
 
 
-def user_agent() -> str:
-    repo = os.environ.get("GITHUB_REPOSITORY", "")
+def user_agent(repo: str = "") -> str:
     where = f"; +https://github.com/{repo}" if repo else ""
     return f"dailypapers/{__version__} (arXiv keyword tracker{where})"
 
@@ -133,7 +131,10 @@ class ArxivClient:
         self.stats = Stats()
         timeout = settings.timeout
         self._http = httpx.Client(
-            headers={"User-Agent": user_agent(), "Accept": "application/atom+xml"},
+            headers={
+                "User-Agent": user_agent(settings.repository),
+                "Accept": "application/atom+xml",
+            },
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
             limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
             follow_redirects=True,

@@ -11,13 +11,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
 
 from ..fetch import ARXIV_BASE, Paper
 from .escape import bibtex_field, bibtex_names, bibtex_verbatim
-
-if TYPE_CHECKING:
-    from .fragments import Fragment
 
 FOLDER = "bib"
 _NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
@@ -101,6 +97,6 @@ def _verbatim(text: str) -> str:
     return text if _VERBATIM.fullmatch(text) else bibtex_verbatim(text)
 
 
-def bibliography(fragments: Iterable[Fragment]) -> Iterator[str]:
+def bibliography(entries: Iterable[str]) -> Iterator[str]:
     """A .bib file: each entry followed by a blank line."""
-    return (f.bib + "\n" for f in fragments)
+    return (entry + "\n" for entry in entries)

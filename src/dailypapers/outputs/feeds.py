@@ -1,5 +1,5 @@
 """Atom 1.0 feeds, one per keyword plus ``all.xml``, for feed readers and Zotero (written by
-``sitefiles``).
+``site``).
 
 Every date in a feed comes from the papers, never from the clock, so a run with nothing new
 rewrites no feed.
@@ -7,42 +7,18 @@ rewrites no feed.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from ..fetch import ARXIV_BASE, Paper
+from .atom import EPOCH, entry_updated, stamp
 from .escape import Safe
 from .fragments import Fragment
 from .interface import ALL
 from .templating import template
 
 FOLDER = "feeds"
-EPOCH = "1970-01-01T00:00:00Z"
 WINDOW_DAYS = 30
 WINDOW_PAPERS = 1000
-_RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
-_DAY = re.compile(r"\d{4}-\d\d-\d\d")
-
-
-def stamp(value: str) -> str:
-    """An RFC 3339 timestamp from a stored date, or "" when it is not one (Atom insists)."""
-    if _RFC3339.fullmatch(value):
-        return value
-    if _DAY.fullmatch(value):
-        return f"{value}T00:00:00Z"
-    return ""
-
-
-def entry_updated(paper: Paper) -> str:
-    return stamp(paper.updated) or stamp(paper.published) or stamp(paper.first_seen) or EPOCH
-
-
-def entry_id(paper: Paper) -> str:
-    """The versionless abs URL: a new version updates the reader's entry instead of adding one."""
-    return f"{ARXIV_BASE}/abs/{paper.id}"
-
-
 _MARK = "\x00"  # xml_text drops NUL from all text, so only the marker carries one
 
 
@@ -65,14 +41,6 @@ def feed_parts(
     newest = max((entry_updated(f.paper) for f in fragments), default="")
     head, tail = head_tail(title, slug, newest, fallback)
     return head, [f.entry for f in fragments], tail
-
-
-def feed(title: str, slug: str, fragments: Sequence[Fragment], fallback: str) -> Iterator[str]:
-    """One keyword's Atom document."""
-    head, entries, tail = feed_parts(title, slug, fragments, fallback)
-    yield head
-    yield from entries
-    yield tail
 
 
 T = TypeVar("T")

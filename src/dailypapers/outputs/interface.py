@@ -14,7 +14,7 @@ corrupt store found halfway leaves every output as it was.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -63,29 +63,41 @@ class RenderJob:
     """The run that produced ``snapshot``; None for a render without a run."""
 
 
-class Visit:
-    """One keyword as the pass hands it to every output: its store loaded at most once."""
+@dataclass
+class RenderReport:
+    """What one render did: the files it wrote and removed, and per output (``papers``,
+    ``site``) the keywords whose files it rendered and those it reused as they were."""
 
-    def __init__(self, entry: StoreEntry) -> None:
-        self.entry = entry
+    written: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+    rendered: dict[str, list[str]] = field(default_factory=dict)
+    reused: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> list[Path]:
+        return [*self.written, *self.removed]
+
+
+class Visit:
+    """One keyword as the pass hands it to every output: its store loaded at most once, and
+    its key (``key.keyword_key``), which says whether its files may stay."""
+
+    def __init__(self, entry: StoreEntry, key: str, report: RenderReport | None = None) -> None:
+        self.entry, self.key = entry, key
+        self.report = report or RenderReport()
         self._store: KeywordStore | None = None
+
+    def tally(self, output: str, *, reused: bool) -> None:
+        """Record that ``output`` reused this keyword's files, or rendered them."""
+        kept = self.report.reused if reused else self.report.rendered
+        kept.setdefault(output, []).append(self.keyword.slug)
 
     @property
     def keyword(self) -> Keyword:
         return self.entry.keyword
 
     @property
-    def fingerprint(self) -> str:
-        return self.entry.fingerprint
-
-    @property
-    def papers_fingerprint(self) -> str:
-        return self.entry.papers_fingerprint
-
-    @property
     def summary(self) -> Summary:
-        if self.entry.known is None:
-            self.store()
         return self.entry.summary
 
     def store(self) -> KeywordStore:

@@ -18,11 +18,11 @@ from pathlib import Path
 from ..config import Config, Keyword
 from ..errors import ReadmeError
 from ..fileio import Staging, write_atomic
-from ..store import Snapshot, StoreEntry
+from ..store import StoreEntry
 from . import tables
 from .budget import Piece, fit
 from .escape import Safe
-from .interface import Destinations, Output, Pass, RenderJob, Visit
+from .interface import Output, Pass, RenderJob, Visit
 from .templating import template
 
 logger = logging.getLogger(__name__)
@@ -142,24 +142,6 @@ def _body(rows: Sequence[str], more: str = "") -> Safe:
     return Safe("".join(row + "\n" for row in rows) + more)
 
 
-def block(
-    snapshot: Snapshot,
-    table_rows: Sequence[Sequence[str]] | None = None,
-    room: int = BUDGET,
-) -> str:
-    """The generated block of a snapshot, with every keyword's rows in memory (see ``fitted``)."""
-    entries = snapshot.entries
-    every = table_rows or [tables.rows(entry.load(), snapshot.config) for entry in entries]
-    return fitted(
-        snapshot.config,
-        [entry.keyword for entry in entries],
-        max((entry.summary.last_success for entry in entries), default=""),
-        [[len(row.encode("utf-8")) + 1 for row in rows] for rows in every],
-        lambda i, n: every[i][:n],
-        room,
-    )
-
-
 def fitted(
     config: Config,
     keywords: Sequence[Keyword],
@@ -250,14 +232,6 @@ class ReadmePass:
         if write_atomic(self.readme, [self.before, text, self.after]):
             changed.insert(0, self.readme)
         return changed
-
-
-def write(snapshot: Snapshot, readme: Path) -> list[Path]:
-    """The README and its complete tables alone, as ``write_all`` writes them."""
-    from . import write_all
-
-    to = Destinations(readme=readme, site=readme.parent / "site")
-    return write_all(RenderJob(snapshot, to), (OUTPUT,))
 
 
 class ReadmeOutput:

@@ -1,75 +1,385 @@
-"""The static web page: a small shell, the papers as JSON inside it, and a script that shows them.
+"""Everything under site/ in one pass over the keywords, reusing what did not change.
 
-Everything the page needs is inline (no CDN, no request), so it works from ``file://`` as well
-as from GitHub Pages; a Content-Security-Policy admits only the page's own script. The papers
-travel as one ``<script type="application/json">`` element, which the browser parses and never
-runs; the script (templates/page.js) builds only the rows near the screen, so 50,000 papers
-open in seconds rather than the half minute 50,000 rows of HTML took. ``sitefiles`` writes it.
+Per keyword, its papers are rendered once (``fragments``) into its feed, its ``.bib`` and its
+segment of the page's data; what the combined outputs need of it (order, ids, versions,
+first-seen days, the size of each entry in bytes) is kept as a small index. ``all.bib`` is then
+cut from the keyword files and ``all.xml`` from the keyword feeds, so no output ever holds every
+paper's text in memory.
+
+The indexes are saved beside the site (``cache``). On the next render a keyword whose papers,
+name and renderer are unchanged (see ``_source``), and whose files are still as written, is
+neither loaded nor rendered again: its files stay, and its page segment is copied from the
+previous page. The result is byte for byte what a render from scratch writes (tests compare).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from functools import cache
+import contextlib
+import hashlib
+import logging
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import accumulate
+from operator import itemgetter
+from pathlib import Path
+from typing import IO, Annotated
 
-from ..config import Keyword
-from ..fetch import ARXIV_BASE
-from ..store import Snapshot
-from .escape import Safe, script_json
+import msgspec
+from msgspec import Meta
+
+from ..config import Keyword, SortKey
+from ..fileio import Staging, remove_stale_temps_in, render_cache, write_atomic_blocks
+from ..store import KeywordStore
+from . import bibtex as bibtex_output
+from . import feeds as feeds_output
+from . import page as page_output
+from .atom import entry_updated
 from .fragments import Fragment, render_papers
-from .interface import file_stem
-from .templating import template, templates_dir
+from .interface import ALL, Output, Pass, RenderJob, Visit, file_stem
+from .key import renderer_id
 
-PAGE = "index.html"
-# Keyword names reach the shell HTML-escaped, so this text (with its "<") never occurs there.
-_DATA = "<dailypapers-data>"
+log = logging.getLogger(__name__)
 
-
-@cache
-def script() -> Safe:
-    """The page's own script: ours, not arXiv's, so it goes into the page unescaped."""
-    return Safe((templates_dir() / "page.js").read_text(encoding="utf-8"))
+CACHE_FORMAT = 3
+# (order date, id, version, first-seen day, Atom <updated>, BibTeX bytes, Atom entry bytes)
+Row = tuple[str, str, int, str, str, int, int]
 
 
-def shell(keywords: Sequence[Keyword], last_update: str, total: int) -> tuple[str, str]:
-    """The page around its data: the text before the JSON and after it."""
-    text = template("index.html.j2").render(
-        keywords=keywords,
-        last_update=last_update,
-        total=total,
-        stem=file_stem,
-        script=script(),
-        data=Safe(_DATA),
+_Size = Annotated[int, Meta(ge=0)]
+
+
+class KeywordIndex(msgspec.Struct, array_like=True):
+    """What the combined files and the next render need of one keyword's site files."""
+
+    key: str
+    """The keyword's key (``key.keyword_key``) when its files were rendered."""
+    last_success: str
+    feed_head: _Size
+    feed_digest: str
+    bib_digest: str
+    page: tuple[_Size, _Size]
+    page_digest: str
+    rows: list[tuple[str, str, int, str, str, _Size, _Size]]
+
+
+_INDEX = msgspec.json.Decoder(KeywordIndex)
+_ENCODE = msgspec.json.Encoder().encode
+
+
+def _digest(data: bytes | memoryview) -> str:
+    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
+
+
+def _matches(path: Path, digest: str, size: int) -> bool:
+    """Whether ``path`` holds ``size`` bytes or more and every byte hashes to ``digest``."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    return len(data) >= size and _digest(data) == digest
+
+
+# --------------------------------------------------------------------------- the cache
+
+
+def load_cache(path: Path) -> dict[str, KeywordIndex]:
+    """The indexes the last render saved, each only if its line is as written (a digest seals
+    it: its offsets and ids say which bytes are copied into all.xml, all.bib and the page)."""
+    try:
+        lines = path.read_bytes().split(b"\n")
+    except OSError:
+        return {}
+    if lines[0] != _ENCODE([CACHE_FORMAT, renderer_id()]):
+        return {}
+    found = {}
+    for line in lines[1:]:
+        slug, seal, record = [*line.split(b"\t", 2), b"", b""][:3]
+        if _digest(record) != seal.decode("ascii", "replace"):
+            continue
+        try:
+            index = _INDEX.decode(record)
+        except msgspec.MsgspecError:  # an unreadable record only means rendering the keyword
+            continue
+        if index.page[0] <= index.page[1]:
+            found[slug.decode("utf-8", "replace")] = index
+    return found
+
+
+def save_cache(path: Path, indexes: dict[str, KeywordIndex]) -> None:
+    lines = [_ENCODE([CACHE_FORMAT, renderer_id()])]
+    for slug, index in indexes.items():
+        record = _ENCODE(index)
+        lines.append(b"%s\t%s\t%s" % (slug.encode(), _digest(record).encode(), record))
+    write_atomic_blocks(path, [b"\n".join(lines)], durable=False)
+
+
+# --------------------------------------------------------------------------- the pass
+
+
+class SitePass:
+    """site/ during one render: keyword files as the keywords come, the page and the combined
+    files at the end."""
+
+    def __init__(self, sort: SortKey, root: Path, cache_path: Path) -> None:
+        self.sort, self.root, self.cache_path = sort, root, cache_path
+        self.feeds_dir, self.bib_dir = root / feeds_output.FOLDER, root / bibtex_output.FOLDER
+        self.page_path = root / page_output.PAGE
+        self.old = load_cache(cache_path)
+        # Dropped until this render is done: a killed render must not leave an index of files
+        # it had begun to replace.
+        cache_path.unlink(missing_ok=True)
+        self.keywords: list[Keyword] = []
+        self.indexes: dict[str, KeywordIndex] = {}
+        # Not in site/: a render refused halfway must not have made the folder.
+        self.spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by finish
+        self.previous = None
+        if self.old:
+            with contextlib.suppress(OSError):
+                self.previous = self.page_path.open("rb")
+
+    def keyword(self, visit: Visit, staging: Staging) -> None:
+        keyword = visit.keyword
+        self.keywords.append(keyword)
+        slug, stem = keyword.slug, file_stem(keyword.slug)
+        feed_path, bib_path = self.feeds_dir / f"{stem}.xml", self.bib_dir / f"{stem}.bib"
+        spool = self.spool
+        if spool.tell():
+            spool.write(b",")
+        start = spool.tell()
+        segment = self._reusable(visit, feed_path, bib_path)
+        visit.tally("site", reused=segment is not None)
+        if segment is not None:
+            known = self.old[slug]
+            spool.write(segment)
+            known.page = (start, spool.tell())
+            known.last_success = visit.summary.last_success
+            self.indexes[slug] = known
+            return
+        store = visit.store()
+        index = _render_keyword(store, self.sort, visit.key, feed_path, bib_path, spool, staging)
+        index.page = (start, spool.tell())
+        spool.seek(start)
+        index.page_digest = _digest(spool.read(index.page[1] - start))
+        self.indexes[slug] = index
+
+    def _reusable(self, visit: Visit, feed_path: Path, bib_path: Path) -> bytes | None:
+        """The keyword's segment of the previous page when its files may stay: its key is the
+        one they were rendered with and every byte of them is as written. A keyword without
+        papers is always rendered again (its feed is dated by its last success, and it costs
+        nothing)."""
+        known = self.old.get(visit.keyword.slug)
+        if (
+            self.previous is None
+            or known is None
+            or not visit.summary.count
+            or known.key != visit.key
+            or not _matches(feed_path, known.feed_digest, known.feed_head + _total(known, 6))
+            or not _matches(bib_path, known.bib_digest, _total(known, 5) + len(known.rows))
+        ):
+            return None
+        self.previous.seek(known.page[0])
+        segment = self.previous.read(known.page[1] - known.page[0])
+        return segment if _digest(segment) == known.page_digest else None
+
+    def finish(self) -> list[Path]:
+        if self.previous is not None:
+            self.previous.close()
+        keywords, indexes = self.keywords, self.indexes
+        changed = _combined(keywords, indexes, self.sort, self.feeds_dir, self.bib_dir)
+        changed += _remove_stale(self.feeds_dir, ".xml", keywords)
+        changed += _remove_stale(self.bib_dir, ".bib", keywords)
+        for folder in (self.feeds_dir, self.bib_dir):
+            remove_stale_temps_in(folder)
+        last_update = max((i.last_success for i in indexes.values()), default="")
+        head, tail = page_output.shell(
+            keywords, last_update, sum(len(i.rows) for i in indexes.values())
+        )
+        data_head = page_output.data_head(last_update)
+        offset = len(head.encode("utf-8")) + len(data_head.encode("utf-8"))
+        with self.spool as spool:
+            spool.seek(0)
+            page = _page(head, data_head, spool, tail)
+            # Regenerated from the store by any render: not worth an fsync of 86 MB.
+            if write_atomic_blocks(self.page_path, page, durable=False):
+                changed.append(self.page_path)
+        for index in indexes.values():
+            index.page = (index.page[0] + offset, index.page[1] + offset)
+        save_cache(self.cache_path, indexes)
+        return changed
+
+
+def _page(head: str, data_head: str, spool: IO[bytes], tail: str) -> Iterator[bytes]:
+    yield head.encode("utf-8")
+    yield data_head.encode("utf-8")
+    while block := spool.read(1 << 20):
+        yield block
+    yield page_output.data_tail().encode("utf-8")
+    yield tail.encode("utf-8")
+
+
+def _render_keyword(
+    store: KeywordStore,
+    sort: SortKey,
+    key: str,
+    feed_path: Path,
+    bib_path: Path,
+    spool: IO[bytes],
+    staging: Staging,
+) -> KeywordIndex:
+    keyword = store.keyword
+    fragments = render_papers(store.papers, sort)
+    head, entries, tail = feeds_output.feed_parts(
+        keyword.name, keyword.slug, fragments, store.last_success
     )
-    head, tail = text.split(_DATA, 1)
-    return head, tail
+    staging.write(feed_path, [head, *entries, tail])
+    staging.write(bib_path, bibtex_output.bibliography(f.bib for f in fragments))
+    spool.write(page_output.keyword_data(keyword, fragments).encode("utf-8"))
+    order = _order(sort)
+    rows = [
+        (*order(f), f.paper.version, f.paper.first_seen, entry_updated(f.paper)) for f in fragments
+    ]
+    return KeywordIndex(
+        key=key,
+        last_success=store.last_success,
+        feed_head=_nbytes(head),
+        feed_digest=staging.digests[feed_path],
+        bib_digest=staging.digests[bib_path],
+        page=(0, 0),
+        page_digest="",
+        rows=[(*r, _nbytes(f.bib), _nbytes(f.entry)) for r, f in zip(rows, fragments, strict=True)],
+    )
 
 
-def data_head(last_update: str) -> str:
-    """The JSON data up to its list of keywords, each then added by ``keyword_data``."""
-    return script_json({"base": ARXIV_BASE, "last": last_update})[:-1] + ',"keywords":['
+def _total(index: KeywordIndex, column: int) -> int:
+    """The bytes of every entry in the keyword's feed (column 6) or ``.bib`` (5, blank lines not
+    counted): where ``all.xml`` and ``all.bib`` cut them from must lie inside the file."""
+    return sum(int(row[column]) for row in index.rows)
 
 
-def data_tail() -> str:
-    return "]}"
+def _nbytes(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8"))
 
 
-def keyword_data(keyword: Keyword, fragments: Sequence[Fragment]) -> str:
-    """One keyword's object in the data; the page's script reads its papers positionally."""
-    head = {"name": keyword.name, "slug": keyword.slug, "stem": file_stem(keyword.slug)}
-    records = ",".join(f.record for f in fragments)
-    return script_json(head)[:-1] + ',"papers":[' + records + "]}"
+def _starts(lengths: Iterable[int], first: int = 0) -> list[int]:
+    """Where each of a file's consecutive pieces begins, in bytes."""
+    return list(accumulate(lengths, initial=first))
 
 
-def page(snapshot: Snapshot) -> Iterator[str]:
-    """The whole page in memory, for tests; ``sitefiles`` writes the same pieces to disk."""
-    sort = snapshot.config.sort
-    stores = [entry.load() for entry in snapshot.entries]
-    total = sum(len(s.papers) for s in stores)
-    last_update = max((s.last_success for s in stores), default="")
-    head, tail = shell([s.keyword for s in stores], last_update, total)
-    yield head
-    yield data_head(last_update)
-    yield ",".join(keyword_data(s.keyword, render_papers(s.papers, sort)) for s in stores)
-    yield data_tail()
-    yield tail
+def _order(sort: SortKey) -> Callable[[Fragment], tuple[str, str]]:
+    return lambda f: (f.paper.date(sort), f.paper.id)
+
+
+# --------------------------------------------------------------------------- combined files
+
+
+def _winners(keywords: Sequence[Keyword], indexes: dict[str, KeywordIndex]) -> dict[str, int]:
+    """For each paper id, the keyword (position) whose copy the combined files show.
+
+    The newest version wins; between equal versions, the first keyword in keywords.yaml.
+    """
+    best: dict[str, tuple[int, int]] = {}
+    for n, keyword in enumerate(keywords):
+        for row in indexes[keyword.slug].rows:
+            known = best.get(row[1])
+            if known is None or row[2] > known[0]:
+                best[row[1]] = (row[2], n)
+    return {ident: n for ident, (_, n) in best.items()}
+
+
+def _combined(
+    keywords: Sequence[Keyword],
+    indexes: dict[str, KeywordIndex],
+    sort: SortKey,
+    feeds_dir: Path,
+    bib_dir: Path,
+) -> list[Path]:
+    winners = _winners(keywords, indexes)
+    chosen: list[tuple[tuple[str, str], int, int]] = []  # (order key, keyword, row)
+    for n, keyword in enumerate(keywords):
+        for r, row in enumerate(indexes[keyword.slug].rows):
+            if winners[row[1]] == n:
+                chosen.append(((row[0], row[1]), n, r))
+    chosen.sort(reverse=True)
+    changed = []
+    bib_path = bib_dir / f"{ALL}.bib"
+    if write_atomic_blocks(bib_path, _all_bib(keywords, indexes, chosen, bib_dir), durable=False):
+        changed.append(bib_path)
+    feed_path = feeds_dir / f"{ALL}.xml"
+    all_feed = _all_feed(keywords, indexes, chosen, feeds_dir)
+    if write_atomic_blocks(feed_path, all_feed, durable=False):
+        changed.append(feed_path)
+    return changed
+
+
+def _all_bib(
+    keywords: Sequence[Keyword],
+    indexes: dict[str, KeywordIndex],
+    chosen: list[tuple[tuple[str, str], int, int]],
+    bib_dir: Path,
+) -> Iterator[bytes]:
+    """``all.bib`` in the order chosen, each entry cut from its keyword's file (each entry is
+    followed by a blank line there). The files are read whole, one at a time as first needed:
+    at 500 keywords 25 MB, against 50,000 small reads."""
+    files: dict[int, tuple[bytes, list[int]]] = {}
+    for _, n, r in chosen:
+        known = files.get(n)
+        if known is None:
+            data = (bib_dir / f"{file_stem(keywords[n].slug)}.bib").read_bytes()
+            known = files[n] = (data, _starts(row[5] + 1 for row in indexes[keywords[n].slug].rows))
+        data, starts = known
+        yield data[starts[r] : starts[r + 1]]
+
+
+def _all_feed(
+    keywords: Sequence[Keyword],
+    indexes: dict[str, KeywordIndex],
+    chosen: list[tuple[tuple[str, str], int, int]],
+    feeds_dir: Path,
+) -> Iterator[bytes]:
+    rows = [indexes[keywords[n].slug].rows for _, n, _ in chosen]
+    # (first-seen day, Atom <updated>, keyword, row): the day first, for a C-level sort key.
+    items = [(rows[i][r][3], rows[i][r][4], n, r) for i, (_, n, r) in enumerate(chosen)]
+    del rows
+    window = feeds_output.window(items, first_seen=itemgetter(0))
+    wanted: dict[int, list[int]] = {}
+    for _, _, n, r in window:
+        wanted.setdefault(n, []).append(r)
+    texts: dict[tuple[int, int], bytes] = {}
+    for n, chosen_rows in wanted.items():
+        index = indexes[keywords[n].slug]
+        starts = _starts((row[6] for row in index.rows), index.feed_head)
+        with (feeds_dir / f"{file_stem(keywords[n].slug)}.xml").open("rb") as handle:
+            for r in sorted(chosen_rows):
+                handle.seek(starts[r])
+                texts[(n, r)] = handle.read(starts[r + 1] - starts[r])
+    last_update = max((i.last_success for i in indexes.values()), default="")
+    newest = max((updated for _, updated, _, _ in window), default="")
+    head, tail = feeds_output.head_tail("All keywords", ALL, newest, last_update)
+    yield head.encode("utf-8")
+    for _, _, n, r in window:
+        yield texts[(n, r)]
+    yield tail.encode("utf-8")
+
+
+def _remove_stale(folder: Path, suffix: str, keywords: Iterable[Keyword]) -> list[Path]:
+    keep = {f"{file_stem(k.slug)}{suffix}" for k in keywords} | {f"{ALL}{suffix}"}
+    removed = []
+    for stale in sorted(folder.glob(f"*{suffix}")):
+        if stale.name not in keep:
+            stale.unlink()
+            removed.append(stale)
+    return removed
+
+
+class SiteOutput:
+    """``site/``: the feeds, the BibTeX files and the web page, in one pass over the keywords."""
+
+    name = "site"
+
+    def start(self, job: RenderJob) -> Pass:
+        to = job.to
+        cache_path = to.cache or render_cache(to.site)
+        return SitePass(job.snapshot.config.sort, to.site, cache_path)
+
+
+OUTPUT: Output = SiteOutput()

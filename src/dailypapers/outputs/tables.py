@@ -5,31 +5,29 @@ that nothing is out of reach on the repository page. A table too large for one f
 renders Markdown files up to about 1 MB, heavy ones time out sooner) continues in
 ``<slug>-2.md``, ``-3.md``… with links between the parts.
 
-A table is rendered again only when its keyword's papers, the settings or the renderer changed:
-the last render's record (``.README.md.render-cache``) says so, or, in a fresh checkout, each
-part's own last line (``source_line``) does.
+A table is rendered again unless every part's own last line (``source_line``) carries the
+keyword's key (``key.keyword_key``) and a digest that every byte above it still matches: no
+cache, so a fresh checkout reuses the committed tables just as a local tracker does.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 from ..config import Config
-from ..fileio import Staging, file_size, naturals, remove_stale_temps_in, render_cache, write_atomic
-from ..store import KeywordStore, fingerprint
+from ..errors import InputError
+from ..fileio import Staging, remove_stale_temps_in
+from ..store import KeywordStore
 from .budget import split
 from .escape import Safe
 from .interface import Visit
-from .sitefiles import renderer_id
 from .templating import template
 
 logger = logging.getLogger(__name__)
@@ -39,7 +37,6 @@ PART_LIMIT = 500_000
 """Bytes a part may hold: under GitHub's 500 KiB, the size it shows in full as a README too."""
 MARK = "<!-- dailypapers: one keyword's complete table, rewritten on every run -->"
 """The first line of every part: only files that carry it are ever deleted as stale."""
-CACHE_FORMAT = 2
 
 
 def folder(readme: Path) -> Path:
@@ -123,37 +120,82 @@ def render_part(
 
 
 _SOURCE = re.compile(
-    rb"<!-- dailypapers:source (?P<key>[0-9a-f]{40}) part (?P<number>\d{1,6}) of (?P<of>\d{1,6})"
-    rb" rows (?P<start>\d{1,9})-(?P<end>\d{1,9}) (?P<rows>[0-9a-f]{40}) -->\n"
+    rb"<!-- dailypapers:source (?P<slug>[a-z0-9-]{1,200}) (?P<key>[0-9a-f]{40}) part "
+    rb"(?P<number>\d{1,6}) of (?P<of>\d{1,6}) rows (?P<start>\d{1,9})-(?P<end>\d{1,9}) "
+    rb"(?P<digest>[0-9a-f]{40}) -->\n"
 )
+_OLD_SOURCE = re.compile(rb"<!-- dailypapers:source [0-9a-f]{40} part \d+ of \d+ rows [^\n]* -->\n")
+"""The source line before the slug and the whole file's digest were in it (until 0.x)."""
 
 
-def _digest(body: bytes) -> str:
+def _digest(body: bytes | memoryview) -> str:
     return hashlib.sha1(body, usedforsecurity=False).hexdigest()
 
 
-def source_line(key: str, number: int, of: int, start: int, end: int, body: bytes) -> str:
-    """The last line of a part: what it was rendered from and where its rows are (in bytes),
-    so that a later render, even in a fresh checkout, can take the part as it is."""
+def source_line(
+    slug: str, key: str, part: tuple[int, int], rows: tuple[int, int], above: bytes
+) -> str:
+    """The last line of a part: whose table it is, the key it was rendered with, where its rows
+    are (in bytes) and a digest of every byte above it. A later render, even in a fresh checkout,
+    takes the part as it is only if all of that still holds."""
     return (
-        f"<!-- dailypapers:source {key} part {number} of {of} rows {start}-{end} "
-        f"{_digest(body)} -->\n"
+        f"<!-- dailypapers:source {slug} {key} part {part[0]} of {part[1]} "
+        f"rows {rows[0]}-{rows[1]} {_digest(above)} -->\n"
     )
+
+
+@dataclass(frozen=True)
+class Source:
+    """A part's source line, read back; ``above`` is where the line starts."""
+
+    slug: str
+    key: str
+    number: int
+    of: int
+    start: int
+    end: int
+    intact: bool
+    """Whether the bytes above the line are the ones it gives the digest of."""
+
+
+def read_source(data: bytes) -> Source | None:
+    """The source line that ends ``data``, if there is one."""
+    above = data.rfind(b"\n", 0, len(data) - 1) + 1
+    found = _SOURCE.fullmatch(data, above)
+    if found is None:
+        return None
+    start, end = int(found["start"]), int(found["end"])
+    intact = start <= end <= above and _digest(memoryview(data)[:above]) == found["digest"].decode()
+    return Source(
+        found["slug"].decode(),
+        found["key"].decode(),
+        int(found["number"]),
+        int(found["of"]),
+        start,
+        end,
+        intact,
+    )
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 @dataclass
 class Written:
-    """One keyword's complete table as written: enough to reuse it and to read rows back."""
+    """One keyword's complete table as written: enough to read its rows back."""
 
-    key: str
-    """What it was rendered from (store fingerprint, settings, renderer); empty: never reuse."""
     parts: list[tuple[str, int, int, int]]
-    """Each part's file name, size in bytes, and where its rows start and end, in bytes."""
+    """Each part's file name, size, and where its rows start and end, in bytes."""
     sizes: list[int]
     """Each row's size in bytes, newline included: what the README's budget is fitted with."""
 
     def read_rows(self, target: Path, count: int) -> list[str] | None:
-        """The first ``count`` rows, read back from the parts; None if a part is not as written."""
+        """The first ``count`` rows, read back from the parts this render checked or wrote; None
+        if a part changed size since (someone writing while the render runs)."""
         found: list[str] = []
         for name, size, start, end in self.parts:
             if len(found) >= count:
@@ -169,155 +211,127 @@ class Written:
             found += body.decode("utf-8").split("\n")[:-1]
         return found[:count]
 
-    def intact(self, target: Path, names: Sequence[str]) -> bool:
-        """Whether the parts are the ones this keyword's table has, with the sizes written."""
-        if [name for name, *_ in self.parts] != list(names):
-            return False
-        return all(file_size(target / name) == size for name, size, _, _ in self.parts)
-
 
 class TablesPass:
-    """papers/ during one render: each keyword's table rendered again only if its store, its
-    settings or the renderer changed (or its files are not as written), else kept as it is."""
+    """papers/ during one render: each keyword's table kept as it is when every part carries
+    the keyword's key and is intact, else rendered again."""
 
     def __init__(self, config: Config, readme: Path) -> None:
         self.config, self.readme = config, readme
         self.target = folder(readme)
         self.slugs = frozenset(keyword.slug for keyword in config.keywords)
-        self.settings = repr(
-            (renderer_id(), replace(config, keywords=(), path=""), readme.name, sorted(self.slugs))
-        )
-        self.cache = render_cache(readme)
-        self.old = _load_cache(self.cache)
-        self.cache.unlink(missing_ok=True)  # until this render is done (see sitefiles)
         self.written: dict[str, Written] = {}
         self.keep: set[str] = set()
+        for keyword in config.keywords:  # before any output starts: a collision writes nothing
+            self._claim(self.target / first_part(keyword.slug), keyword.name)
+
+    def _claim(self, path: Path, name: str) -> None:
+        if path.exists() and not _ours(path, self.slugs)[0]:
+            raise InputError(
+                f"{path}: not a table dailypapers wrote, but keyword {name!r} needs this "
+                "name; rename or move the file"
+            )
 
     def keyword(self, visit: Visit, staging: Staging) -> None:
-        keyword = visit.keyword
-        # The papers alone: every daily run rewrites every store's last_success, and a table whose
-        # papers did not change must not be rewritten (and committed) for it.
-        papers = visit.papers_fingerprint
-        key = fingerprint(f"{self.settings}{keyword!r}{papers}".encode()) if papers else ""
-        known = self.old.get(keyword.slug)
-        if not (
-            key
-            and known is not None
-            and known.key == key
-            and known.intact(self.target, part_names(keyword.slug, len(known.parts), self.slugs))
-        ):
-            known = (key and self._committed(keyword.slug, key)) or self._render(
-                visit.store(), key, staging
-            )
+        slug = visit.keyword.slug
+        known = self._committed(slug, visit.key)
+        visit.tally("papers", reused=known is not None)
+        if known is None:
+            known = self._render(visit.store(), visit.key, staging)
         self.keep.update(name for name, *_ in known.parts)
-        self.written[keyword.slug] = known
+        self.written[slug] = known
 
     def _render(self, store: KeywordStore, key: str, staging: Staging) -> Written:
         table = rows(store, self.config)
         cut = parts(store, table, self.slugs)
+        for part in cut:
+            self._claim(self.target / part.name, store.keyword.name)
         written = []
         for part in cut:
-            text = render_part(store, part, cut, self.readme.name, self.config)
+            text = render_part(store, part, cut, self.readme.name, self.config).encode("utf-8")
             body = "".join(row + "\n" for row in part.rows).encode("utf-8")
-            start = len(text[: text.find(body.decode("utf-8"))].encode("utf-8")) if body else 0
+            start = text.find(body) if body else 0
             end = start + len(body)
-            if key:
-                text += source_line(key, part.number, len(cut), start, end, body)
-            path = self.target / part.name
-            staging.write(path, [text])
-            written.append((part.name, file_size(staging.current(path)), start, end))
-        return Written(key, written, [len(row.encode("utf-8")) + 1 for row in table])
+            line = source_line(store.keyword.slug, key, (part.number, len(cut)), (start, end), text)
+            staging.write(self.target / part.name, [text.decode("utf-8"), line])
+            written.append((part.name, len(text) + len(line), start, end))
+        return Written(written, [len(row.encode("utf-8")) + 1 for row in table])
 
     def _committed(self, slug: str, key: str) -> Written | None:
-        """The keyword's parts as a render with this same key wrote them, read back through
-        each part's source line; None if any part is missing, edited or from other data.
+        """The keyword's parts as a render with this same key wrote them, every byte checked
+        against its source line; None if any part is missing, edited or from other data.
 
-        A fresh checkout (the daily job) has no render cache, but papers/ is committed: this
-        spares rendering 500 tables again to learn they have not changed.
+        A fresh checkout (the daily job) has nothing but the committed files: this spares
+        rendering 500 tables again to learn they have not changed.
         """
         found: list[tuple[str, int, int, int]] = []
         sizes: list[int] = []
-        count = 1
-        number = 1
+        count = number = 1
         while number <= count:
             name = part_names(slug, count, self.slugs)[number - 1]
-            try:
-                data = (self.target / name).read_bytes()
-            except OSError:
+            data = _read(self.target / name)
+            source = read_source(data) if data is not None else None
+            if data is None or source is None or not source.intact:
                 return None
-            source = _SOURCE.fullmatch(data[data.rfind(b"\n", 0, len(data) - 1) + 1 :])
-            if source is None or source["key"].decode() != key:
-                return None
-            start, end = int(source["start"]), int(source["end"])
             if number == 1:
-                count = int(source["of"])
-            if int(source["number"]) != number or int(source["of"]) != count:
+                count = source.of
+            if (source.slug, source.key, source.number, source.of) != (slug, key, number, count):
                 return None
-            body = data[start:end] if start <= end <= len(data) else b""
-            if _digest(body) != source["rows"].decode() or (body and not body.endswith(b"\n")):
+            body = data[source.start : source.end]
+            if body and not body.endswith(b"\n"):
                 return None
             sizes += [len(row) + 1 for row in body.split(b"\n")[:-1]]
-            found.append((name, len(data), start, end))
+            found.append((name, len(data), source.start, source.end))
             number += 1
-        return Written(key, found, sizes)
+        return Written(found, sizes)
 
     def finish(self) -> list[Path]:
-        changed = _remove_stale(self.target, self.keep)
+        changed = _remove_stale(self.target, self.keep, self.slugs)
         if self.target.is_dir():
             remove_stale_temps_in(self.target)
-        _save_cache(self.cache, self.written)
         return changed
 
 
-def _load_cache(path: Path) -> dict[str, Written]:
-    """What the last render wrote, by slug; nothing if the cache is unreadable."""
-    try:
-        raw = json.loads(path.read_bytes())
-        if raw[0] != CACHE_FORMAT:
-            return {}
-        return {slug: _checked(value) for slug, value in raw[1].items()}
-    except Exception:  # an unreadable cache only means rendering every table
-        return {}
+def _part_of(name: str, slug: str) -> bool:
+    """Whether ``name`` is one of the names ``part_names`` may give a part of ``slug``'s table."""
+    stem = name.removesuffix(".md")
+    if stem == slug:
+        return True
+    number = stem.removeprefix(f"{slug}-") if stem.startswith(f"{slug}-") else ""
+    number = number or (stem.removeprefix(f"{slug}_") if stem.startswith(f"{slug}_") else "")
+    return number.isdigit() and int(number) >= 2
 
 
-def _checked(value: Any) -> Written:
-    """One keyword's record as saved, or ValueError: the README reads rows back at its offsets,
-    so they must add up (the part names are checked when used, see ``Written.intact``)."""
-    key, parts, sizes = value
-    found = []
-    for name, size, start, end in parts:
-        if not (isinstance(name, str) and naturals((size, start, end)) and start <= end <= size):
-            raise ValueError("odd part")
-        found.append((name, size, start, end))
-    if not (isinstance(key, str) and naturals(sizes) and 0 not in sizes):
-        raise ValueError("odd record")
-    if sum(sizes) != sum(end - start for _, _, start, end in found):
-        raise ValueError("row sizes that do not add up")
-    return Written(key, found, sizes)
+def _ours(path: Path, slugs: frozenset[str]) -> tuple[bool, bool]:
+    """Whether ``path`` is a part of a keyword's table that we wrote, and whether it may be
+    deleted as stale (a part of a removed keyword or beyond a shrunk table, unedited).
+
+    Every part starts with MARK and ends with its source line, which names the slug it was
+    written for: a copy the owner keeps under another name (last year's table as an archive)
+    names a slug whose part names it does not have, and is the owner's file. A part edited by
+    hand is still ours to render again, never to delete. A part written before the slug was in
+    the source line may be deleted only under a part name of a configured keyword.
+    """
+    data = _read(path)
+    if data is None or not data.startswith(MARK.encode() + b"\n"):
+        return False, False
+    source = read_source(data)
+    if source is not None:
+        ours = _part_of(path.name, source.slug)
+        return ours, ours and source.intact
+    old = _OLD_SOURCE.fullmatch(data, data.rfind(b"\n", 0, len(data) - 1) + 1) is not None
+    return True, old and any(_part_of(path.name, slug) for slug in slugs)
 
 
-def _save_cache(path: Path, written: dict[str, Written]) -> None:
-    record = {slug: [w.key, w.parts, w.sizes] for slug, w in written.items()}
-    write_atomic(path, [json.dumps([CACHE_FORMAT, record], separators=(",", ":"))], durable=False)
-
-
-def _remove_stale(target: Path, keep: set[str]) -> list[Path]:
-    """Parts of removed keywords or of a table that shrank; never a file the owner wrote."""
+def _remove_stale(target: Path, keep: set[str], slugs: frozenset[str]) -> list[Path]:
+    """Parts of removed keywords or of a table that shrank, unedited; never the owner's file."""
     removed: list[Path] = []
     if not target.is_dir():
         return removed
     for path in sorted(target.glob("*.md")):
-        if path.name in keep or not _is_ours(path):
+        if path.name in keep:
             continue
-        path.unlink()
-        removed.append(path)
+        if _ours(path, slugs)[1]:
+            path.unlink()
+            removed.append(path)
     return removed
-
-
-def _is_ours(path: Path) -> bool:
-    try:
-        with path.open("rb") as handle:
-            first = handle.readline(len(MARK) + 2)
-    except OSError:
-        return False
-    return first.rstrip(b"\r\n") == MARK.encode()

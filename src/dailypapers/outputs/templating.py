@@ -49,7 +49,7 @@ def environment(fmt: str) -> jinja2.Environment:
     """The environment for templates of format ``fmt`` (``md``, ``html`` or ``xml``)."""
     # Helpers of single outputs are filters: Jinja calls a filter directly, while a function
     # passed in the context goes through Context.call, which cost a third of a large render.
-    from . import bibtex, feeds, links
+    from . import atom, links
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir()),
@@ -70,15 +70,13 @@ def environment(fmt: str) -> jinja2.Environment:
         issue_heading=escape.issue_heading,
         issue_link_text=escape.issue_link_text,
         issue_comment=escape.issue_comment,
-        md_marker=escape.md_marker,
         code_links=links.paper_links,
         html=escape.html,
         xml_text=escape.xml_text,
         script_hash=escape.script_hash,
-        atom_stamp=feeds.stamp,
-        atom_entry_id=feeds.entry_id,
-        atom_updated=feeds.entry_updated,
-        bibtex_entry=bibtex.entry,
+        atom_stamp=atom.stamp,
+        atom_entry_id=atom.entry_id,
+        atom_updated=atom.entry_updated,
         paper_link=Paper.link,
         paper_day=Paper.day,
     )

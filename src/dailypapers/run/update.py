@@ -9,7 +9,6 @@ this returns.
 from __future__ import annotations
 
 import logging
-from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -21,24 +20,17 @@ from ..errors import FetchError, QueryRejected
 from ..fetch import Searcher
 from ..fetch.paging import fetch_keyword
 from ..fetch.query import search_query
-from ..fileio import exclusive_lock
 from ..store import Health, KeywordStore, Snapshot
 from .report import KeywordReport, Progress, UpdateReport
 
 log = logging.getLogger(__name__)
 
-LOCK_NAME = ".lock"
 # Keywords in a row that used up every retry before the run stops asking arXiv: a down or
 # rate-limiting arXiv fails them all alike, and each costs the full retry schedule.
 DEAD_IN_A_ROW = 2
 NOT_FETCHED = "not fetched"
 UNEXPECTED = "unexpected"
 """The ``error_kind`` of a keyword whose update raised what no one foresaw (a parser bug)."""
-
-
-def data_lock(data_dir: Path) -> AbstractContextManager[None]:
-    """The lock that keeps two runs off one data folder; the second fails at once (exit 4)."""
-    return exclusive_lock(data_dir / LOCK_NAME)
 
 
 def today_in(timezone: str) -> str:

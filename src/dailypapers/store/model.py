@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -15,10 +16,8 @@ class Health:
 
     failures: int = 0
     """Runs in a row that failed for this keyword (0 after a success)."""
-    since: str = ""
-    """The day of the first of those failures."""
-    error: str = ""
-    """The last failure's message."""
+    since: str = ""  # the day of the first of those failures
+    error: str = ""  # the last failure's message
 
 
 @dataclass(frozen=True)
@@ -65,6 +64,7 @@ class Summary:
         return Summary(store.last_success, store.health, store.pending, len(store.papers))
 
 
+@dataclass(frozen=True)
 class StoreEntry:
     """One keyword of a snapshot: its summary at hand, its papers loaded only when asked for.
 
@@ -72,42 +72,18 @@ class StoreEntry:
     outputs call ``load`` only for what they render again.
     """
 
-    def __init__(
-        self,
-        keyword: Keyword,
-        fingerprint: str,
-        loader: Callable[[], KeywordStore],
-        known: Summary | None = None,
-        stat: tuple[int, int] | None = None,
-        papers_fingerprint: str = "",
-    ) -> None:
-        self.keyword = keyword
-        self.stat = stat
-        """The file's size and modification time (ns) when it was fingerprinted."""
-        self.papers_fingerprint = papers_fingerprint
-        """A digest of the file's papers alone (what the tables show); empty: unknown."""
-        self.fingerprint = fingerprint
-        """A digest of the store file's bytes as saved: equal fingerprints, equal stores.
-        Empty for a store that is not on disk, for which outputs never reuse anything."""
-        self.known = known
-        """The summary, once known: from the store index, or from the last ``load``."""
-        self._loader = loader
-
-    def load(self) -> KeywordStore:
-        """The keyword's store, read and checked again on every call: callers keep it only as
-        long as they need it."""
-        store = self._loader()
-        self.known = Summary.of(store)
-        return store
-
-    @property
-    def summary(self) -> Summary:
-        return self.known if self.known is not None else Summary.of(self.load())
+    keyword: Keyword
+    load: Callable[[], KeywordStore]
+    """The keyword's store, read and checked again on every call."""
+    summary: Summary
+    papers_fingerprint: str
+    """A digest of the papers as saved (what tables and site show): equal digests, equal papers."""
 
     @staticmethod
-    def of(store: KeywordStore, fingerprint: str = "") -> StoreEntry:
-        """An entry for a store already in memory."""
-        return StoreEntry(store.keyword, fingerprint, lambda: store, Summary.of(store))
+    def of(store: KeywordStore) -> StoreEntry:
+        """An entry for a store in memory, its papers keyed by their value, not by file bytes."""
+        digest = hashlib.sha1(repr(store.papers).encode(), usedforsecurity=False).hexdigest()
+        return StoreEntry(store.keyword, lambda: store, Summary.of(store), f"memory {digest}")
 
 
 @dataclass(frozen=True)

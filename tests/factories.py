@@ -1,7 +1,15 @@
-"""A tracker on disk with hand-made papers, for the feed, BibTeX and web page tests."""
+"""The one place tests make papers, stores, snapshots, trackers on disk and the fake arXiv.
+
+Hand-made papers with hostile and LaTeX text, ``paper(n)`` for numbered ones, ``tracker`` for
+keywords.yaml plus one store per keyword, ``files`` and ``from_scratch`` for comparing a render
+with one from nothing, and ``served`` for the loopback arXiv server.
+"""
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from dailypapers import pipeline as api
@@ -9,6 +17,7 @@ from dailypapers import store
 from dailypapers.config import Config, Keyword
 from dailypapers.fetch import Paper
 from dailypapers.text import slugify
+from tests.fakes.arxiv import FakeArxiv, FakePaper
 
 TODAY = "2026-11-22"
 
@@ -88,3 +97,62 @@ def render(folder: Path, keywords: dict[str, list[Paper]], **kwargs: str) -> Pat
     config, paths = make_tracker(folder, keywords, **kwargs)
     api.render(config, paths)
     return paths.site
+
+
+def keyword(name: str) -> Keyword:
+    return Keyword(name=name, slug=slugify(name), phrases=(name,))
+
+
+def paper(n: int, version: int = 1, day: int = 1, **extra: str) -> Paper:
+    """Paper number ``n`` (``2611.000nn``), updated on day ``day`` of November 2026."""
+    return Paper(
+        id=f"2611.{n:05d}",
+        version=version,
+        title=f"Paper {n}",
+        updated=f"2026-11-{day:02d}T00:00:{n % 60:02d}Z",
+        published=f"2026-10-{day:02d}T00:00:00Z",
+        **extra,
+    )
+
+
+def snapshot(keywords: dict[str, list[Paper]], last_success: str = TODAY) -> store.Snapshot:
+    """The store of these keywords in memory, as outputs see it."""
+    stores = tuple(
+        store.KeywordStore(keyword(name), tuple(papers), last_success)
+        for name, papers in keywords.items()
+    )
+    return store.Snapshot(Config(keywords=tuple(s.keyword for s in stores)), stores)
+
+
+def paths_of(folder: Path) -> api.Paths:
+    return api.Paths(
+        folder / "keywords.yaml", folder / "data", folder / "README.md", folder / "site"
+    )
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    """Every output file under ``folder`` by relative path: not the store, config or cache."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+        and "data" not in p.parts
+        and p.name != "keywords.yaml"
+        and not p.name.endswith(".render-cache")
+    }
+
+
+def from_scratch(folder: Path, into: Path) -> dict[str, bytes]:
+    """The same tracker rendered in a fresh folder with no previous outputs."""
+    shutil.copytree(folder / "data", into / "data")
+    shutil.copy(folder / "keywords.yaml", into / "keywords.yaml")
+    paths = paths_of(into)
+    api.render(api.load_config(paths.config), paths)
+    return files(into)
+
+
+@contextmanager
+def served(papers: Iterable[FakePaper]) -> Iterator[FakeArxiv]:
+    """The loopback arXiv server holding ``papers``, for as long as the block runs."""
+    with FakeArxiv(list(papers)) as fake:
+        yield fake
