@@ -6,6 +6,7 @@ topic is learned from the references and the store, so the ranker works for any 
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import unicodedata
@@ -73,5 +74,5 @@ def terms(text: str, bigrams: bool = True) -> list[str]:
     seq = words(text)
     result = [w for w in seq if w]
     if bigrams:
-        result.extend(f"{a} {b}" for a, b in zip(seq, seq[1:]) if a and b)
+        result.extend(f"{a} {b}" for a, b in itertools.pairwise(seq) if a and b)
     return result
