@@ -3,8 +3,10 @@
 Measured on the dev set (``benchmarks/relevance.py``, docs/benchmarks.md "Ranking: read
 first"): unigrams and bigrams, a title counted twice, idf from every paper at hand, and the
 references' centroid minus half the background's centroid (Rocchio's negative feedback, which
-removes what every stored paper shares, such as the keyword itself). Each step was kept only if
-it helped on both halves of the units.
+removes what every stored paper shares, such as the keyword itself), then a second pass with
+three-tenths of the first pass's best three candidates added (pseudo-relevance feedback: the
+words the references miss but the day's closest papers use). Each step was kept only if it
+helped on both halves of the units of the weeks and did not cost the days.
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ TITLE_WEIGHT = 2.0
 """How many abstract words a title word counts for: a title names the topic."""
 NEGATIVE = 0.5
 """How much of the background's centroid is taken off the references' profile."""
+FEEDBACK = 0.3
+"""How much of the best candidates' centroid is added to the profile for a second pass."""
+FEEDBACK_DEPTH = 3
+"""How many of the first pass's best candidates give that feedback."""
 
 
 def _counts(doc: Document) -> dict[str, float]:
@@ -59,6 +65,16 @@ def rank(
     weights = idf(c.keys() for group in counts for c in group)
     refs, cands, rest = ([weigh(c, weights, 1.0) for c in group] for group in counts)
     query = profile(refs, rest)
+    first = [dot(query, vec) for vec in cands]
+    top = sorted(range(len(cands)), key=lambda i: (-first[i], i))[:FEEDBACK_DEPTH]
+    if top:
+        feedback = centroid([cands[i] for i in top])
+        query = normalise(
+            {
+                t: query.get(t, 0.0) + FEEDBACK * feedback.get(t, 0.0)
+                for t in query.keys() | feedback
+            }
+        )
     scored = []
     for position, (doc, vec) in enumerate(zip(candidates, cands, strict=True)):
         score = round(min(max(float(dot(query, vec)), 0.0), 1.0), 4)
