@@ -19,6 +19,7 @@ LAYERS = [
     ("config",),
     ("fetch",),
     ("store",),
+    ("rank",),
     ("run",),
     ("outputs",),
     ("importer",),

@@ -1,0 +1,87 @@
+"""The method: a tf-idf profile of the references, sharpened against the store, and cosine.
+
+Measured on the dev set (``benchmarks/relevance.py``, docs/benchmarks.md "Ranking: read
+first"): unigrams and bigrams, a title counted twice, idf from every paper at hand, and the
+references' centroid minus half the background's centroid (Rocchio's negative feedback, which
+removes what every stored paper shares, such as the keyword itself), then a second pass with
+three-tenths of the first pass's best three candidates added (pseudo-relevance feedback: the
+words the references miss but the day's closest papers use). Each step was kept only if it
+helped on both halves of the units of the weeks and did not cost the days.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Sequence
+
+from dailypapers.rank.interface import Document, Scored
+from dailypapers.rank.tokens import terms
+from dailypapers.rank.vectors import Vector, centroid, dot, idf, normalise, weigh
+
+logger = logging.getLogger(__name__)
+
+TITLE_WEIGHT = 2.0
+"""How many abstract words a title word counts for: a title names the topic."""
+NEGATIVE = 0.5
+"""How much of the background's centroid is taken off the references' profile."""
+FEEDBACK = 0.3
+"""How much of the best candidates' centroid is added to the profile for a second pass."""
+FEEDBACK_DEPTH = 3
+"""How many of the first pass's best candidates give that feedback."""
+
+
+def _counts(doc: Document) -> dict[str, float]:
+    counts: dict[str, float] = dict(Counter(terms(doc.abstract)))
+    for term in terms(doc.title):
+        counts[term] = counts.get(term, 0.0) + TITLE_WEIGHT
+    return counts
+
+
+def profile(references: Sequence[Vector], background: Sequence[Vector]) -> Vector:
+    """The references' mean direction without what the background has in common."""
+    positive = centroid(references)
+    if not background:
+        return positive
+    negative = centroid(background)
+    sharpened = {t: v - NEGATIVE * negative.get(t, 0.0) for t, v in positive.items()}
+    return normalise({t: v for t, v in sharpened.items() if v > 0.0})
+
+
+def rank(
+    references: Sequence[Document],
+    candidates: Sequence[Document],
+    background: Sequence[Document] = (),
+) -> list[Scored]:
+    """``candidates`` best first, each with its score in 0..1 and its closest reference.
+
+    ``background`` is the rest of the store: it gives idf with the candidates and the
+    references, and the negative part of the profile. Equal (rounded) scores keep the order
+    the candidates came in, so with no references at all the order is unchanged.
+    """
+    if not references:
+        return [Scored(c.id, 0.0, None) for c in candidates]
+    counts = [[_counts(d) for d in group] for group in (references, candidates, background)]
+    weights = idf(c.keys() for group in counts for c in group)
+    refs, cands, rest = ([weigh(c, weights, 1.0) for c in group] for group in counts)
+    query = profile(refs, rest)
+    first = [dot(query, vec) for vec in cands]
+    top = sorted(range(len(cands)), key=lambda i: (-first[i], i))[:FEEDBACK_DEPTH]
+    if top:
+        feedback = centroid([cands[i] for i in top])
+        query = normalise(
+            {
+                t: query.get(t, 0.0) + FEEDBACK * feedback.get(t, 0.0)
+                for t in query.keys() | feedback
+            }
+        )
+    scored = []
+    for position, (doc, vec) in enumerate(zip(candidates, cands, strict=True)):
+        score = round(min(max(float(dot(query, vec)), 0.0), 1.0), 4)
+        nearest = [dot(r, vec) for r in refs]
+        best = max(range(len(refs)), key=lambda i: (nearest[i], -i))
+        closest = references[best].id if nearest[best] > 0.0 else None
+        scored.append((-score, position, Scored(doc.id, score, closest)))
+    scored.sort(key=lambda item: (item[0], item[1]))
+    logger.debug("ranked %d candidates against %d references", len(candidates), len(refs))
+    return [item[2] for item in scored]

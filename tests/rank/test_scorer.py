@@ -1,0 +1,89 @@
+"""The ranker's behaviour, one promise per test."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dailypapers.rank import Document, rank
+
+REFS = [
+    Document("2401.00001", "Sparse quokka tracking", "We track quokkas with sparse event cameras."),
+    Document("2401.00002", "Lattice soup recipes", "Cooking soup on a lattice of copper pans."),
+]
+BACKGROUND = [
+    Document(f"2301.{i:05d}", f"Generic study {i}", "A generic study of generic things.")
+    for i in range(20)
+]
+
+
+def ids(result: list) -> list[str]:  # type: ignore[type-arg]
+    return [s.id for s in result]
+
+
+def test_a_paper_sharing_the_references_terms_outranks_one_that_does_not() -> None:
+    cands = [
+        Document("a", "Generic things revisited", "Another generic study."),
+        Document("b", "Quokka tracking at night", "Sparse event cameras follow quokkas."),
+    ]
+    assert ids(rank(REFS, cands, BACKGROUND)) == ["b", "a"]
+
+
+def test_equal_scores_keep_the_given_order() -> None:
+    cands = [Document(c, "Unrelated words", "Nothing in common here.") for c in "zyx"]
+    assert ids(rank(REFS, cands, BACKGROUND)) == ["z", "y", "x"]
+
+
+def test_no_references_leaves_the_order_unchanged() -> None:
+    cands = [Document(c, "Quokka tracking", "Sparse") for c in "cab"]
+    result = rank([], cands, BACKGROUND)
+    assert ids(result) == ["c", "a", "b"]
+    assert all(s.score == 0.0 and s.closest is None for s in result)
+
+
+def test_closest_names_the_best_matching_reference() -> None:
+    cands = [Document("s", "Copper lattice soup", "Soup recipes cooked in copper pans.")]
+    assert rank(REFS, cands, BACKGROUND)[0].closest == "2401.00002"
+
+
+def test_a_paper_sharing_nothing_has_no_closest_reference() -> None:
+    cands = [Document("n", "Zebra", "Xylophone.")]
+    assert rank(REFS, cands, BACKGROUND)[0].closest is None
+
+
+def test_empty_text_scores_zero_and_stays_in_place() -> None:
+    cands = [Document("e", "", ""), Document("q", "Quokka", "Sparse quokka cameras.")]
+    result = rank(REFS, cands, BACKGROUND)
+    assert ids(result) == ["q", "e"]
+    assert result[1].score == 0.0
+
+
+def test_hostile_unicode_is_ranked_without_error() -> None:
+    hostile = (
+        "\u202e\x00\ufeff\U0001f600 Q\u0301uokka \ud7ff\u0000 "
+        "\uff31\uff35\uff2f\uff2b\uff2b\uff21 \u00df \u2028 tracking"
+    )
+    cands = [Document("h", hostile, hostile * 3), Document("g", "Generic", "generic")]
+    result = rank(REFS, cands, [*BACKGROUND, Document("b", hostile, "")])
+    assert ids(result)[0] == "h"
+
+
+def test_works_without_a_background() -> None:
+    cands = [Document("a", "Soup", "Generic"), Document("b", "Quokka tracking", "Sparse quokkas")]
+    assert ids(rank(REFS, cands)) == ["b", "a"]
+
+
+TEXT = st.text(max_size=60)
+DOCS = st.lists(st.builds(Document, st.text(min_size=1, max_size=8), TEXT, TEXT), max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(refs=DOCS, cands=DOCS, background=DOCS)
+def test_output_is_a_deterministic_permutation_with_scores_in_range(
+    refs: list[Document], cands: list[Document], background: list[Document]
+) -> None:
+    result = rank(refs, cands, background)
+    assert sorted(ids(result)) == sorted(c.id for c in cands)
+    assert all(0.0 <= s.score <= 1.0 and round(s.score, 4) == s.score for s in result)
+    assert all(s.closest in {r.id for r in refs} | {None} for s in result)
+    assert rank(refs, cands, background) == result
