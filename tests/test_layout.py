@@ -16,6 +16,7 @@ LAYERS = [
     ("config",),
     ("fetch",),
     ("store",),
+    ("rank",),
     ("run",),
     ("outputs",),
     ("importer",),
