@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+import math
 import re
 import subprocess
 from collections.abc import Iterator
@@ -13,7 +15,7 @@ import cmarkgfm
 import pytest
 
 from tests.fakes.arxiv import FakeArxiv, FakePaper, Fault
-from tests.support import UNREACHABLE, run_cli
+from tests.support import UNREACHABLE, run_cli, shared_fixture
 
 OURS = [
     FakePaper(
@@ -246,3 +248,65 @@ def test_within_a_keyword_new_papers_are_listed_best_first(
     body = second_day_digest(ranked_tracker, fake)
     section = body.split("## World Model", 1)[1]
     assert section.index("latent dynamics planning") < section.index("World model for weather")
+
+
+def _ndcg10(ids: list[str], grades: dict[str, int]) -> float:
+    def dcg(values: list[int]) -> float:
+        return sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(values[:10]))
+
+    ideal = dcg(sorted((grades[i] for i in ids), reverse=True))
+    return dcg([grades[i] for i in ids]) / ideal if ideal else 0.0
+
+
+def test_on_a_graded_week_of_real_papers_rank_puts_the_groups_papers_first(
+    tracker: Path,
+) -> None:
+    """The dev set's first week, served by the fake arXiv; the references fetched by id as in
+    real use. The order must beat the date order it replaces (not a quality target: that is
+    benchmarks/relevance.py's job)."""
+    folder = shared_fixture("relevance")
+    refs = [json.loads(line) for line in (folder / "references.jsonl").open(encoding="utf-8")]
+    units = [json.loads(line) for line in (folder / "units.jsonl").open(encoding="utf-8")]
+    week = next(u for u in units if u["kind"] == "week of the keyword feed")
+    wanted = set(week["candidates"])
+    with gzip.open(folder / "papers.jsonl.gz", "rt", encoding="utf-8") as lines:
+        graded = {p["id"]: p for p in map(json.loads, lines) if p["id"] in wanted}
+    newest_first = [i for i in week["candidates"] if i in graded]
+    served = [
+        FakePaper(
+            id=r["id"],
+            version=1,
+            title=r["title"],
+            abstract=r["abstract"],
+            categories=["cs.AI"],
+            published="2024-01-01T00:00:00Z",
+            updated="2024-01-01T00:00:00Z",
+        )
+        for r in refs
+    ]
+    for n, paper_id in enumerate(newest_first):
+        when = f"2026-11-{20 - n // 24:02d}T{23 - n % 24:02d}:00:00Z"
+        paper = graded[paper_id]
+        served.append(
+            FakePaper(
+                id=paper_id,
+                version=1,
+                title=paper["title"],
+                abstract=paper["abstract"],
+                published=when,
+                updated=when,
+            )
+        )
+    (tracker / "keywords.yaml").write_text(
+        "keywords:\n  - name: Week\n    query: 'cat:cs.CV'\nreference:\n"
+        + "".join(f"  - '{r['id']}'\n" for r in refs),
+        encoding="utf-8",
+    )
+    with FakeArxiv(served) as fake:
+        assert update(tracker, fake).returncode == 0
+    result = run_cli(tracker, "rank", "--json")
+    assert result.returncode == 0, result.stderr
+    order = [p["id"] for p in json.loads(result.stdout)["keywords"][0]["papers"]]
+    grades = {i: graded[i]["grade"] for i in newest_first}
+    assert sorted(order) == sorted(newest_first)
+    assert _ndcg10(order, grades) > _ndcg10(newest_first, grades) + 0.2
