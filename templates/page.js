@@ -6,6 +6,7 @@
   var query = document.getElementById("q");
   var keyword = document.getElementById("kw");
   var fresh = document.getElementById("fresh");
+  var order = document.getElementById("order");
   var status = document.getElementById("status");
   var main = document.getElementById("papers");
   var more = document.getElementById("more");
@@ -123,6 +124,20 @@
     more.hidden = at.group >= view.length;
   }
 
+  // data.scores[slug] holds a score per paper, in the keyword's (newest first) order; equal
+  // scores keep that order, as Array.prototype.sort is stable.
+  function closestFirst(group, papers) {
+    var scores = (data.scores || {})[group.slug];
+    if (!scores) return papers;
+    if (!group.dpScore) {
+      group.dpScore = new Map();
+      group.papers.forEach(function (paper, i) { group.dpScore.set(paper, scores[i] || 0); });
+    }
+    return papers.slice().sort(function (a, b) {
+      return group.dpScore.get(b) - group.dpScore.get(a);
+    });
+  }
+
   function apply(report) {
     var words = query.value.toLowerCase().split(/\s+/).filter(Boolean);
     var chosen = keyword.value;
@@ -137,6 +152,7 @@
         var text = words.length ? searchText(paper) : "";
         return words.every(function (w) { return text.indexOf(w) !== -1; });
       });
+      if (order && order.value === "closest") papers = closestFirst(group, papers);
       shown += papers.length;
       if (papers.length || !filtering) view.push({ group: group, papers: papers });
     });
@@ -198,6 +214,7 @@
   query.addEventListener("input", function () { apply(true); });
   keyword.addEventListener("change", function () { apply(true); });
   fresh.addEventListener("change", function () { apply(true); });
+  if (order) order.addEventListener("change", function () { apply(true); });
   more.addEventListener("click", function () { render(STEP); });
   window.addEventListener("hashchange", function () { if (fromHash()) apply(true); });
   if ("IntersectionObserver" in window) {

@@ -62,5 +62,10 @@ class FetchError(DailyPapersError):
         super().__init__(f"{message} ({attempts} {tries}; {url})")
 
 
+class ReferencesUnavailable(DailyPapersError):
+    """No reference paper could be had (not stored, and arXiv did not give them): there is
+    nothing to rank against. Exit 1, like a keyword that failed to update."""
+
+
 class QueryRejected(FetchError):
     """HTTP 400 with arXiv's Error entry: retrying cannot help, the query must change."""

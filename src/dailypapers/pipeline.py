@@ -13,19 +13,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .config import Config, load_config
+from .config import Config, Keyword, load_config
+from .errors import InputError, ReferencesUnavailable
+from .fetch import Paper, Searcher
 from .fileio import data_lock, render_cache
 from .outputs import Destinations, RenderJob, RenderReport, write_all
 from .outputs.digest import readme_url, tables_url
 from .outputs.readme import check as check_readme
 from .run import Progress, UpdateReport
 from .settings import Settings
-from .store import load_snapshot
+from .store import Snapshot, load_snapshot
 
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["Paths", "confirm", "load_config", "render", "update"]
+    from .rank.interface import Scored
+    from .rank.ranking import Ranking
+
+__all__ = ["Paths", "confirm", "load_config", "ranked", "render", "update"]
 
 
 @dataclass(frozen=True)
@@ -77,7 +82,54 @@ def write_outputs(
     snapshot = load_snapshot(config, paths.data)
     for retired in (render_cache(paths.data), render_cache(paths.readme)):
         retired.unlink(missing_ok=True)  # the caches of earlier versions: no longer read
-    return write_all(RenderJob(snapshot, paths.destinations(environ), report))
+    ranking = ranking_of(snapshot, paths.data)
+    return write_all(RenderJob(snapshot, paths.destinations(environ), report, ranking))
+
+
+def ranking_of(snapshot: Snapshot, data: Path) -> Ranking | None:
+    """Every keyword's papers scored against the stored references; None without any.
+
+    Scores reach only the issue and the page, so without ``reference:`` nothing is loaded.
+    """
+    config = snapshot.config
+    if not config.all_references:
+        return None
+    from .rank import references
+    from .rank.ranking import rank_stores
+
+    stored, _ = references.load(data)
+    if not stored.documents(config.all_references):
+        return None
+    return rank_stores(config, (entry.load() for entry in snapshot.entries), stored)
+
+
+def refresh_references(
+    config: Config, client: Searcher, data: Path, report: UpdateReport | None = None
+) -> list[str]:
+    """Fetch the references not asked about yet; the warnings a person should see.
+
+    When the run has just stopped asking arXiv (it is down or refusing), nothing is asked.
+    """
+    from .rank.references import refresh
+    from .run.update import NOT_FETCHED
+
+    wanted = config.all_references
+    if not wanted:
+        return []
+    if report is not None and any(k.error_kind == NOT_FETCHED for k in report.keywords):
+        outcome = None
+    else:
+        outcome = refresh(client, data, wanted)
+    warnings = []
+    if outcome is None or outcome.error:
+        why = outcome.error if outcome else "references not fetched: arXiv is not answering"
+        warnings.append(f"{why}; papers without fetched references stay in date order")
+    if outcome is not None and outcome.missing:
+        warnings.append(
+            f"{config.path}: arXiv knows no paper {', '.join(outcome.missing)} (reference:); "
+            "ranking uses the others"
+        )
+    return warnings
 
 
 def render(config: Config, paths: Paths, environ: Mapping[str, str] | None = None) -> RenderReport:
@@ -133,8 +185,64 @@ def update(
         report = run_update(
             config, client, data_dir=paths.data, today=today, progress=progress, only=only
         )
+        report.warnings.extend(refresh_references(config, client, paths.data, report))
         report.written.extend(write_outputs(config, paths, report, environ).changed)
     return report
+
+
+@dataclass(frozen=True)
+class RankedKeyword:
+    """One keyword's stored papers, best first, with their scores."""
+
+    keyword: Keyword
+    papers: list[tuple[Paper, Scored]]
+
+
+def ranked(
+    config: Config,
+    paths: Paths,
+    *,
+    settings: Settings | None = None,
+    transport: httpx.BaseTransport | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    only: set[str] | None = None,
+) -> tuple[list[RankedKeyword], list[str]]:
+    """Each keyword's stored papers best first, and warnings; offline once the references are
+    stored, else they are fetched first (the store's papers are never fetched here)."""
+    from .fetch.client import ArxivClient
+    from .rank import references
+    from .rank.ranking import rank_stores
+
+    if not config.all_references:
+        raise InputError(
+            f"{config.path}: no 'reference:' papers to rank against; add some with "
+            "`dailypapers add --reference ARXIV_ID`"
+        )
+    warnings: list[str] = []
+    with data_lock(paths.data):
+        stored, damaged = references.load(paths.data)
+        if damaged or stored.to_fetch(config.all_references):
+            with ArxivClient(settings or Settings(), transport=transport, sleep=sleep) as client:
+                warnings = refresh_references(config, client, paths.data)
+            stored, _ = references.load(paths.data)
+        if not stored.documents(config.all_references):
+            raise ReferencesUnavailable("; ".join(warnings) or "arXiv knows none of the references")
+        stores = [e.load() for e in load_snapshot(config, paths.data).entries]
+    chosen = [s for s in stores if only is None or s.keyword.slug in only]
+    ranking = rank_stores(config, chosen if only is None else stores, stored)
+    result = []
+    for store in chosen:
+        by_id = {paper.id: paper for paper in store.papers}
+        order = ranking.ordered(store.keyword.slug, [p.id for p in store.papers])
+        result.append(RankedKeyword(store.keyword, [(by_id[s.id], s) for s in order]))
+    return result, warnings
+
+
+def reference_titles(data: Path) -> dict[str, str]:
+    """Reference id → title, from the stored references."""
+    from .rank import references
+
+    return references.load(data)[0].titles()
 
 
 def confirm(config: Config, paths: Paths, bodies: list[str]) -> int:

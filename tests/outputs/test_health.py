@@ -137,6 +137,15 @@ def test_an_unsorted_answer_is_a_warning() -> None:
     assert line.startswith("::warning title=dailypapers%3A World Model::")
 
 
+def test_a_run_warning_becomes_one_warning_annotation() -> None:
+    report = UpdateReport("2026-11-22", [KeywordReport(WORLD)])
+    report.warnings.append("references not fetched: HTTP 503")
+
+    assert workflow_commands(report) == [
+        "::warning title=dailypapers::references not fetched: HTTP 503"
+    ]
+
+
 def test_a_keyword_line_says_when_arxiv_counts_more_new_papers_than_arrived() -> None:
     world = KeywordReport(WORLD, kept=100, requests=5, unaccounted=2)
 

@@ -182,6 +182,8 @@ def update(
         )
     for line in summary_lines(report):
         _say(line)
+    for warning in report.warnings:
+        _say(f"dailypapers: warning: {warning}", err=True)
     if github.get("GITHUB_ACTIONS") == "true":
         for line in workflow_commands(report):
             typer.echo(line)  # our own commands; values escaped
@@ -221,6 +223,79 @@ def render(
         _say(f"wrote {path}")
     for path in changed.removed:
         _say(f"removed {path}")
+
+
+@app.command()
+def rank(
+    config: ConfigOpt = Path("keywords.yaml"),
+    data: DataOpt = Path("data"),
+    keyword: Annotated[
+        list[str] | None,
+        typer.Option("--keyword", "-k", help="Rank only this keyword (repeatable)."),
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option(min=1, help="Show at most this many papers per keyword.")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON: every keyword, its papers best first.")
+    ] = False,
+) -> None:
+    """Each keyword's stored papers, best first: how close each is to the group's references.
+
+    Works offline once the references are stored in data/references.json; until then it
+    fetches them from arXiv first, as `update` does.
+    """
+    import json
+
+    from .. import pipeline
+    from ..settings import Settings
+
+    with _exit_on_error():
+        cfg = pipeline.load_config(config)
+        only = _select(cfg, keyword) if keyword else None
+        result, warnings = pipeline.ranked(
+            cfg, pipeline.Paths(config, data), settings=Settings.from_env(), only=only
+        )
+    for warning in warnings:
+        _say(f"dailypapers: warning: {warning}", err=True)
+    shown = [(item.keyword, item.papers[:limit] if limit else item.papers) for item in result]
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "keywords": [
+                        {
+                            "name": kw.name,
+                            "papers": [
+                                {
+                                    "id": paper.id,
+                                    "version": paper.version,
+                                    "score": scored.score,
+                                    "closest": scored.closest,
+                                }
+                                for paper, scored in papers
+                            ],
+                        }
+                        for kw, papers in shown
+                    ]
+                },
+                ensure_ascii=False,
+            )
+        )
+        return
+    titles = pipeline.reference_titles(data)
+    for kw, papers in shown:
+        _say(f"{kw.name}: {len(papers)} paper(s), best first")
+        for n, (paper, scored) in enumerate(papers, 1):
+            close = ""
+            if scored.closest:
+                close = f"  [close to {scored.closest} {_clipped(titles.get(scored.closest, ''))}]"
+            _say(f"{n:>4}  {scored.score:.4f}  {paper.id}  {_clipped(paper.title, 90)}{close}")
+
+
+def _clipped(text: str, width: int = 50) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @app.command("list")
@@ -308,12 +383,12 @@ def health(
 @app.command()
 def add(
     name: Annotated[
-        str,
+        str | None,
         typer.Argument(
             help="The keyword: its README heading, and the phrase searched unless --phrase "
-            "or --author is given."
+            "or --author is given. Optional with --reference."
         ),
-    ],
+    ] = None,
     phrase: Annotated[
         list[str] | None,
         typer.Option(
@@ -339,6 +414,14 @@ def add(
             "has new papers (repeatable).",
         ),
     ] = None,
+    reference: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--reference",
+            help="An arXiv id of the group's own or favourite papers (or a .bib file), added "
+            "to the top-level reference: list that ranks every keyword's papers (repeatable).",
+        ),
+    ] = None,
     config: ConfigOpt = Path("keywords.yaml"),
 ) -> None:
     """Add a keyword to keywords.yaml, keeping its comments; run `update` to fetch its papers.
@@ -347,11 +430,21 @@ def add(
     (columns: [title, date, abstract, comment, code] adds a Code column to the README tables)
     are written by hand; README.md's keywords.yaml section lists them all.
     """
-    from ..config.editor import add_keyword
+    from ..config.editor import add_keyword, add_reference
 
+    if name is None and not reference:
+        _fail("add needs a keyword name or --reference", 2)
     with _exit_on_error():
-        add_keyword(config, name, phrases=phrase or (), authors=author or (), notify=notify or ())
-    _say(f"added '{name}' to {config}")
+        if name is not None:
+            add_keyword(
+                config, name, phrases=phrase or (), authors=author or (), notify=notify or ()
+            )
+            _say(f"added '{name}' to {config}")
+        for item in reference or ():
+            if add_reference(config, item) is None:
+                _say(f"{item} is already a reference in {config}")
+            else:
+                _say(f"added reference {item} to {config}; the next update fetches it")
 
 
 @app.command()

@@ -83,4 +83,6 @@ def workflow_commands(report: UpdateReport) -> list[str]:
                 " window by submission date and the stored papers by id"
             )
             lines.append(f"::warning title={where}::{gha_message(text)}")
+    for warning in report.warnings:
+        lines.append(f"::warning title=dailypapers::{gha_message(warning)}")
     return lines

@@ -121,3 +121,43 @@ def remove_keyword(path: Path, name: str) -> Config:
     lines = text.splitlines(keepends=True)
     del lines[int(item.start_mark.line) : _last_line(item) + 1]
     return _save(path, lines)
+
+
+def add_reference(path: Path, reference: str) -> Config | None:
+    """Append an arXiv id (or a .bib file) to the top-level ``reference:`` list, creating it at
+    the end of the file when there is none. None when it is listed already."""
+    from .references import parse_id
+
+    text = path.read_text(encoding="utf-8")
+    root = compose(text, str(path))
+    config = parse_config(text, str(path))
+    value = " ".join(reference.split())
+    if not value.lower().endswith(".bib"):
+        found = parse_id(value)
+        if found is None:
+            raise InputError(f"{path}: not an arXiv id: {value!r} (e.g. 2403.15377)")
+        if found in config.references:
+            return None
+    assert isinstance(root, yaml.MappingNode)
+    node = next((v for k, v in root.value if k.value == "reference"), None)
+    lines = text.splitlines(keepends=True)
+    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += newline
+    if node is None:
+        lines += [newline, "reference:" + newline, "  - " + _scalar(value) + newline]
+    elif isinstance(node, yaml.SequenceNode) and not node.flow_style and node.value:
+        indent = int(node.start_mark.column)
+        at = _last_line(node.value[-1]) + 1
+        lines.insert(at, " " * indent + "- " + _scalar(value) + newline)
+    elif node.start_mark.line == node.end_mark.line:
+        row = int(node.start_mark.line)
+        start, end = int(node.start_mark.column), int(node.end_mark.column)
+        old = text.splitlines(keepends=True)[row]
+        items = [str(v.value) for v in node.value] if isinstance(node, yaml.SequenceNode) else []
+        if isinstance(node, yaml.ScalarNode):
+            items = [str(node.value)]
+        lines[row] = old[:start] + _flow_list([*items, value]) + old[end:]
+    else:
+        raise InputError(f"{path}: 'reference:' is written over several lines; edit it by hand")
+    return _save(path, lines)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ..settings import DEFAULT_MAX_PAPERS
+from ..settings import DEFAULT_MAX_PAPERS, DEFAULT_READ_FIRST
 
 SortKey = Literal["updated", "published"]
 LinkStyle = Literal["pdf", "abs"]
@@ -37,6 +37,9 @@ class Keyword:
     """Names searched with arXiv's ``au:``; with phrases or a query a paper must match both."""
     notify: tuple[str, ...] = ()
     """GitHub user names mentioned in the day's issue when the keyword has new papers."""
+    references: tuple[str, ...] = ()
+    """arXiv ids (without version) of papers this keyword ranks against, besides the
+    tracker-wide ``Config.references``."""
 
 
 def name_key(name: str) -> str:
@@ -63,10 +66,27 @@ class Config:
     """The file it was read from, for messages."""
     columns: tuple[Column, ...] = DEFAULT_COLUMNS
     """The README tables' columns; only ``code`` may be added to the default four."""
+    references: tuple[str, ...] = ()
+    """arXiv ids (without version) of the group's own or favourite papers, which every
+    keyword's papers are ranked against; empty: no ranking, date order everywhere."""
+    read_first: int = DEFAULT_READ_FIRST
+    """How many of a run's new papers the issue lists first, best first (0: none)."""
 
     @property
     def code_column(self) -> bool:
         return "code" in self.columns
+
+    def references_for(self, keyword: Keyword) -> tuple[str, ...]:
+        """The ids a keyword's papers are ranked against: the tracker's, then its own."""
+        return tuple(dict.fromkeys((*self.references, *keyword.references)))
+
+    @property
+    def all_references(self) -> tuple[str, ...]:
+        """Every reference id any keyword uses, once each: what is fetched."""
+        ids = dict.fromkeys(self.references)
+        for keyword in self.keywords:
+            ids.update(dict.fromkeys(keyword.references))
+        return tuple(ids)
 
     def keyword_named(self, name: str) -> Keyword | None:
         wanted = name_key(name)

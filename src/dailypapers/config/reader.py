@@ -15,12 +15,29 @@ from typing import Any, TypeVar
 import yaml
 
 from ..errors import ConfigError
-from ..settings import DEFAULT_MAX_PAPERS, MAX_PAPERS_LIMIT
+from ..settings import (
+    DEFAULT_MAX_PAPERS,
+    DEFAULT_READ_FIRST,
+    MAX_PAPERS_LIMIT,
+    MAX_READ_FIRST,
+    MAX_REFERENCES,
+)
 from ..text import slugify
+from . import references as refs
 from . import taxonomy
 from .model import DEFAULT_COLUMNS, Column, Config, Field, Keyword, LinkStyle, SortKey, name_key
 
-TOP_KEYS = {"keywords", "max_papers", "sort", "link", "timezone", "lookback_days", "columns"}
+TOP_KEYS = {
+    "keywords",
+    "max_papers",
+    "sort",
+    "link",
+    "timezone",
+    "lookback_days",
+    "columns",
+    "reference",
+    "read_first",
+}
 KEYWORD_KEYS = {
     "name",
     "phrases",
@@ -31,6 +48,7 @@ KEYWORD_KEYS = {
     "query",
     "max_papers",
     "notify",
+    "reference",
 }
 # GitHub's rule for user names: letters, digits and single hyphens inside, at most 39.
 _GITHUB_USER = re.compile(r"[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}")
@@ -301,8 +319,14 @@ class _Reader:
         if "lookback_days" in top:
             lookback = self.integer(top["lookback_days"], "lookback_days", 0, 30)
         columns = self.columns(top["columns"]) if "columns" in top else DEFAULT_COLUMNS
+        references = self.references(top["reference"]) if "reference" in top else ()
+        read_first = DEFAULT_READ_FIRST
+        if "read_first" in top:
+            read_first = self.integer(top["read_first"], "read_first", 0, MAX_READ_FIRST)
         keywords = self.keywords(top["keywords"], max_papers)
         return Config(
+            references=references,
+            read_first=read_first,
             columns=columns,
             keywords=tuple(keywords),
             max_papers=max_papers,
@@ -382,8 +406,10 @@ class _Reader:
             for user in self.each(keys["notify"], "notify", self.github_user):
                 first.setdefault(user.casefold(), user)  # GitHub ignores case in names
             notify = tuple(first.values())
+        references = self.references(keys["reference"]) if "reference" in keys else ()
         self.sized(node, name, (*phrases, *authors, *exclude, query or ""))
         return Keyword(
+            references=references,
             authors=authors,
             notify=notify,
             name=name,
@@ -395,6 +421,44 @@ class _Reader:
             query=query,
             max_papers=max_papers,
         )
+
+    def references(self, node: yaml.Node) -> tuple[str, ...]:
+        """arXiv ids and ``.bib`` files, read now so that a bad one is refused with its line."""
+        ids: dict[str, None] = {}
+        for item in self.each(node, "reference", self.reference):
+            ids.update(dict.fromkeys(item))
+        if len(ids) > MAX_REFERENCES:
+            raise self.fail(node, f"{len(ids)} references; at most {MAX_REFERENCES}")
+        return tuple(ids)
+
+    def reference(self, node: yaml.Node, what: str) -> tuple[str, ...]:
+        # The text as written: YAML reads an unquoted 2501.10000 as the number 2501.1.
+        value = self.text(node, what)
+        if isinstance(node, yaml.ScalarNode):
+            value = " ".join(str(node.value).split())
+        if value.lower().endswith(".bib"):
+            bib = Path(self.path).parent / value
+            try:
+                found = refs.read_bib(bib)
+            except FileNotFoundError:
+                raise self.fail(node, f"{what}: BibTeX file not found: {bib}") from None
+            except (OSError, UnicodeDecodeError, ValueError) as exc:
+                raise self.fail(node, f"{what}: cannot read {bib}: {exc}") from None
+            if not found.ids:
+                raise self.fail(
+                    node,
+                    f"{what}: {bib} names no arXiv paper (entries need an 'eprint' or an "
+                    "arxiv.org URL)",
+                )
+            return found.ids
+        arxiv_id = refs.parse_id(value)
+        if arxiv_id is None:
+            raise self.fail(
+                node,
+                f"{what}: not an arXiv id: {shown(value)} (write e.g. 2403.15377, "
+                "2403.15377v2, hep-th/9901001, or a .bib file)",
+            )
+        return (arxiv_id,)
 
     def sized(self, node: yaml.Node, name: str, texts: tuple[str, ...]) -> None:
         """Refuse what no arXiv query or file name can hold, before anything is fetched."""

@@ -24,8 +24,9 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 from ..config import Config, Keyword
-from ..fetch import Paper
+from ..fetch import ARXIV_BASE, Paper
 from ..fileio import Staging
+from ..rank.ranking import Ranking
 from ..store import KeywordStore, Snapshot, Summary, order_key
 from .budget import Piece, fit
 from .escape import Safe, md_marker
@@ -55,6 +56,17 @@ class DigestRow:
     also: tuple[str, ...] = ()
     links: tuple[CodeLink, ...] = ()
     """The paper's code links, found before its comment is clipped for the issue."""
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A row of "Read first": one of the run's best new papers, wherever it is listed."""
+
+    paper: Paper
+    keyword: Keyword
+    reference: str
+    """The title of the reference it is closest to (empty: none)."""
+    reference_url: str
 
 
 @dataclass(frozen=True)
@@ -163,10 +175,13 @@ def build(
     *,
     tables: str = FOLDER,
     budget: int = BUDGET,
+    ranking: Ranking | None = None,
 ) -> Digest | None:
     """``build_from`` for a whole snapshot."""
     found = pending(snapshot)
-    return build_from(found, snapshot.config, today, readme, tables=tables, budget=budget)
+    return build_from(
+        found, snapshot.config, today, readme, tables=tables, budget=budget, ranking=ranking
+    )
 
 
 def build_from(
@@ -177,6 +192,7 @@ def build_from(
     *,
     tables: str = FOLDER,
     budget: int = BUDGET,
+    ranking: Ranking | None = None,
 ) -> Digest | None:
     """The digest of every pending paper, or None when nothing waits to be announced.
 
@@ -187,6 +203,8 @@ def build_from(
     """
     if not found:
         return None
+    if ranking is not None:
+        found = [(keyword, best_first(ranking, keyword, papers)) for keyword, papers in found]
     keywords_of: dict[str, list[str]] = {}
     for keyword, papers in found:
         for paper in papers:
@@ -205,6 +223,17 @@ def build_from(
     lines = [_rows(rows, config) for _, rows, _ in placed]
     head = template("digest_head.md.j2").render()
     links = [f"{tables}/{first_part(keyword.slug)}" for keyword, _, _ in placed]
+    top = _read_first(placed, ranking, config) if ranking is not None else Safe("")
+
+    def _render(sections: Sequence[DigestSection], count: int, earlier: int) -> str:
+        return template("digest.md.j2").render(
+            sections=sections,
+            count=count,
+            earlier=earlier,
+            day=long_date(today),
+            readme=readme,
+            read_first=top,
+        )
 
     def sections(shown: Sequence[int]) -> list[DigestSection]:
         result = []
@@ -218,7 +247,7 @@ def build_from(
             result.append(DigestSection(keyword, Safe(text), len(rows), total, marker))
         return result
 
-    body = _render(sections([len(r) for r in lines]), count, earlier, today, readme)
+    body = _render(sections([len(r) for r in lines]), count, earlier)
     if len(body) <= budget:
         return Digest(title=day, body=body, count=count)
     pieces = []
@@ -230,16 +259,10 @@ def build_from(
         more = max(len(_more(len(rendered), n, len(rendered), link)) for n in (0, 1))
         pieces.append(Piece(sizes, more))
     fixed = len(
-        _render(
-            [replace(s, body=Safe("")) for s in sections([0] * len(lines))],
-            count,
-            earlier,
-            today,
-            readme,
-        )
+        _render([replace(s, body=Safe("")) for s in sections([0] * len(lines))], count, earlier)
     )
     shown = fit(fixed, pieces, budget) or [0] * len(lines)
-    body = _render(sections(shown), count, earlier, today, readme)
+    body = _render(sections(shown), count, earlier)
     if len(body) > budget:
         # Only hundreds of keywords with news on one day overflow with no rows at all: the body
         # is cut at a line end rather than refused by GitHub.
@@ -272,12 +295,42 @@ def _more(more: int, shown: int, listed: int, link: str) -> str:
     return template("digest_more.md.j2").render(more=more, shown=shown, listed=listed, link=link)
 
 
-def _render(
-    sections: Sequence[DigestSection], count: int, earlier: int, today: str, readme: str
-) -> str:
-    return template("digest.md.j2").render(
-        sections=sections, count=count, earlier=earlier, day=long_date(today), readme=readme
-    )
+def best_first(ranking: Ranking, keyword: Keyword, papers: list[Paper]) -> list[Paper]:
+    """A keyword's papers by score, best first; equal scores and unscored papers keep their
+    (newest first) order, the unscored after the rest."""
+    by_id = {paper.id: paper for paper in papers}
+    ordered = [by_id[s.id] for s in ranking.ordered(keyword.slug, list(by_id))]
+    seen = {paper.id for paper in ordered}
+    return ordered + [paper for paper in papers if paper.id not in seen]
+
+
+def _read_first(
+    placed: Sequence[tuple[Keyword, list[DigestRow], int]], ranking: Ranking, config: Config
+) -> Safe:
+    """The run's best new papers across keywords, each scored for the keyword it is listed
+    under; papers sharing nothing with any reference are not picked."""
+    if config.read_first == 0:
+        return Safe("")
+    scored = []
+    for order, (keyword, rows, _) in enumerate(placed):
+        scores = ranking.of(keyword.slug)
+        for position, row in enumerate(rows):
+            score = scores.get(row.paper.id)
+            if score is not None and score.closest is not None:
+                scored.append((-score.score, order, position, keyword, row.paper, score.closest))
+    scored.sort(key=lambda item: item[:3])
+    picks = [
+        Pick(
+            replace(paper, title=_clip(paper.title)),
+            keyword,
+            _clip(ranking.titles.get(closest, "")),
+            f"{ARXIV_BASE}/abs/{closest}",
+        )
+        for *_, keyword, paper, closest in scored[: config.read_first]
+    ]
+    if not picks:
+        return Safe("")
+    return Safe(template("digest_read_first.md.j2").render(picks=picks, link=config.link))
 
 
 def write(digest: Digest | None, body_path: Path, title_path: Path | None = None) -> list[Path]:
@@ -305,7 +358,9 @@ class DigestPass:
         readme = job.to.readme_url or job.to.readme.as_posix()
         folder = job.to.tables_url or tables_folder(job.to.readme).as_posix()
         config = job.snapshot.config
-        found = build_from(self.found, config, job.report.today, readme, tables=folder)
+        found = build_from(
+            self.found, config, job.report.today, readme, tables=folder, ranking=job.ranking
+        )
         return write(found, job.to.digest, job.to.digest_title)
 
 

@@ -20,6 +20,7 @@ from typing import Protocol
 
 from ..config import Keyword
 from ..fileio import Staging, write_atomic
+from ..rank.ranking import Ranking
 from ..run import UpdateReport
 from ..store import KeywordStore, Snapshot, StoreEntry, Summary
 
@@ -61,6 +62,8 @@ class RenderJob:
     to: Destinations
     report: UpdateReport | None = None
     """The run that produced ``snapshot``; None for a render without a run."""
+    ranking: Ranking | None = None
+    """Scores against the group's references; None without ``reference:`` (date order)."""
 
 
 @dataclass

@@ -30,9 +30,13 @@ def script() -> Safe:
     return Safe((templates_dir() / "page.js").read_text(encoding="utf-8"))
 
 
-def shell(keywords: Sequence[Keyword], last_update: str, total: int) -> tuple[str, str]:
-    """The page around its data: the text before the JSON and after it."""
+def shell(
+    keywords: Sequence[Keyword], last_update: str, total: int, ranked: bool = False
+) -> tuple[str, str]:
+    """The page around its data: the text before the JSON and after it; ``ranked`` offers
+    the order by closeness to the group's references."""
     text = template("index.html.j2").render(
+        ranked=ranked,
         keywords=keywords,
         last_update=last_update,
         total=total,

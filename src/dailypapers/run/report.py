@@ -52,6 +52,9 @@ class UpdateReport:
     """One report per keyword the run was asked to update, in keywords.yaml order."""
     written: list[Path] = field(default_factory=list)
     """Files whose bytes changed."""
+    warnings: list[str] = field(default_factory=list)
+    """What a person should know that is not one keyword's (references arXiv does not know,
+    or could not be fetched)."""
 
     @property
     def failed(self) -> list[KeywordReport]:
