@@ -209,3 +209,55 @@ def test_two_dead_keywords_in_a_row_stop_the_run_asking(tmp_path: Path) -> None:
         kept = store_mod.load(paths.data, keyword)
         assert len(kept.papers) == 5
         assert kept.health.failures == 1
+
+
+def test_a_paper_that_joins_by_a_new_version_costs_no_extra_page_and_no_warning(
+    paths: api.Paths,
+) -> None:
+    """The store held every match (66 of 66): an unknown paper arriving as v2 surely joined, so
+    the count is accounted for and one page is enough."""
+    with FakeArxiv(make_papers(65, "World Model", start=NEWEST, step_minutes=144)) as server:
+        update(paths, server.url, "2026-11-21")
+        assert len(stored(paths)) == 65
+        joined = FakePaper(
+            id="2609.00001",
+            version=2,
+            title="Now about a World Model",
+            abstract="Revised to study a World Model.",
+            published="2026-09-01T10:00:00Z",  # v1, long before anything stored
+            updated=at(21),
+        )
+        server.add([joined])
+        server.requests.clear()
+        report = update(paths, server.url, TODAY)
+        asked = len(server.requests)
+    (keyword,) = report.keywords
+    assert joined.id in ids(stored(paths))
+    assert len(stored(paths)) == 66
+    assert keyword.unaccounted == 0
+    assert asked == 1 == keyword.requests
+
+
+def test_a_new_version_of_a_stored_paper_costs_no_extra_page_and_no_warning(
+    paths: api.Paths, ten_a_day: FakeArxiv
+) -> None:
+    update(paths, ten_a_day.url, "2026-11-21")
+    revised = stored(paths)[60]
+    ten_a_day.add(
+        [
+            FakePaper(
+                id=revised.id,
+                version=2,
+                title=revised.title,
+                abstract="Revised: World Model.",
+                published=revised.published,
+                updated=at(21),
+            )
+        ]
+    )
+    ten_a_day.requests.clear()
+    report = update(paths, ten_a_day.url, TODAY)
+    (keyword,) = report.keywords
+    assert [p.version for p in stored(paths) if p.id == revised.id] == [2]
+    assert keyword.unaccounted == 0
+    assert len(ten_a_day.requests) == 1
