@@ -170,19 +170,36 @@ def test_stopped_server_fails_every_keyword_with_exit_1(tracker: Path, server: F
 
 
 def test_after_two_dead_keywords_the_rest_are_not_fetched_and_the_run_exits_1(
-    tracker: Path,
+    tracker: Path, server: FakeArxiv
 ) -> None:
     config = tracker / "keywords.yaml"
     config.write_text(config.read_text(encoding="utf-8") + "  - Diffusion\n", encoding="utf-8")
-    result = run(tracker, None, "update")
+    server.inject(Fault("503", times=-1))
+    result = run(tracker, server, "update")
     assert result.returncode == 1
-    assert "World Model: FAILED (connection)" in result.stderr
-    assert "Video Understanding: FAILED (connection)" in result.stderr
+    assert "World Model: FAILED (http 503)" in result.stderr
+    assert "Video Understanding: FAILED (http 503)" in result.stderr
     assert "Diffusion: FAILED (not fetched): arXiv failed every retry for World Model" in (
         result.stderr
     )
     health = json.loads((tracker / "data" / "diffusion.json").read_text(encoding="utf-8"))
     assert health["health"]["failures"] == 1
+
+
+def test_a_port_where_nothing_listens_stops_the_run_at_the_first_keyword_in_plain_words(
+    tracker: Path,
+) -> None:
+    """Default retries and backoff: a refused connection is not retried like a blip."""
+    result = run(tracker, None, "update", DAILYPAPERS_RETRIES="", DAILYPAPERS_BACKOFF="")
+    assert result.returncode == 1
+    first = result.stderr.splitlines()[0]
+    assert "World Model: FAILED (unreachable): cannot reach arXiv: nothing listens at" in first
+    assert "offline? behind a proxy?" in first
+    assert "DAILYPAPERS_API_URL" in first
+    assert "(1 try;" in first
+    assert "Video Understanding: FAILED (not fetched): arXiv could not be reached" in (
+        result.stderr
+    )
 
 
 def test_bad_keywords_file_exits_2_with_one_line_and_writes_nothing(

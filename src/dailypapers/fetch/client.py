@@ -7,9 +7,11 @@ retry and pacing logic in virtual time.
 from __future__ import annotations
 
 import email.utils
+import errno
 import logging
 import os
 import random
+import socket
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +32,11 @@ MAX_RESULTS_LIMIT = 2000
 # ("if the parameters list is unusually long, a POST request might be preferred"); servers and
 # proxies commonly refuse request lines beyond a few kilobytes.
 MAX_GET_URL = 2000
+UNREACHABLE = "unreachable"
+"""The ``kind`` of a failure no retry can mend soon: the host name does not resolve, nothing
+listens at the port, no route to the network. The run stops asking at once."""
+# EAI_AGAIN (a resolver that did not answer in time) is not here: it passes, runners see it.
+_NO_SUCH_NAME = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
 
 
 def user_agent() -> str:
@@ -89,6 +96,29 @@ class _Retryable(Exception):
     def __init__(self, kind: str, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.kind, self.retry_after = kind, retry_after
+
+
+class _Unreachable(Exception):
+    """A connection that failed for a reason that will still hold on the next try."""
+
+
+def _unreachable(exc: BaseException, url: httpx.URL) -> str | None:
+    """What stopped the connection, in plain words, when retrying cannot help; else None."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, socket.gaierror) and cause.errno in _NO_SUCH_NAME:
+            return f"the name {url.host} does not resolve"
+        if isinstance(cause, OSError) and cause.errno == errno.ECONNREFUSED:
+            return f"nothing listens at {url.host}:{url.port or _PORTS.get(url.scheme, '')}"
+        if isinstance(cause, OSError) and cause.errno == errno.ENETUNREACH:
+            return f"no network route to {url.host}"
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
+_PORTS = {"http": 80, "https": 443}
 
 
 class _Final(Exception):
@@ -213,6 +243,14 @@ class ArxivClient:
                     wait,
                     problem,
                 )
+            except _Unreachable as problem:
+                raise FetchError(
+                    f"cannot reach arXiv: {problem} (offline? behind a proxy? "
+                    "DAILYPAPERS_API_URL sets the address to ask)",
+                    url=url,
+                    attempts=attempts,
+                    kind=UNREACHABLE,
+                ) from None
             except _Final as final:
                 raise QueryRejected(
                     str(final), url=url, attempts=attempts, kind=final.kind
@@ -246,6 +284,9 @@ class ArxivClient:
             raise _Retryable("timeout", f"timed out ({type(exc).__name__})") from None
         except httpx.HTTPError as exc:
             log.info("connection failed: %s", exc)
+            cause = _unreachable(exc, httpx.URL(self.base_url))
+            if cause is not None:
+                raise _Unreachable(cause) from None
             raise _Retryable("connection", f"connection failed: {exc}") from None
         self.stats.bytes += len(body)
         log.info("HTTP %d, %d bytes", response.status_code, len(body))
