@@ -296,6 +296,66 @@ def test_add_and_remove_keep_the_files_comments(tracker: Path) -> None:
     assert text == "# my topics\nkeywords:\n  - Video Understanding\n  - Video Generation\n"
 
 
+def test_add_asks_arxiv_once_for_the_count_and_warns_when_nothing_matches(
+    tracker: Path, server: FakeArxiv
+) -> None:
+    result = run(tracker, server, "add", "Vidoe Undrestanding", "--phrase", "Vidoe Undrestanding")
+    assert result.returncode == 0, result.stderr
+    assert "Vidoe Undrestanding" in (tracker / "keywords.yaml").read_text(encoding="utf-8")
+    assert "warning: arXiv counts no paper matching 'Vidoe Undrestanding'" in result.stderr
+    assert "check the spelling" in result.stderr
+    (asked,) = server.requests
+    assert asked.params["max_results"] == "0"
+
+
+def test_add_says_how_many_papers_arxiv_counts(tracker: Path, server: FakeArxiv) -> None:
+    result = run(tracker, server, "add", "Video Diffusion", "--phrase", "World Model")
+    assert result.returncode == 0, result.stderr
+    assert f"arXiv counts {len(WORLD)} paper(s) matching 'Video Diffusion'" in result.stdout
+    assert result.stderr == ""
+
+
+def test_add_hints_that_a_phrase_with_a_comma_may_be_a_list(
+    tracker: Path, server: FakeArxiv
+) -> None:
+    result = run(tracker, server, "add", "Video Diffusion", "--phrase", "video diffusion, t2v")
+    assert "holds a comma" in result.stderr
+    assert "phrases: [video diffusion, t2v]" in result.stderr
+
+
+def test_add_offline_adds_the_keyword_with_a_note(tracker: Path) -> None:
+    result = run(tracker, None, "add", "Video Generation")
+    assert result.returncode == 0, result.stderr
+    assert "added 'Video Generation'" in result.stdout
+    assert "could not ask arXiv how many papers match, so it is added unchecked" in result.stdout
+    assert "Video Generation" in (tracker / "keywords.yaml").read_text(encoding="utf-8")
+
+
+def test_add_no_check_sends_no_request(tracker: Path, server: FakeArxiv) -> None:
+    result = run(tracker, server, "add", "Video Generation", "--no-check")
+    assert result.returncode == 0, result.stderr
+    assert server.requests == []
+
+
+def test_a_keyword_matching_no_paper_is_named_in_the_terminal_and_as_a_warning(
+    tracker: Path, server: FakeArxiv
+) -> None:
+    config = tracker / "keywords.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "  - Vidoe Undrestanding\n", "utf-8")
+    result = run(tracker, server, "update", "--summary", "summary.md", GITHUB_ACTIONS="true")
+    assert result.returncode == 0, result.stderr
+    assert "Vidoe Undrestanding: 0 new, 0 kept, 1 request(s); arXiv counts no paper" in (
+        result.stderr
+    )
+    assert "1 keyword(s) match no paper on arXiv at all" in result.stdout
+    assert (
+        "::warning title=dailypapers%3A Vidoe Undrestanding::arXiv counts no paper matching"
+        in result.stdout
+    )
+    summary = (tracker / "summary.md").read_text(encoding="utf-8")
+    assert "| Vidoe Undrestanding | 0 | 0 | :warning: **matches no paper** (" in summary
+
+
 def test_adding_a_duplicate_keyword_is_refused(tracker: Path) -> None:
     result = run(tracker, None, "add", "World model")
     assert result.returncode == 2

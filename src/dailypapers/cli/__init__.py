@@ -20,7 +20,7 @@ import typer
 from .. import __version__
 
 if TYPE_CHECKING:
-    from ..config import Config
+    from ..config import Config, Keyword
 
 app = typer.Typer(
     add_completion=False,
@@ -338,6 +338,13 @@ def add(
             "has new papers (repeatable).",
         ),
     ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check/--no-check",
+            help="Ask arXiv (one request) how many papers the keyword matches, and warn on 0.",
+        ),
+    ] = True,
     config: ConfigOpt = Path("keywords.yaml"),
 ) -> None:
     """Add a keyword to keywords.yaml, keeping its comments; run `update` to fetch its papers.
@@ -349,8 +356,43 @@ def add(
     from ..config.editor import add_keyword
 
     with _exit_on_error():
-        add_keyword(config, name, phrases=phrase or (), authors=author or (), notify=notify or ())
+        added = add_keyword(
+            config, name, phrases=phrase or (), authors=author or (), notify=notify or ()
+        )
     _say(f"added '{name}' to {config}")
+    keyword = added.keyword_named(name)
+    if check and keyword is not None:
+        with _exit_on_error():
+            _say_count(keyword)
+
+
+def _say_count(keyword: Keyword) -> None:
+    """One polite request for the new keyword's count: a typo shows at once, not after days of
+    "nothing new". Offline the keyword stays added, with a note."""
+    from dataclasses import replace
+
+    from ..errors import FetchError
+    from ..fetch.client import ArxivClient
+    from ..fetch.query import search_query
+    from ..run import comma_hint
+    from ..settings import Settings
+
+    settings = Settings.from_env()
+    settings = replace(settings, retries=0, timeout=min(settings.timeout, 10.0))
+    try:
+        with ArxivClient(settings) as client:
+            total = client.count(search_query(keyword))
+    except FetchError as exc:
+        _say(f"note: could not ask arXiv how many papers match, so it is added unchecked: {exc}")
+        return
+    if total:
+        _say(f"arXiv counts {total} paper(s) matching '{keyword.name}'")
+        return
+    _say(
+        f"warning: arXiv counts no paper matching '{keyword.name}': check the spelling"
+        f"{comma_hint(keyword.phrases)} (`dailypapers remove` undoes the add)",
+        err=True,
+    )
 
 
 @app.command()

@@ -191,6 +191,12 @@ class ArxivClient:
             start,
         )
 
+    def count(self, query: str) -> int:
+        """How many papers arXiv counts for ``query``, asked with ``max_results=0`` (one small
+        answer without entries)."""
+        params = {"search_query": query, "start": "0", "max_results": "0"}
+        return self._ask(params, 0, entries=False).total_results
+
     def lookup(self, query: str, ids: Sequence[str]) -> Page:
         """The current version of each of ``ids`` that still matches ``query``: arXiv answers
         ``id_list`` together with ``search_query`` with the listed papers the query finds."""
@@ -204,7 +210,7 @@ class ArxivClient:
             0,
         )
 
-    def _ask(self, params: dict[str, str], start: int) -> Page:
+    def _ask(self, params: dict[str, str], start: int, *, entries: bool = True) -> Page:
         url = str(httpx.URL(self.base_url, params=params))
         form: dict[str, str] | None = None
         if len(url) > MAX_GET_URL:
@@ -216,7 +222,7 @@ class ArxivClient:
             attempts += 1
             self.pacer.wait(wait)
             try:
-                return self._once(url, form, start)
+                return self._once(url, form, start, entries)
             except _Retryable as problem:
                 if attempts > self.policy.retries:
                     raise FetchError(
@@ -292,7 +298,7 @@ class ArxivClient:
         log.info("HTTP %d, %d bytes", response.status_code, len(body))
         return response.status_code, response.headers, bytes(body)
 
-    def _once(self, url: str, form: dict[str, str] | None, start: int) -> Page:
+    def _once(self, url: str, form: dict[str, str] | None, start: int, entries: bool) -> Page:
         self.stats.requests += 1
         log.info("%s %s", "GET" if form is None else "POST", url)
         status, headers, body = self._receive(url, form)
@@ -315,7 +321,7 @@ class ArxivClient:
             raise _Retryable("malformed", f"malformed answer: {exc}") from None
         if page.error is not None:
             raise _Final("rejected", f"arXiv error: {page.error}")
-        if not page.papers and page.total_results > start:
+        if entries and not page.papers and page.total_results > start:
             raise _Retryable(
                 "empty page", f"empty page although arXiv counts {page.total_results} results"
             )

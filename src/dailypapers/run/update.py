@@ -160,6 +160,7 @@ def _update_keyword(
         report.error_kind = UNEXPECTED
         return report, _failed(stored, report, today, report.error)
     report.new, report.revised = merged.new, merged.revised
+    report.total = outcome.total_results
     report.kept, report.fetched = len(merged.papers), len(outcome.papers)
     report.requests, report.unsorted = outcome.requests, outcome.unsorted
     report.unaccounted, report.repeated = outcome.unaccounted, outcome.repeated
