@@ -331,6 +331,26 @@ def test_add_offline_adds_the_keyword_with_a_note(tracker: Path) -> None:
     assert "Video Generation" in (tracker / "keywords.yaml").read_text(encoding="utf-8")
 
 
+def test_add_narrows_a_keyword_by_category_and_exclusion(tracker: Path) -> None:
+    result = run(
+        tracker,
+        None,
+        "add",
+        "Robot Learning",
+        "--category",
+        "cs.RO",
+        "--category",
+        "cs.LG",
+        "--exclude",
+        "survey",
+        "--no-check",
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tracker / "keywords.yaml").read_text(encoding="utf-8").endswith(
+        "  - name: Robot Learning\n    categories: [cs.RO, cs.LG]\n    exclude: [survey]\n"
+    )
+
+
 def test_add_no_check_sends_no_request(tracker: Path, server: FakeArxiv) -> None:
     result = run(tracker, server, "add", "Video Generation", "--no-check")
     assert result.returncode == 0, result.stderr

@@ -330,6 +330,21 @@ def add(
             "keyword follows these authors. arXiv cannot tell two people with one name apart.",
         ),
     ] = None,
+    category: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--category",
+            help="Only papers in this arXiv category (cs.CV) or whole archive (cs) "
+            "(repeatable; any of them).",
+        ),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude",
+            help="Leave out papers matching this phrase (repeatable), e.g. --exclude survey.",
+        ),
+    ] = None,
     notify: Annotated[
         list[str] | None,
         typer.Option(
@@ -349,7 +364,7 @@ def add(
 ) -> None:
     """Add a keyword to keywords.yaml, keeping its comments; run `update` to fetch its papers.
 
-    The other settings of a keyword (fields, categories, exclude, max_papers) and of the file
+    The other settings of a keyword (fields, max_papers) and of the file
     (columns: [title, date, abstract, comment, code] adds a Code column to the README tables)
     are written by hand; README.md's keywords.yaml section lists them all.
     """
@@ -357,7 +372,13 @@ def add(
 
     with _exit_on_error():
         added = add_keyword(
-            config, name, phrases=phrase or (), authors=author or (), notify=notify or ()
+            config,
+            name,
+            phrases=phrase or (),
+            authors=author or (),
+            categories=category or (),
+            exclude=exclude or (),
+            notify=notify or (),
         )
     _say(f"added '{name}' to {config}")
     keyword = added.keyword_named(name)
