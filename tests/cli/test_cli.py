@@ -346,7 +346,8 @@ def test_add_narrows_a_keyword_by_category_and_exclusion(tracker: Path) -> None:
         "--no-check",
     )
     assert result.returncode == 0, result.stderr
-    assert (tracker / "keywords.yaml").read_text(encoding="utf-8").endswith(
+    text = (tracker / "keywords.yaml").read_text(encoding="utf-8")
+    assert text.endswith(
         "  - name: Robot Learning\n    categories: [cs.RO, cs.LG]\n    exclude: [survey]\n"
     )
 

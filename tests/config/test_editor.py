@@ -42,7 +42,8 @@ def test_add_after_a_mapping_keyword_keeps_the_blank_line_after_the_list(tmp_pat
 def test_add_after_a_mapping_with_a_block_list_goes_after_its_last_value(tmp_path: Path) -> None:
     path = keywords_file(
         tmp_path,
-        "keywords:\n  - name: A\n    phrases:\n      - a\n      - b\n  # the end\n\nsort: updated\n",
+        "keywords:\n  - name: A\n    phrases:\n      - a\n      - b\n  # the end\n\n"
+        "sort: updated\n",
     )
     add_keyword(path, "B")
     assert path.read_text(encoding="utf-8") == (
