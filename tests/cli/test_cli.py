@@ -377,6 +377,46 @@ def test_a_keyword_matching_no_paper_is_named_in_the_terminal_and_as_a_warning(
     assert "| Vidoe Undrestanding | 0 | 0 | :warning: **matches no paper** (" in summary
 
 
+def test_from_a_subfolder_every_command_uses_the_trackers_files(
+    tracker: Path, server: FakeArxiv
+) -> None:
+    (tracker / ".git").mkdir()
+    sub = tracker / "papers" / "notes"
+    sub.mkdir(parents=True)
+    result = run(sub, server, "update")
+    assert result.returncode == 0, result.stderr
+    assert (tracker / "data" / "world-model.json").exists()
+    assert "## World Model" in (tracker / "README.md").read_text(encoding="utf-8")
+    assert not (sub / "data").exists() and not (sub / "site").exists()
+    listed = run(sub, None, "list")
+    assert listed.returncode == 0, listed.stderr
+    assert "- World Model\t100 papers" in listed.stdout
+
+
+def test_without_a_keywords_file_up_to_the_repository_root_it_says_where_it_looked(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / ".git").mkdir()
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    result = run(sub, None, "list")
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"dailypapers: keywords.yaml: file not found in {sub.resolve()} nor in any folder above "
+        f"it up to the repository root, {tmp_path.resolve()} (run from the tracker's folder, or "
+        "give --config)\n"
+    )
+
+
+def test_an_explicit_config_is_not_looked_for_elsewhere(tracker: Path) -> None:
+    (tracker / ".git").mkdir()
+    sub = tracker / "sub"
+    sub.mkdir()
+    result = run(sub, None, "list", "--config", "keywords.yaml")
+    assert result.returncode == 2
+    assert result.stderr == "dailypapers: keywords.yaml: file not found\n"
+
+
 def test_adding_a_duplicate_keyword_is_refused(tracker: Path) -> None:
     result = run(tracker, None, "add", "World model")
     assert result.returncode == 2

@@ -30,17 +30,61 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+_ROOT = "dailypapers.root"
+
+
+def _defaulted(ctx: typer.Context, param: typer.CallbackParam) -> bool:
+    source = ctx.get_parameter_source(param.name or "")
+    return source is not None and source.name in ("DEFAULT", "DEFAULT_MAP")
+
+
+def _find_config(ctx: typer.Context, param: typer.CallbackParam, value: Path) -> Path:
+    """Without --config, keywords.yaml is looked for upward from here, as git looks for its
+    folder; the other default paths then belong to the folder where it was found."""
+    if not _defaulted(ctx, param) or value.exists():
+        return value
+    from ..config.locate import find_root
+    from ..errors import ConfigError
+
+    try:
+        root = find_root(value.name, Path.cwd())
+    except ConfigError as exc:
+        _fail(str(exc), exc.exit_code)
+    ctx.meta[_ROOT] = root
+    return root / value
+
+
+def _at_root(ctx: typer.Context, param: typer.CallbackParam, value: Path) -> Path:
+    root = ctx.meta.get(_ROOT)
+    return root / value if root is not None and _defaulted(ctx, param) else value
+
+
 ConfigOpt = Annotated[
-    Path, typer.Option("--config", "-c", help="Keywords file.", show_default=True)
+    Path,
+    typer.Option(
+        "--config",
+        "-c",
+        help="Keywords file (default: keywords.yaml here or in the nearest folder above, up to "
+        "the repository root).",
+        show_default=False,
+        callback=_find_config,
+    ),
 ]
 DataOpt = Annotated[
-    Path, typer.Option("--data", help="Folder of the JSON store (one file per keyword).")
+    Path,
+    typer.Option(
+        "--data", help="Folder of the JSON store (one file per keyword).", callback=_at_root
+    ),
 ]
 ReadmeOpt = Annotated[
-    Path, typer.Option("--readme", help="README whose paper tables are regenerated.")
+    Path,
+    typer.Option("--readme", help="README whose paper tables are regenerated.", callback=_at_root),
 ]
 SiteOpt = Annotated[
-    Path, typer.Option("--site", help="Folder for the Atom feeds, BibTeX files and web page.")
+    Path,
+    typer.Option(
+        "--site", help="Folder for the Atom feeds, BibTeX files and web page.", callback=_at_root
+    ),
 ]
 
 
