@@ -257,3 +257,28 @@ def test_a_keyword_name_too_long_for_a_heading_or_file_name_is_refused() -> None
     assert "at most 200" in error_of("keywords:\n  - " + "word " * 60 + "\n").message
     slugged = error_of("keywords:\n  - " + "ab " * 60 + "\n")
     assert "file name of 179 bytes; at most 120" in slugged.message
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "hint"),
+    [
+        ("keywords:\n  - name: LLM: reasoning\n", 2, 'must be quoted: name: "LLM: reasoning"'),
+        ("keywords:\n  - LLM: reasoning\n", 2, 'quote it: - "LLM: reasoning"'),
+        ("keywords:\n  - name: A\n  phrases: [a]\n", 3, "settings line up under its 'name:'"),
+        ("keywords:\n  - World Model\n - Video\n", 3, "start in the same column"),
+        ("keywords:\n\t- World Model\n", 2, "spaces, not tabs"),
+        ('keywords:\n  - "World Model\n  - B\n', 2, "quote opened on this line is never closed"),
+        ("keywords:\n  - name: A\n    phrases: [a, b\n", 4, "opened on line 3 is not closed"),
+        ("keywords:\n  - @home robots\n", 2, 'starting with @ must be quoted, e.g. "@..."'),
+        ("keywords:\n  -World Model\n", 2, "a dash and a space before each keyword"),
+        ("keywords:\n  - #hashtag\n  - B\n", 2, "quote a name that starts with '#'"),
+        ("keywords:\n  - name: A\n    phrases:[a]\n", 3, "a colon and a space after it"),
+    ],
+)
+def test_common_yaml_mistakes_get_a_plain_hint_at_their_line(
+    text: str, line: int, hint: str
+) -> None:
+    with pytest.raises(ConfigError) as raised:
+        parse_config(text)
+    assert raised.value.line == line
+    assert hint in raised.value.message
