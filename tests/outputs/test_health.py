@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dailypapers import store
-from dailypapers.cli.progress import describe, workflow_commands
+from dailypapers.cli.progress import describe, summary_lines, workflow_commands
 from dailypapers.config import Keyword, parse_config
 from dailypapers.fetch import Paper
 from dailypapers.outputs import summary
@@ -220,3 +220,20 @@ def test_a_keyword_matching_no_paper_is_a_warning_annotation() -> None:
         "::warning title=dailypapers%3A Vidoe Undrestanding::arXiv counts no paper matching"
         " this keyword at all: check the spelling"
     ]
+
+
+def test_a_paper_new_for_two_keywords_is_counted_both_ways_and_said_so() -> None:
+    shared = Paper(id="2611.00001", version=1, title="T", updated="2026-11-21T00:00:00Z")
+    own = Paper(id="2611.00002", version=1, title="U", updated="2026-11-21T00:00:00Z")
+    report = UpdateReport(
+        "2026-11-22",
+        [KeywordReport(WORLD, new=[shared, own], kept=2), KeywordReport(VIDEO, new=[shared])],
+    )
+
+    (first,) = summary_lines(report)
+    text = summary.render(report)
+
+    assert first == (
+        "2026-11-22: 3 new for their keywords, 2 distinct paper(s), across 2 keyword(s)"
+    )
+    assert ":white_check_mark: 3 new papers for their keywords: 2 distinct, as the day's" in text

@@ -57,8 +57,12 @@ class ConsoleProgress(Progress):
 
 def summary_lines(report: UpdateReport) -> list[str]:
     failed = len(report.failed)
+    counted, distinct = report.new_count, report.distinct_new
+    new = f"{counted} new paper(s)"
+    if distinct != counted:
+        new = f"{counted} new for their keywords, {distinct} distinct paper(s),"
     lines = [
-        f"{report.today}: {report.new_count} new paper(s) across {len(report.keywords)} keyword(s)"
+        f"{report.today}: {new} across {len(report.keywords)} keyword(s)"
         + (f"; {failed} failed" if failed else "")
     ]
     nothing = [k.keyword.name for k in report.keywords if k.matches_nothing]

@@ -56,6 +56,7 @@ def render(report: UpdateReport) -> str:
         today=report.today,
         rows=rows(report),
         new=report.new_count,
+        distinct=report.distinct_new,
         failed=len(report.failed),
         total=len(report.keywords),
         failed_word=FAILED,

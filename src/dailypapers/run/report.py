@@ -85,7 +85,13 @@ class UpdateReport:
 
     @property
     def new_count(self) -> int:
+        """New papers counted per keyword: a paper new for two keywords counts twice."""
         return sum(len(k.new) for k in self.keywords)
+
+    @property
+    def distinct_new(self) -> int:
+        """New papers counted once each, as the day's issue counts them."""
+        return len({p.id for k in self.keywords for p in k.new})
 
 
 class Progress:
