@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -282,3 +283,38 @@ def test_common_yaml_mistakes_get_a_plain_hint_at_their_line(
         parse_config(text)
     assert raised.value.line == line
     assert hint in raised.value.message
+
+
+@pytest.mark.parametrize(
+    ("entry", "what"),
+    [
+        ("'Wang\\'", "keyword"),
+        ("{name: W, authors: ['Wang\\']}", "authors"),
+        ("{name: W, phrases: ['a\\b']}", "phrases"),
+        ("{name: W, exclude: ['survey\\']}", "exclude"),
+    ],
+)
+def test_a_backslash_in_query_text_is_refused_at_its_line(entry: str, what: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        parse_config(f"keywords:\n  - World Model\n  - {entry}\n")
+    assert raised.value.line == 3
+    assert raised.value.message.startswith(f"{what} must not contain a backslash")
+
+
+def test_invisible_characters_are_removed_with_a_warning_naming_the_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="dailypapers"):
+        config = parse_config('keywords:\n  - name: V\n    phrases: ["Vi\\u00addeo\\u200b"]\n')
+    assert config.keywords[0].phrases == ("Video",)
+    (record,) = caplog.records
+    assert record.getMessage() == (
+        "keywords.yaml:3: phrases: searching 'Video' without its invisible characters "
+        "(U+00AD SOFT HYPHEN, U+200B ZERO WIDTH SPACE)"
+    )
+
+
+def test_a_phrase_of_invisible_characters_only_is_refused() -> None:
+    with pytest.raises(ConfigError, match="holds only invisible characters") as raised:
+        parse_config('keywords:\n  - "\\u00ad\\u200b"\n')
+    assert raised.value.line == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -37,6 +38,21 @@ class Keyword:
     """Names searched with arXiv's ``au:``; with phrases or a query a paper must match both."""
     notify: tuple[str, ...] = ()
     """GitHub user names mentioned in the day's issue when the keyword has new papers."""
+
+
+def invisible(text: str) -> list[str]:
+    """The invisible characters of ``text`` that change what arXiv matches: format characters
+    (soft hyphen U+00AD, zero-width space, non-joiner and joiner U+200B-U+200D, word joiner
+    U+2060, byte-order mark U+FEFF, direction marks...) and control characters. Text pasted from
+    a PDF or a web page carries them; a phrase holding one matches nothing."""
+    return [ch for ch in text if unicodedata.category(ch) in ("Cf", "Cc")]
+
+
+def searchable(text: str) -> str:
+    """``text`` as arXiv is asked for it: invisible characters removed, spaces folded."""
+    if text.isascii() and text.isprintable():
+        return text
+    return " ".join("".join(ch for ch in text if not invisible(ch)).split())
 
 
 def name_key(name: str) -> str:

@@ -6,7 +6,9 @@ a researcher editing the file on GitHub's web editor has nothing else to go by.
 
 from __future__ import annotations
 
+import logging
 import re
+import unicodedata
 import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +20,18 @@ from ..errors import ConfigError
 from ..settings import DEFAULT_MAX_PAPERS, MAX_PAPERS_LIMIT
 from ..text import slugify
 from . import taxonomy
-from .model import DEFAULT_COLUMNS, Column, Config, Field, Keyword, LinkStyle, SortKey, name_key
+from .model import (
+    DEFAULT_COLUMNS,
+    Column,
+    Config,
+    Field,
+    Keyword,
+    LinkStyle,
+    SortKey,
+    invisible,
+    name_key,
+    searchable,
+)
 
 TOP_KEYS = {"keywords", "max_papers", "sort", "link", "timezone", "lookback_days", "columns"}
 KEYWORD_KEYS = {
@@ -48,6 +61,7 @@ MAX_SLUG_BYTES = 120
 MAX_QUERY_TEXT = 4000
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def load_config(path: Path) -> Config:
@@ -267,9 +281,34 @@ class _Reader:
         return value
 
     def phrase(self, node: yaml.Node, what: str) -> str:
+        """Text that goes inside arXiv's quotes: no quote or backslash (arXiv would read it as
+        the end of the phrase or an escape), and no invisible character (removed, with a
+        warning: it would make the phrase match nothing)."""
         value = self.text(node, what)
         if '"' in value:
             raise self.fail(node, f"{what} must not contain a double quote: {value!r}")
+        if "\\" in value:
+            raise self.fail(
+                node,
+                f"{what} must not contain a backslash (arXiv reads it as an escape, which can "
+                f"swallow the closing quote): {value!r}",
+            )
+        hidden = invisible(value)
+        if hidden:
+            value = searchable(value)
+            if not value:
+                raise self.fail(node, f"{what} holds only invisible characters")
+            names = ", ".join(
+                sorted({f"U+{ord(ch):04X} {unicodedata.name(ch, 'control')}" for ch in hidden})
+            )
+            log.warning(
+                "%s:%d: %s: searching %r without its invisible characters (%s)",
+                self.path,
+                line_of(node),
+                what,
+                value,
+                names,
+            )
         return value
 
     def each(self, node: yaml.Node, what: str, item: Callable[[yaml.Node, str], T]) -> list[T]:
