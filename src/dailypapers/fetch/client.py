@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import email.utils
 import errno
+import functools
 import logging
 import os
 import random
 import socket
+import ssl
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +39,13 @@ UNREACHABLE = "unreachable"
 listens at the port, no route to the network. The run stops asking at once."""
 # EAI_AGAIN (a resolver that did not answer in time) is not here: it passes, runners see it.
 _NO_SUCH_NAME = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One certificate store per process: loading it takes about 70 ms of CPU, which every
+    client paid again (a test suite builds hundreds of clients in one process)."""
+    return httpx.create_ssl_context(verify=True, trust_env=True)
 
 
 def user_agent() -> str:
@@ -168,6 +177,7 @@ class ArxivClient:
             limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
             follow_redirects=True,
             transport=transport,
+            verify=_tls(),
         )
 
     def __enter__(self) -> ArxivClient:
