@@ -539,7 +539,7 @@ def test_papers_of_a_refused_issue_come_with_the_next_days_new_ones(
 def _tool(name: str) -> str:
     path = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
     if path is None:
-        pytest.skip(f"{name} is not installed (pip install '.[test]')")
+        pytest.skip(f"{name} is not installed (pip install '.[test]'; zizmor needs Python 3.11+)")
     return path
 
 
