@@ -239,6 +239,10 @@ def test_a_port_where_nothing_listens_stops_the_run_at_the_first_keyword(tmp_pat
         kept = store_mod.load(paths.data, keyword)
         assert len(kept.papers) == 5
         assert kept.health.failures == 1
+    for keyword in api.load_config(paths.config).keywords:
+        kept = store_mod.load(paths.data, keyword)
+        assert len(kept.papers) == 5
+        assert kept.health.failures == 1
 
 
 def test_a_paper_that_joins_by_a_new_version_costs_no_extra_page_and_no_warning(
