@@ -1,10 +1,30 @@
-"""Fixtures shared by the test modules: the shared fixtures folder and a fresh tracker."""
+"""Fixtures shared by the test modules, the ``slow`` and ``reliability`` marks, and the
+environment of the processes the tests start."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# The test extras bring selenium, and with it trio, which httpcore imports whenever it can: that
+# cost every `dailypapers` process a test starts about 0.15 s. A dailypapers install has no
+# trio; the processes the tests start see none either (this process keeps its own).
+_WITHOUT_TRIO = str(Path(__file__).with_name("without_trio"))
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (_WITHOUT_TRIO, os.environ.get("PYTHONPATH", "")) if p
+)
+
+# The few long tests: kept out of the inner loop (``-m "not slow"``) and started first, so that
+# in a parallel run they overlap the many short ones instead of ending the run alone.
+SLOW = (
+    "tests/test_benchmarks.py::",  # the benchmark script end to end: about 20 s
+    "tests/test_workflow.py::",  # the daily workflow's steps, git and a fake gh: 30 s in all
+    "tests/reliability/test_crash.py::test_sigkill_at_any_moment",  # 30 kills: about 25 s
+    "tests/outputs/test_browser.py::",  # Chromium: about 7 s in all
+    "tests/fakes/test_arxiv.py::test_corpus_",  # loading the shared corpus: about 5 s
+)
 
 
 @pytest.fixture
@@ -22,8 +42,11 @@ def tracker(tmp_path: Path) -> Path:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Everything under tests/reliability is marked, so ``-m "not reliability"`` is the fast
-    subset to run while editing."""
+    """Everything under tests/reliability is marked, so ``-m "not reliability"`` skips the fault,
+    crash and hostile-input suite; the long tests are marked ``slow`` and run first."""
     for item in items:
         if "/reliability/" in item.path.as_posix():
             item.add_marker(pytest.mark.reliability)
+        if item.nodeid.startswith(SLOW):
+            item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: not item.get_closest_marker("slow"))

@@ -10,6 +10,8 @@ test's Python environment, whose bin folder comes first on PATH.
 
 from __future__ import annotations
 
+import fnmatch
+import itertools
 import json
 import os
 import re
@@ -537,13 +539,18 @@ def test_papers_of_a_refused_issue_come_with_the_next_days_new_ones(
 def _tool(name: str) -> str:
     path = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
     if path is None:
-        pytest.skip(f"{name} is not installed (pip install '.[test]')")
+        pytest.skip(f"{name} is not installed (pip install '.[test]'; zizmor needs Python 3.11+)")
     return path
 
 
-def test_actionlint_finds_nothing() -> None:
+TESTS_WORKFLOW = ROOT / ".github" / "workflows" / "tests.yml"
+WORKFLOWS = pytest.mark.parametrize("workflow", [WORKFLOW, TESTS_WORKFLOW], ids=lambda p: p.name)
+
+
+@WORKFLOWS
+def test_actionlint_finds_nothing(workflow: Path) -> None:
     done = subprocess.run(
-        [_tool("actionlint"), "-no-color", str(WORKFLOW)],
+        [_tool("actionlint"), "-no-color", str(workflow)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -551,13 +558,50 @@ def test_actionlint_finds_nothing() -> None:
     assert (done.returncode, done.stdout + done.stderr) == (0, "")
 
 
-def test_zizmor_finds_nothing_even_pedantic() -> None:
+@WORKFLOWS
+def test_zizmor_finds_nothing_even_pedantic(workflow: Path) -> None:
     done = subprocess.run(
         [_tool("zizmor"), "--offline", "--persona", "pedantic", "--no-progress",
-         "--config", str(ROOT / ".github" / "zizmor.yml"), "--format", "json", str(WORKFLOW)],
+         "--config", str(ROOT / ".github" / "zizmor.yml"), "--format", "json", str(workflow)],
         cwd=ROOT,
         capture_output=True,
         text=True,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert json.loads(done.stdout) == []
+
+
+# ---------------------------------------------------------------------- the tests workflow
+
+
+def _readme_commands() -> list[str]:
+    """The line after each ```sh fence of the README, as .ci/run reads them."""
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    return [after for fence, after in itertools.pairwise(lines) if fence == "```sh"]
+
+
+def test_the_tests_workflow_runs_the_readmes_test_command_on_the_oldest_and_newest_python() -> None:
+    workflow = yaml.safe_load(TESTS_WORKFLOW.read_text(encoding="utf-8"))
+    (job,) = workflow["jobs"].values()
+    runs = [step["run"].strip() for step in job["steps"] if "run" in step]
+    assert runs[0] == _readme_commands()[1]
+    assert job["strategy"]["matrix"]["python"] == ["3.10", "3.13"]
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'requires-python = ">=3.10"' in pyproject
+    assert "Programming Language :: Python :: 3.13" in pyproject
+
+
+def test_the_tests_workflow_reads_only_and_skips_the_daily_bot_commits() -> None:
+    workflow = yaml.safe_load(TESTS_WORKFLOW.read_text(encoding="utf-8"))
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert set(triggers) >= {"push", "pull_request"}
+    ignored = triggers["push"]["paths-ignore"]
+    for bot_file in ("data/world-model.json", "papers/world-model.md", "README.md"):
+        assert any(fnmatch.fnmatch(bot_file, pattern) for pattern in ignored), bot_file
+    assert not any(fnmatch.fnmatch("src/dailypapers/cli/__init__.py", p) for p in ignored)
+    assert workflow["permissions"] == {}
+    (job,) = workflow["jobs"].values()
+    assert job["permissions"] == {"contents": "read"}
+    assert job["if"] == "github.actor != 'github-actions[bot]'"
+    committer = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))["jobs"]["update"]["env"]
+    assert committer["GIT_AUTHOR_NAME"] == "github-actions[bot]"

@@ -170,19 +170,36 @@ def test_stopped_server_fails_every_keyword_with_exit_1(tracker: Path, server: F
 
 
 def test_after_two_dead_keywords_the_rest_are_not_fetched_and_the_run_exits_1(
-    tracker: Path,
+    tracker: Path, server: FakeArxiv
 ) -> None:
     config = tracker / "keywords.yaml"
     config.write_text(config.read_text(encoding="utf-8") + "  - Diffusion\n", encoding="utf-8")
-    result = run(tracker, None, "update")
+    server.inject(Fault("503", times=-1))
+    result = run(tracker, server, "update")
     assert result.returncode == 1
-    assert "World Model: FAILED (connection)" in result.stderr
-    assert "Video Understanding: FAILED (connection)" in result.stderr
+    assert "World Model: FAILED (http 503)" in result.stderr
+    assert "Video Understanding: FAILED (http 503)" in result.stderr
     assert "Diffusion: FAILED (not fetched): arXiv failed every retry for World Model" in (
         result.stderr
     )
     health = json.loads((tracker / "data" / "diffusion.json").read_text(encoding="utf-8"))
     assert health["health"]["failures"] == 1
+
+
+def test_a_port_where_nothing_listens_stops_the_run_at_the_first_keyword_in_plain_words(
+    tracker: Path,
+) -> None:
+    """Default retries and backoff: a refused connection is not retried like a blip."""
+    result = run(tracker, None, "update", DAILYPAPERS_RETRIES="", DAILYPAPERS_BACKOFF="")
+    assert result.returncode == 1
+    first = result.stderr.splitlines()[0]
+    assert "World Model: FAILED (unreachable): cannot reach arXiv: nothing listens at" in first
+    assert "offline? behind a proxy?" in first
+    assert "DAILYPAPERS_API_URL" in first
+    assert "(1 try;" in first
+    assert "Video Understanding: FAILED (not fetched): arXiv could not be reached" in (
+        result.stderr
+    )
 
 
 def test_bad_keywords_file_exits_2_with_one_line_and_writes_nothing(
@@ -277,6 +294,127 @@ def test_add_and_remove_keep_the_files_comments(tracker: Path) -> None:
     assert run(tracker, None, "remove", "world model").returncode == 0
     text = (tracker / "keywords.yaml").read_text(encoding="utf-8")
     assert text == "# my topics\nkeywords:\n  - Video Understanding\n  - Video Generation\n"
+
+
+def test_add_asks_arxiv_once_for_the_count_and_warns_when_nothing_matches(
+    tracker: Path, server: FakeArxiv
+) -> None:
+    result = run(tracker, server, "add", "Vidoe Undrestanding", "--phrase", "Vidoe Undrestanding")
+    assert result.returncode == 0, result.stderr
+    assert "Vidoe Undrestanding" in (tracker / "keywords.yaml").read_text(encoding="utf-8")
+    assert "warning: arXiv counts no paper matching 'Vidoe Undrestanding'" in result.stderr
+    assert "check the spelling" in result.stderr
+    (asked,) = server.requests
+    assert asked.params["max_results"] == "0"
+
+
+def test_add_says_how_many_papers_arxiv_counts(tracker: Path, server: FakeArxiv) -> None:
+    result = run(tracker, server, "add", "Video Diffusion", "--phrase", "World Model")
+    assert result.returncode == 0, result.stderr
+    assert f"arXiv counts {len(WORLD)} paper(s) matching 'Video Diffusion'" in result.stdout
+    assert result.stderr == ""
+
+
+def test_add_hints_that_a_phrase_with_a_comma_may_be_a_list(
+    tracker: Path, server: FakeArxiv
+) -> None:
+    result = run(tracker, server, "add", "Video Diffusion", "--phrase", "video diffusion, t2v")
+    assert "holds a comma" in result.stderr
+    assert "phrases: [video diffusion, t2v]" in result.stderr
+
+
+def test_add_offline_adds_the_keyword_with_a_note(tracker: Path) -> None:
+    result = run(tracker, None, "add", "Video Generation")
+    assert result.returncode == 0, result.stderr
+    assert "added 'Video Generation'" in result.stdout
+    assert "could not ask arXiv how many papers match, so it is added unchecked" in result.stdout
+    assert "Video Generation" in (tracker / "keywords.yaml").read_text(encoding="utf-8")
+
+
+def test_add_narrows_a_keyword_by_category_and_exclusion(tracker: Path) -> None:
+    result = run(
+        tracker,
+        None,
+        "add",
+        "Robot Learning",
+        "--category",
+        "cs.RO",
+        "--category",
+        "cs.LG",
+        "--exclude",
+        "survey",
+        "--no-check",
+    )
+    assert result.returncode == 0, result.stderr
+    text = (tracker / "keywords.yaml").read_text(encoding="utf-8")
+    assert text.endswith(
+        "  - name: Robot Learning\n    categories: [cs.RO, cs.LG]\n    exclude: [survey]\n"
+    )
+
+
+def test_add_no_check_sends_no_request(tracker: Path, server: FakeArxiv) -> None:
+    result = run(tracker, server, "add", "Video Generation", "--no-check")
+    assert result.returncode == 0, result.stderr
+    assert server.requests == []
+
+
+def test_a_keyword_matching_no_paper_is_named_in_the_terminal_and_as_a_warning(
+    tracker: Path, server: FakeArxiv
+) -> None:
+    config = tracker / "keywords.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "  - Vidoe Undrestanding\n", "utf-8")
+    result = run(tracker, server, "update", "--summary", "summary.md", GITHUB_ACTIONS="true")
+    assert result.returncode == 0, result.stderr
+    assert "Vidoe Undrestanding: 0 new, 0 kept, 1 request(s); arXiv counts no paper" in (
+        result.stderr
+    )
+    assert "1 keyword(s) match no paper on arXiv at all" in result.stdout
+    assert (
+        "::warning title=dailypapers%3A Vidoe Undrestanding::arXiv counts no paper matching"
+        in result.stdout
+    )
+    summary = (tracker / "summary.md").read_text(encoding="utf-8")
+    assert "| Vidoe Undrestanding | 0 | 0 | :warning: **matches no paper** (" in summary
+
+
+def test_from_a_subfolder_every_command_uses_the_trackers_files(
+    tracker: Path, server: FakeArxiv
+) -> None:
+    (tracker / ".git").mkdir()
+    sub = tracker / "papers" / "notes"
+    sub.mkdir(parents=True)
+    result = run(sub, server, "update")
+    assert result.returncode == 0, result.stderr
+    assert (tracker / "data" / "world-model.json").exists()
+    assert "## World Model" in (tracker / "README.md").read_text(encoding="utf-8")
+    assert not (sub / "data").exists() and not (sub / "site").exists()
+    listed = run(sub, None, "list")
+    assert listed.returncode == 0, listed.stderr
+    assert "- World Model\t100 papers" in listed.stdout
+
+
+def test_without_a_keywords_file_up_to_the_repository_root_it_says_where_it_looked(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / ".git").mkdir()
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    result = run(sub, None, "list")
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"dailypapers: keywords.yaml: file not found in {sub.resolve()} nor in any folder above "
+        f"it up to the repository root, {tmp_path.resolve()} (run from the tracker's folder, or "
+        "give --config)\n"
+    )
+
+
+def test_an_explicit_config_is_not_looked_for_elsewhere(tracker: Path) -> None:
+    (tracker / ".git").mkdir()
+    sub = tracker / "sub"
+    sub.mkdir()
+    result = run(sub, None, "list", "--config", "keywords.yaml")
+    assert result.returncode == 2
+    assert result.stderr == "dailypapers: keywords.yaml: file not found\n"
 
 
 def test_adding_a_duplicate_keyword_is_refused(tracker: Path) -> None:

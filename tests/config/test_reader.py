@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -256,3 +257,63 @@ def test_a_keyword_name_too_long_for_a_heading_or_file_name_is_refused() -> None
     assert "at most 200" in error_of("keywords:\n  - " + "word " * 60 + "\n").message
     slugged = error_of("keywords:\n  - " + "ab " * 60 + "\n")
     assert "file name of 179 bytes; at most 120" in slugged.message
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "hint"),
+    [
+        ("keywords:\n  - name: LLM: reasoning\n", 2, 'must be quoted: name: "LLM: reasoning"'),
+        ("keywords:\n  - LLM: reasoning\n", 2, 'quote it: - "LLM: reasoning"'),
+        ("keywords:\n  - name: A\n  phrases: [a]\n", 3, "settings line up under its 'name:'"),
+        ("keywords:\n  - World Model\n - Video\n", 3, "start in the same column"),
+        ("keywords:\n\t- World Model\n", 2, "spaces, not tabs"),
+        ('keywords:\n  - "World Model\n  - B\n', 2, "quote opened on this line is never closed"),
+        ("keywords:\n  - name: A\n    phrases: [a, b\n", 4, "opened on line 3 is not closed"),
+        ("keywords:\n  - @home robots\n", 2, 'starting with @ must be quoted, e.g. "@..."'),
+        ("keywords:\n  -World Model\n", 2, "a dash and a space before each keyword"),
+        ("keywords:\n  - #hashtag\n  - B\n", 2, "quote a name that starts with '#'"),
+        ("keywords:\n  - name: A\n    phrases:[a]\n", 3, "a colon and a space after it"),
+    ],
+)
+def test_common_yaml_mistakes_get_a_plain_hint_at_their_line(
+    text: str, line: int, hint: str
+) -> None:
+    with pytest.raises(ConfigError) as raised:
+        parse_config(text)
+    assert raised.value.line == line
+    assert hint in raised.value.message
+
+
+@pytest.mark.parametrize(
+    ("entry", "what"),
+    [
+        ("'Wang\\'", "keyword"),
+        ("{name: W, authors: ['Wang\\']}", "authors"),
+        ("{name: W, phrases: ['a\\b']}", "phrases"),
+        ("{name: W, exclude: ['survey\\']}", "exclude"),
+    ],
+)
+def test_a_backslash_in_query_text_is_refused_at_its_line(entry: str, what: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        parse_config(f"keywords:\n  - World Model\n  - {entry}\n")
+    assert raised.value.line == 3
+    assert raised.value.message.startswith(f"{what} must not contain a backslash")
+
+
+def test_invisible_characters_are_removed_with_a_warning_naming_the_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="dailypapers"):
+        config = parse_config('keywords:\n  - name: V\n    phrases: ["Vi\\u00addeo\\u200b"]\n')
+    assert config.keywords[0].phrases == ("Video",)
+    (record,) = caplog.records
+    assert record.getMessage() == (
+        "keywords.yaml:3: phrases: searching 'Video' without its invisible characters "
+        "(U+00AD SOFT HYPHEN, U+200B ZERO WIDTH SPACE)"
+    )
+
+
+def test_a_phrase_of_invisible_characters_only_is_refused() -> None:
+    with pytest.raises(ConfigError, match="holds only invisible characters") as raised:
+        parse_config('keywords:\n  - "\\u00ad\\u200b"\n')
+    assert raised.value.line == 2

@@ -6,6 +6,8 @@ logic runs without waiting.
 
 from __future__ import annotations
 
+import errno
+import socket
 from collections.abc import Callable, Iterator
 from itertools import pairwise
 
@@ -14,9 +16,9 @@ import pytest
 
 from dailypapers import __version__
 from dailypapers.errors import FetchError, QueryRejected
-from dailypapers.fetch.client import ArxivClient, Pacer
+from dailypapers.fetch.client import UNREACHABLE, ArxivClient, Pacer
 from dailypapers.settings import Settings
-from tests.fakes.arxiv import FakeArxiv, make_papers
+from tests.fakes.arxiv import FakeArxiv, make_papers, refused_url
 from tests.support import VirtualTime, shared_fixture
 
 
@@ -204,6 +206,55 @@ def test_connection_errors_are_retried() -> None:
     client, _ = client_for(flaky, time)
     assert len(search(client).papers) == 10
     assert client.stats.retries == 2
+
+
+def failing_with(cause: OSError) -> Handler:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError(str(cause), request=request) from cause
+
+    return handler
+
+
+@pytest.mark.parametrize(
+    ("cause", "words"),
+    [
+        (socket.gaierror(socket.EAI_NONAME, "Name or service not known"), "does not resolve"),
+        (ConnectionRefusedError(errno.ECONNREFUSED, "Connection refused"), "nothing listens"),
+        (OSError(errno.ENETUNREACH, "Network is unreachable"), "no network route"),
+    ],
+)
+def test_a_definitive_connection_failure_is_not_retried(cause: OSError, words: str) -> None:
+    time = VirtualTime()
+    client, seen = client_for(failing_with(cause), time)
+    with pytest.raises(FetchError) as raised:
+        search(client)
+    assert len(seen) == 1
+    assert time.sleeps == []
+    assert raised.value.kind == UNREACHABLE
+    assert words in str(raised.value)
+    assert "offline? behind a proxy?" in str(raised.value)
+    assert "DAILYPAPERS_API_URL" in str(raised.value)
+
+
+def test_a_resolver_that_did_not_answer_in_time_is_retried() -> None:
+    time = VirtualTime()
+    again = socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+    client, seen = client_for(failing_with(again), time)
+    with pytest.raises(FetchError) as raised:
+        search(client)
+    assert len(seen) == 5
+    assert raised.value.kind == "connection"
+
+
+def test_a_closed_loopback_port_is_reported_as_nothing_listening() -> None:
+    time = VirtualTime()
+    client = ArxivClient(
+        Settings(api_url=refused_url()), clock=time.clock, sleep=time.sleep, jitter=lambda: 0.0
+    )
+    with client, pytest.raises(FetchError, match=r"nothing listens at 127\.0\.0\.1:") as raised:
+        search(client)
+    assert raised.value.attempts == 1
+    assert time.sleeps == []
 
 
 def test_redirects_are_followed() -> None:

@@ -251,7 +251,8 @@ def test_a_count_that_fell_falls_back_to_the_lookback_window() -> None:
 def test_an_unknown_revision_does_not_stand_in_for_a_new_paper() -> None:
     old = ten_a_day(200)
     stored = run(Archive(old), [])
-    revised = replace(paper(500, hours_ago=0), version=2)  # an old match revised today
+    # An old match revised today: first submitted long before anything the full store holds.
+    revised = replace(paper(500, hours_ago=0), version=2, published=paper(0, 24 * 400).published)
     late = paper(999, hours_ago=24 + 40)  # below the first page
     archive = Archive([*old, revised, late])
     kept = counted_run(archive, stored, previous_total=len(old) + 1)
@@ -301,3 +302,17 @@ def test_the_entry_a_repeat_pushed_off_a_page_is_asked_for_again() -> None:
     )
     assert archive.calls[1][0] == 19
     assert {p.id for p in papers[:19]} <= {p.id for p in outcome.papers}
+
+
+def test_an_unknown_revision_first_submitted_inside_the_stored_range_accounts_for_the_count() -> (
+    None
+):
+    old = ten_a_day(200)
+    stored = run(Archive(old), [])  # full: the newest 100 of 200
+    joined = replace(paper(500, hours_ago=0), version=2, published=paper(0, 24 * 2).published)
+    archive = Archive([*old, joined])
+    outcome = fetch_keyword(
+        archive, TOPIC, stored, sort="updated", lookback_days=1, previous_total=len(old)
+    )
+    assert outcome.unaccounted == 0
+    assert len(archive.calls) == 1

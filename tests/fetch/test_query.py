@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-import httpx
+import re
+import unicodedata
 
-from dailypapers.config import parse_config
+import httpx
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dailypapers.config import Keyword, parse_config
 from dailypapers.fetch.query import search_query
 from tests.fakes.arxiv import FakeArxiv, FakePaper
 
@@ -68,3 +74,43 @@ def test_the_built_query_selects_what_the_keyword_means_on_an_arxiv_server() -> 
     assert "2611.00003" not in answer.text  # excluded
     assert "2611.00004" not in answer.text  # only in the abstract, and fields says title
     assert "2611.00005" not in answer.text  # not in a cs category
+
+
+# ---------------------------------------------------------------- text arXiv would read differently
+
+PHRASE = re.compile(r'(?:ti|abs|au):"([^"]*)"')
+
+
+@given(
+    phrases=st.lists(st.text(min_size=1, max_size=30), min_size=1, max_size=3),
+    authors=st.lists(st.text(min_size=1, max_size=20), max_size=2),
+    exclude=st.lists(st.text(min_size=1, max_size=20), max_size=2),
+)
+def test_no_text_can_end_a_phrase_early_or_hide_in_it(
+    phrases: list[str], authors: list[str], exclude: list[str]
+) -> None:
+    keyword = Keyword(
+        name="k",
+        slug="k",
+        phrases=tuple(phrases),
+        authors=tuple(authors),
+        exclude=tuple(exclude),
+    )
+    query = search_query(keyword)
+    assert query.count('"') % 2 == 0
+    inside = PHRASE.findall(query)
+    assert len(inside) == 2 * len(phrases) + len(authors) + 2 * len(exclude)
+    outside = PHRASE.sub("", query)
+    assert '"' not in outside and "\\" not in outside
+    for text in inside:
+        assert "\\" not in text
+        assert not any(unicodedata.category(ch) in ("Cf", "Cc") for ch in text)
+        assert text == " ".join(text.split())
+
+
+@pytest.mark.parametrize(
+    "hidden", ["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u200e"]
+)
+def test_an_invisible_character_in_a_phrase_is_left_out_of_the_query(hidden: str) -> None:
+    assert query_of(f"Vi{hidden}deo Under{hidden}standing") == query_of("Video Understanding")
+    assert query_of(f"{{name: V, authors: [Li{hidden}min Wang]}}") == 'au:"Limin Wang"'

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dailypapers import store
-from dailypapers.cli.progress import describe, workflow_commands
+from dailypapers.cli.progress import describe, summary_lines, workflow_commands
 from dailypapers.config import Keyword, parse_config
 from dailypapers.fetch import Paper
 from dailypapers.outputs import summary
@@ -182,3 +182,67 @@ def test_an_annotation_property_cannot_end_early(text: str) -> None:
 
     assert not set(encoded) & set(":,\r\n")
     assert _decode(encoded) == text
+
+
+# ---------------------------------------------------------------------- a keyword matching nothing
+
+TYPO, LISTED = parse_config(
+    "keywords:\n  - Vidoe Undrestanding\n"
+    "  - name: Video Diffusion\n    phrases: video diffusion, text-to-video\n"
+).keywords
+
+
+def test_summary_says_a_keyword_matching_no_paper_is_no_quiet_day() -> None:
+    world = KeywordReport(WORLD, kept=3, total=120)
+    typo = KeywordReport(TYPO, total=0)
+
+    text = summary.render(UpdateReport("2026-11-22", [world, typo]))
+
+    assert re.search(r"\| World Model \| 0 \| 3 \| :zzz: arXiv announced nothing new \|", text)
+    assert re.search(
+        r"\| Vidoe Undrestanding \| 0 \| 0 \| :warning: \*\*matches no paper\*\*", text
+    )
+    assert "check the spelling" in text
+    assert ":warning: 1 keyword matches no paper on arXiv at all" in text
+
+
+def test_a_phrase_with_a_comma_is_hinted_to_be_a_list() -> None:
+    report = KeywordReport(LISTED, total=0)
+
+    line = describe(report)
+
+    assert "matching this keyword at all: check the spelling" in line
+    assert "'video diffusion, text-to-video' holds a comma" in line
+    assert "phrases: [video diffusion, text-to-video]" in line
+    text = summary.render(UpdateReport("2026-11-22", [report]))
+    assert "phrases: [video diffusion, text-to-video]" in text
+    assert "announced nothing new" not in text  # not a quiet day
+
+
+def test_a_keyword_matching_no_paper_is_a_warning_annotation() -> None:
+    quiet = KeywordReport(WORLD, total=5)
+    typo = KeywordReport(TYPO, total=0)
+
+    lines = workflow_commands(UpdateReport("2026-11-22", [quiet, typo]))
+
+    assert lines == [
+        "::warning title=dailypapers%3A Vidoe Undrestanding::arXiv counts no paper matching"
+        " this keyword at all: check the spelling"
+    ]
+
+
+def test_a_paper_new_for_two_keywords_is_counted_both_ways_and_said_so() -> None:
+    shared = Paper(id="2611.00001", version=1, title="T", updated="2026-11-21T00:00:00Z")
+    own = Paper(id="2611.00002", version=1, title="U", updated="2026-11-21T00:00:00Z")
+    report = UpdateReport(
+        "2026-11-22",
+        [KeywordReport(WORLD, new=[shared, own], kept=2), KeywordReport(VIDEO, new=[shared])],
+    )
+
+    (first,) = summary_lines(report)
+    text = summary.render(report)
+
+    assert first == (
+        "2026-11-22: 3 new for their keywords, 2 distinct paper(s), across 2 keyword(s)"
+    )
+    assert ":white_check_mark: 3 new papers for their keywords: 2 distinct, as the day's" in text

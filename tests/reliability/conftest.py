@@ -7,8 +7,10 @@ the session ends, so docs/reliability.md quotes measured numbers rather than rem
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,9 +30,23 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
+    """One file for the whole session: a parallel run's workers hand their counts to the
+    controller, which sees every test's outcome and writes the file."""
+    worker_output = getattr(session.config, "workeroutput", None)
+    if worker_output is not None:
+        worker_output["dailypapers_figures"] = json.dumps(dict(_FIGURES.counts))
+        return
     target = os.environ.get(FIGURES_ENV)
     if target and _FIGURES.outcomes:
         Path(target).write_text(_FIGURES.as_json(), encoding="utf-8")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """pytest-xdist: a worker finished; add its counts to the session's."""
+    counts = getattr(node, "workeroutput", {}).get("dailypapers_figures")
+    if counts:
+        _FIGURES.counts.update(json.loads(counts))
 
 
 @pytest.fixture(scope="session")

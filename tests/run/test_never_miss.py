@@ -12,6 +12,7 @@ import pytest
 from dailypapers import pipeline as api
 from dailypapers import store as store_mod
 from dailypapers.fetch import Paper
+from dailypapers.fetch.client import UNREACHABLE
 from dailypapers.run import UpdateReport
 from dailypapers.run.update import NOT_FETCHED
 from dailypapers.settings import Settings
@@ -185,27 +186,112 @@ def test_a_trickling_answer_is_cut_off_and_retried(paths: api.Paths) -> None:
     assert len(stored(paths)) == 30
 
 
-def test_two_dead_keywords_in_a_row_stop_the_run_asking(tmp_path: Path) -> None:
-    keywords = ("World Model", "Video", "Diffusion", "Robotics", "Graphs")
-    paths = tracker(tmp_path, keywords)
+FIVE = ("World Model", "Video", "Diffusion", "Robotics", "Graphs")
+
+
+def five_keywords(tmp_path: Path) -> api.Paths:
+    paths = tracker(tmp_path, FIVE)
     with FakeArxiv(
-        [p for i, k in enumerate(keywords) for p in make_papers(5, k, first_number=100 * i)]
+        [p for i, k in enumerate(FIVE) for p in make_papers(5, k, first_number=100 * i)]
     ) as server:
         update(paths, server.url, "2026-11-21")
-    time = VirtualTime()
-    report = api.update(
+    return paths
+
+
+def update_at(paths: api.Paths, url: str, time: VirtualTime) -> UpdateReport:
+    """The default settings, in virtual time."""
+    return api.update(
         api.load_config(paths.config),
         paths,
-        settings=Settings(api_url=refused_url(), delay=3.0, retries=4, backoff=5.0),
+        settings=Settings(api_url=url),
         clock=time.clock,
         sleep=time.sleep,
         jitter=lambda: 0.0,
         today=TODAY,
     )
+
+
+def test_two_dead_keywords_in_a_row_stop_the_run_asking(tmp_path: Path) -> None:
+    paths = five_keywords(tmp_path)
+    time = VirtualTime()
+    with FakeArxiv() as down:
+        down.inject(Fault("503", times=-1))
+        report = update_at(paths, down.url, time)
     kinds = [k.error_kind for k in report.keywords]
-    assert kinds == ["connection", "connection", NOT_FETCHED, NOT_FETCHED, NOT_FETCHED]
-    assert sum(time.sleeps) < 2 * (5 + 10 + 20 + 40) + 10
+    assert kinds == ["http 503", "http 503", NOT_FETCHED, NOT_FETCHED, NOT_FETCHED]
+    assert sum(time.sleeps) < 2 * (3 + 5 + 10 + 20 + 40) + 10
     for keyword in api.load_config(paths.config).keywords:
         kept = store_mod.load(paths.data, keyword)
         assert len(kept.papers) == 5
         assert kept.health.failures == 1
+
+
+def test_a_port_where_nothing_listens_stops_the_run_at_the_first_keyword(tmp_path: Path) -> None:
+    paths = five_keywords(tmp_path)
+    time = VirtualTime()
+    report = update_at(paths, refused_url(), time)
+    kinds = [k.error_kind for k in report.keywords]
+    assert kinds == [UNREACHABLE, NOT_FETCHED, NOT_FETCHED, NOT_FETCHED, NOT_FETCHED]
+    assert time.sleeps == []
+    assert "nothing listens at 127.0.0.1:" in (report.keywords[0].error or "")
+    assert "could not be reached for World Model" in (report.keywords[1].error or "")
+    for keyword in api.load_config(paths.config).keywords:
+        kept = store_mod.load(paths.data, keyword)
+        assert len(kept.papers) == 5
+        assert kept.health.failures == 1
+    for keyword in api.load_config(paths.config).keywords:
+        kept = store_mod.load(paths.data, keyword)
+        assert len(kept.papers) == 5
+        assert kept.health.failures == 1
+
+
+def test_a_paper_that_joins_by_a_new_version_costs_no_extra_page_and_no_warning(
+    paths: api.Paths,
+) -> None:
+    """The store held every match (66 of 66): an unknown paper arriving as v2 surely joined, so
+    the count is accounted for and one page is enough."""
+    with FakeArxiv(make_papers(65, "World Model", start=NEWEST, step_minutes=144)) as server:
+        update(paths, server.url, "2026-11-21")
+        assert len(stored(paths)) == 65
+        joined = FakePaper(
+            id="2609.00001",
+            version=2,
+            title="Now about a World Model",
+            abstract="Revised to study a World Model.",
+            published="2026-09-01T10:00:00Z",  # v1, long before anything stored
+            updated=at(21),
+        )
+        server.add([joined])
+        server.requests.clear()
+        report = update(paths, server.url, TODAY)
+        asked = len(server.requests)
+    (keyword,) = report.keywords
+    assert joined.id in ids(stored(paths))
+    assert len(stored(paths)) == 66
+    assert keyword.unaccounted == 0
+    assert asked == 1 == keyword.requests
+
+
+def test_a_new_version_of_a_stored_paper_costs_no_extra_page_and_no_warning(
+    paths: api.Paths, ten_a_day: FakeArxiv
+) -> None:
+    update(paths, ten_a_day.url, "2026-11-21")
+    revised = stored(paths)[60]
+    ten_a_day.add(
+        [
+            FakePaper(
+                id=revised.id,
+                version=2,
+                title=revised.title,
+                abstract="Revised: World Model.",
+                published=revised.published,
+                updated=at(21),
+            )
+        ]
+    )
+    ten_a_day.requests.clear()
+    report = update(paths, ten_a_day.url, TODAY)
+    (keyword,) = report.keywords
+    assert [p.version for p in stored(paths) if p.id == revised.id] == [2]
+    assert keyword.unaccounted == 0
+    assert len(ten_a_day.requests) == 1

@@ -19,7 +19,7 @@ import typer
 from .. import __version__
 
 if TYPE_CHECKING:
-    from ..config import Config
+    from ..config import Config, Keyword
 
 app = typer.Typer(
     add_completion=False,
@@ -29,17 +29,61 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+_ROOT = "dailypapers.root"
+
+
+def _defaulted(ctx: typer.Context, param: typer.CallbackParam) -> bool:
+    source = ctx.get_parameter_source(param.name or "")
+    return source is not None and source.name in ("DEFAULT", "DEFAULT_MAP")
+
+
+def _find_config(ctx: typer.Context, param: typer.CallbackParam, value: Path) -> Path:
+    """Without --config, keywords.yaml is looked for upward from here, as git looks for its
+    folder; the other default paths then belong to the folder where it was found."""
+    if not _defaulted(ctx, param) or value.exists():
+        return value
+    from ..config.locate import find_root
+    from ..errors import ConfigError
+
+    try:
+        root = find_root(value.name, Path.cwd())
+    except ConfigError as exc:
+        _fail(str(exc), exc.exit_code)
+    ctx.meta[_ROOT] = root
+    return root / value
+
+
+def _at_root(ctx: typer.Context, param: typer.CallbackParam, value: Path) -> Path:
+    root = ctx.meta.get(_ROOT)
+    return root / value if root is not None and _defaulted(ctx, param) else value
+
+
 ConfigOpt = Annotated[
-    Path, typer.Option("--config", "-c", help="Keywords file.", show_default=True)
+    Path,
+    typer.Option(
+        "--config",
+        "-c",
+        help="Keywords file (default: keywords.yaml here or in the nearest folder above, up to "
+        "the repository root).",
+        show_default=False,
+        callback=_find_config,
+    ),
 ]
 DataOpt = Annotated[
-    Path, typer.Option("--data", help="Folder of the JSON store (one file per keyword).")
+    Path,
+    typer.Option(
+        "--data", help="Folder of the JSON store (one file per keyword).", callback=_at_root
+    ),
 ]
 ReadmeOpt = Annotated[
-    Path, typer.Option("--readme", help="README whose paper tables are regenerated.")
+    Path,
+    typer.Option("--readme", help="README whose paper tables are regenerated.", callback=_at_root),
 ]
 SiteOpt = Annotated[
-    Path, typer.Option("--site", help="Folder for the Atom feeds, BibTeX files and web page.")
+    Path,
+    typer.Option(
+        "--site", help="Folder for the Atom feeds, BibTeX files and web page.", callback=_at_root
+    ),
 ]
 
 
@@ -406,6 +450,21 @@ def add(
             "keyword follows these authors. arXiv cannot tell two people with one name apart.",
         ),
     ] = None,
+    category: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--category",
+            help="Only papers in this arXiv category (cs.CV) or whole archive (cs) "
+            "(repeatable; any of them).",
+        ),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude",
+            help="Leave out papers matching this phrase (repeatable), e.g. --exclude survey.",
+        ),
+    ] = None,
     notify: Annotated[
         list[str] | None,
         typer.Option(
@@ -422,11 +481,18 @@ def add(
             "to the top-level reference: list that ranks every keyword's papers (repeatable).",
         ),
     ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check/--no-check",
+            help="Ask arXiv (one request) how many papers the keyword matches, and warn on 0.",
+        ),
+    ] = True,
     config: ConfigOpt = Path("keywords.yaml"),
 ) -> None:
     """Add a keyword to keywords.yaml, keeping its comments; run `update` to fetch its papers.
 
-    The other settings of a keyword (fields, categories, exclude, max_papers) and of the file
+    The other settings of a keyword (fields, max_papers) and of the file
     (columns: [title, date, abstract, comment, code] adds a Code column to the README tables)
     are written by hand; README.md's keywords.yaml section lists them all.
     """
@@ -435,9 +501,16 @@ def add(
     if name is None and not reference:
         _fail("add needs a keyword name or --reference", 2)
     with _exit_on_error():
+        added = None
         if name is not None:
-            add_keyword(
-                config, name, phrases=phrase or (), authors=author or (), notify=notify or ()
+            added = add_keyword(
+                config,
+                name,
+                phrases=phrase or (),
+                authors=author or (),
+                categories=category or (),
+                exclude=exclude or (),
+                notify=notify or (),
             )
             _say(f"added '{name}' to {config}")
         for item in reference or ():
@@ -445,6 +518,39 @@ def add(
                 _say(f"{item} is already a reference in {config}")
             else:
                 _say(f"added reference {item} to {config}; the next update fetches it")
+    keyword = added.keyword_named(name) if added is not None and name is not None else None
+    if check and keyword is not None:
+        with _exit_on_error():
+            _say_count(keyword)
+
+
+def _say_count(keyword: Keyword) -> None:
+    """One polite request for the new keyword's count: a typo shows at once, not after days of
+    "nothing new". Offline the keyword stays added, with a note."""
+    from dataclasses import replace
+
+    from ..errors import FetchError
+    from ..fetch.client import ArxivClient
+    from ..fetch.query import search_query
+    from ..run import comma_hint
+    from ..settings import Settings
+
+    settings = Settings.from_env()
+    settings = replace(settings, retries=0, timeout=min(settings.timeout, 10.0))
+    try:
+        with ArxivClient(settings) as client:
+            total = client.count(search_query(keyword))
+    except FetchError as exc:
+        _say(f"note: could not ask arXiv how many papers match, so it is added unchecked: {exc}")
+        return
+    if total:
+        _say(f"arXiv counts {total} paper(s) matching '{keyword.name}'")
+        return
+    _say(
+        f"warning: arXiv counts no paper matching '{keyword.name}': check the spelling"
+        f"{comma_hint(keyword.phrases)} (`dailypapers remove` undoes the add)",
+        err=True,
+    )
 
 
 @app.command()

@@ -6,7 +6,7 @@ from typing import TextIO
 
 from ..config import Keyword
 from ..outputs.escape import gha_message, gha_property, log_text
-from ..run import KeywordReport, Progress, UpdateReport
+from ..run import KeywordReport, Progress, UpdateReport, no_match_hint
 
 
 def describe(report: KeywordReport) -> str:
@@ -16,6 +16,8 @@ def describe(report: KeywordReport) -> str:
     text = f"{name}: {len(report.new)} new, {report.kept} kept, {report.requests} request(s)"
     if report.revised:
         text += f", {len(report.revised)} revised"
+    if report.matches_nothing:
+        text += f"; {no_match_hint(report.keyword)}"
     if report.unaccounted:
         text += f"; arXiv counts {report.unaccounted} more new match(es), older than all kept"
     if report.repeated:
@@ -55,13 +57,23 @@ class ConsoleProgress(Progress):
 
 def summary_lines(report: UpdateReport) -> list[str]:
     failed = len(report.failed)
+    counted, distinct = report.new_count, report.distinct_new
+    new = f"{counted} new paper(s)"
+    if distinct != counted:
+        new = f"{counted} new for their keywords, {distinct} distinct paper(s),"
     lines = [
-        f"{report.today}: {report.new_count} new paper(s) across {len(report.keywords)} keyword(s)"
+        f"{report.today}: {new} across {len(report.keywords)} keyword(s)"
         + (f"; {failed} failed" if failed else "")
     ]
-    if not report.failed and report.new_count == 0:
+    nothing = [k.keyword.name for k in report.keywords if k.matches_nothing]
+    if not report.failed and report.new_count == 0 and len(nothing) < len(report.keywords):
         lines.append(
             "arXiv announced nothing new for these keywords (normal on weekends and holidays)"
+        )
+    if nothing:
+        lines.append(
+            f"{len(nothing)} keyword(s) match no paper on arXiv at all, which is no quiet day: "
+            f"{', '.join(nothing)} (check the spelling)"
         )
     return lines
 
@@ -77,6 +89,9 @@ def workflow_commands(report: UpdateReport) -> list[str]:
             runs = "run" if keyword.failures == 1 else "runs in a row"
             text = f"update failed ({keyword.failures} {runs}): {keyword.error}"
             lines.append(f"::error title={where}::{gha_message(text)}")
+        elif keyword.matches_nothing:
+            text = no_match_hint(keyword.keyword)
+            lines.append(f"::warning title={where}::{gha_message(text)}")
         elif keyword.unsorted:
             text = (
                 f"arXiv ignored the sort order; {keyword.requests} requests to check the lookback"

@@ -50,7 +50,15 @@ def _item_name(node: yaml.Node) -> str:
 
 
 def _last_line(node: yaml.Node) -> int:
-    """Index of the last text line a node occupies (its end mark may sit on the next line)."""
+    """Index of the last text line a node's content occupies.
+
+    A block mapping or list ends where the next token starts: after any blank and comment lines
+    that follow it, on the next item's line even. So its last line is its last value's.
+    """
+    if isinstance(node, yaml.MappingNode) and not node.flow_style and node.value:
+        return _last_line(node.value[-1][1])
+    if isinstance(node, yaml.SequenceNode) and not node.flow_style and node.value:
+        return _last_line(node.value[-1])
     end = node.end_mark
     return int(end.line) - 1 if end.column == 0 else int(end.line)
 
@@ -66,15 +74,13 @@ def _flow_list(values: Sequence[str]) -> str:
     return "[" + ", ".join(_scalar(" ".join(v.split())) for v in values) + "]"
 
 
-def _item(
-    name: str, phrases: Sequence[str], authors: Sequence[str], notify: Sequence[str]
-) -> list[str]:
+def _item(name: str, settings: Sequence[tuple[str, Sequence[str]]]) -> list[str]:
     """The new list item's lines: a plain name, or a mapping when it has settings."""
     name = " ".join(name.split())
-    if not (phrases or authors or notify):
+    if not any(values for _, values in settings):
         return ["- " + _scalar(name)]
     lines = ["- name: " + _scalar(name)]
-    for key, values in (("phrases", phrases), ("authors", authors), ("notify", notify)):
+    for key, values in settings:
         if values:
             lines.append(f"  {key}: {_flow_list(values)}")
     return lines
@@ -86,9 +92,18 @@ def add_keyword(
     *,
     phrases: Sequence[str] = (),
     authors: Sequence[str] = (),
+    categories: Sequence[str] = (),
+    exclude: Sequence[str] = (),
     notify: Sequence[str] = (),
 ) -> Config:
     """Append a keyword; with authors and no phrases it finds those authors' papers only."""
+    settings = (
+        ("phrases", phrases),
+        ("authors", authors),
+        ("categories", categories),
+        ("exclude", exclude),
+        ("notify", notify),
+    )
     text = path.read_text(encoding="utf-8")
     keywords = _keywords_node(text, str(path))
     lines = text.splitlines(keepends=True)
@@ -98,7 +113,7 @@ def add_keyword(
     newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
     if at == len(lines) and lines and not lines[-1].endswith("\n"):
         lines[-1] += newline
-    item = [" " * dash_column + line + newline for line in _item(name, phrases, authors, notify)]
+    item = [" " * dash_column + line + newline for line in _item(name, settings)]
     lines[at:at] = item
     try:
         return _save(path, lines)

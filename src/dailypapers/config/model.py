@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -40,6 +41,21 @@ class Keyword:
     references: tuple[str, ...] = ()
     """arXiv ids (without version) of papers this keyword ranks against, besides the
     tracker-wide ``Config.references``."""
+
+
+def invisible(text: str) -> list[str]:
+    """The invisible characters of ``text`` that change what arXiv matches: format characters
+    (soft hyphen U+00AD, zero-width space, non-joiner and joiner U+200B-U+200D, word joiner
+    U+2060, byte-order mark U+FEFF, direction marks...) and control characters. Text pasted from
+    a PDF or a web page carries them; a phrase holding one matches nothing."""
+    return [ch for ch in text if unicodedata.category(ch) in ("Cf", "Cc")]
+
+
+def searchable(text: str) -> str:
+    """``text`` as arXiv is asked for it: invisible characters removed, spaces folded."""
+    if text.isascii() and text.isprintable():
+        return text
+    return " ".join("".join(ch for ch in text if not invisible(ch)).split())
 
 
 def name_key(name: str) -> str:

@@ -6,7 +6,9 @@ a researcher editing the file on GitHub's web editor has nothing else to go by.
 
 from __future__ import annotations
 
+import logging
 import re
+import unicodedata
 import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +27,18 @@ from ..settings import (
 from ..text import slugify
 from . import references as refs
 from . import taxonomy
-from .model import DEFAULT_COLUMNS, Column, Config, Field, Keyword, LinkStyle, SortKey, name_key
+from .model import (
+    DEFAULT_COLUMNS,
+    Column,
+    Config,
+    Field,
+    Keyword,
+    LinkStyle,
+    SortKey,
+    invisible,
+    name_key,
+    searchable,
+)
 
 TOP_KEYS = {
     "keywords",
@@ -66,6 +79,7 @@ MAX_SLUG_BYTES = 120
 MAX_QUERY_TEXT = 4000
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def load_config(path: Path) -> Config:
@@ -93,14 +107,54 @@ def compose(text: str, path: str) -> yaml.Node | None:
         raise ConfigError(path, exc.line, exc.message) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
         problem = exc.problem or exc.context or "invalid YAML"
-        raise ConfigError(path, line, f"YAML syntax error: {problem}") from None
+        line, hint = syntax_hint(exc, text.splitlines())
+        line = line or (mark.line + 1 if mark else 0)
+        raise ConfigError(path, line, f"YAML syntax error: {problem}{hint}") from None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         raise ConfigError(path, line, f"YAML error: {exc.reason}") from None
     except yaml.YAMLError as exc:
         raise ConfigError(path, 0, f"YAML error: {exc}") from None
+
+
+_NEEDS_QUOTES = {"@": "@", "`": "`", "%": "%", "|": "|", ">": ">", "!": "!", "&": "&", "*": "*"}
+
+
+def syntax_hint(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, str]:
+    """A line to point at instead of PyYAML's (0: keep it) and plain words for the usual
+    mistakes of someone editing keywords.yaml in a browser, or '' when none applies."""
+    problem = exc.problem or ""
+    context = exc.context or ""
+    at = exc.problem_mark.line if exc.problem_mark else 0
+    text = lines[at] if 0 <= at < len(lines) else ""
+    if "mapping values are not allowed" in problem:
+        key, _, value = text.strip().removeprefix("- ").partition(": ")
+        if ": " in value:
+            quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+            return 0, f' (a value holding ": " must be quoted: {key}: "{quoted}")'
+        return 0, " (this line is indented deeper than the key above it)"
+    if "expected <block end>" in problem:
+        if "'-'" in problem or "sequence" in problem:
+            return 0, " (the items of one list must start in the same column)"
+        return 0, (
+            " (this line's indentation does not match the lines above: a keyword's settings "
+            "line up under its 'name:', two spaces right of its '-')"
+        )
+    if "'\\t'" in problem:
+        return 0, " (YAML is indented with spaces, not tabs)"
+    if "cannot start any token" in problem:
+        first = text.strip().removeprefix("- ").lstrip()[:1]
+        if first in _NEEDS_QUOTES:
+            return 0, f' (a value starting with {first} must be quoted, e.g. "{first}...")'
+    start = exc.context_mark.line + 1 if exc.context_mark else 0
+    if "quoted scalar" in context:
+        return start, " (a quote opened on this line is never closed)"
+    if "expected ',' or ']'" in problem:
+        return 0, f" (the [list] opened on line {start} is not closed with ])"
+    if "expected ':'" in problem:
+        return start, " (a key needs a colon and a space after it, e.g. phrases: [a, b])"
+    return 0, ""
 
 
 class _AliasBomb(yaml.YAMLError):
@@ -216,12 +270,27 @@ class _Reader:
                 raise self.fail(key_node, f"{what}: duplicate key '{key}'")
             if key not in allowed:
                 known = ", ".join(sorted(allowed))
-                raise self.fail(key_node, f"{what}: unknown key '{key}' (known: {known})")
+                hint = self.colon_hint(node, key, value_node) if what == "keyword" else ""
+                raise self.fail(key_node, f"{what}: unknown key '{key}' (known: {known}){hint}")
             result[key] = value_node
         return result
 
+    def colon_hint(self, node: yaml.MappingNode, key: str, value: yaml.Node) -> str:
+        """``- LLM: reasoning`` is a mapping to YAML; most likely the name was meant."""
+        if len(node.value) != 1 or not isinstance(value, yaml.ScalarNode):
+            return ""
+        name = f"{key}: {value.value}".replace("\\", "\\\\").replace('"', '\\"')
+        return (
+            f'; YAML reads "{key}: ..." as a setting because of the ": ": if it is the '
+            f'keyword\'s name, quote it: - "{name}"'
+        )
+
     def text(self, node: yaml.Node, what: str) -> str:
         value = self.scalar(node)
+        if value is None and what == "keyword":
+            raise self.fail(
+                node, "empty keyword (a '#' starts a comment: quote a name that starts with '#')"
+            )
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise self.fail(node, f"{what} must be text")
         value = " ".join(str(value).split())
@@ -230,9 +299,34 @@ class _Reader:
         return value
 
     def phrase(self, node: yaml.Node, what: str) -> str:
+        """Text that goes inside arXiv's quotes: no quote or backslash (arXiv would read it as
+        the end of the phrase or an escape), and no invisible character (removed, with a
+        warning: it would make the phrase match nothing)."""
         value = self.text(node, what)
         if '"' in value:
             raise self.fail(node, f"{what} must not contain a double quote: {value!r}")
+        if "\\" in value:
+            raise self.fail(
+                node,
+                f"{what} must not contain a backslash (arXiv reads it as an escape, which can "
+                f"swallow the closing quote): {value!r}",
+            )
+        hidden = invisible(value)
+        if hidden:
+            value = searchable(value)
+            if not value:
+                raise self.fail(node, f"{what} holds only invisible characters")
+            names = ", ".join(
+                sorted({f"U+{ord(ch):04X} {unicodedata.name(ch, 'control')}" for ch in hidden})
+            )
+            log.warning(
+                "%s:%d: %s: searching %r without its invisible characters (%s)",
+                self.path,
+                line_of(node),
+                what,
+                value,
+                names,
+            )
         return value
 
     def each(self, node: yaml.Node, what: str, item: Callable[[yaml.Node, str], T]) -> list[T]:
@@ -339,7 +433,10 @@ class _Reader:
 
     def keywords(self, node: yaml.Node, default_max: int) -> list[Keyword]:
         if not isinstance(node, yaml.SequenceNode):
-            raise self.fail(node, "'keywords' must be a list")
+            hint = ""
+            if isinstance(node, yaml.ScalarNode) and str(node.value).startswith("-"):
+                hint = " (write a dash and a space before each keyword: - World Model)"
+            raise self.fail(node, f"'keywords' must be a list{hint}")
         if not node.value:
             raise self.fail(node, "'keywords' must list at least one keyword")
         keywords: list[Keyword] = []

@@ -7,8 +7,12 @@ retry and pacing logic in virtual time.
 from __future__ import annotations
 
 import email.utils
+import errno
+import functools
 import logging
 import random
+import socket
+import ssl
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +33,18 @@ MAX_RESULTS_LIMIT = 2000
 # ("if the parameters list is unusually long, a POST request might be preferred"); servers and
 # proxies commonly refuse request lines beyond a few kilobytes.
 MAX_GET_URL = 2000
+UNREACHABLE = "unreachable"
+"""The ``kind`` of a failure no retry can mend soon: the host name does not resolve, nothing
+listens at the port, no route to the network. The run stops asking at once."""
+# EAI_AGAIN (a resolver that did not answer in time) is not here: it passes, runners see it.
+_NO_SUCH_NAME = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One certificate store per process: loading it takes about 70 ms of CPU, which every
+    client paid again (a test suite builds hundreds of clients in one process)."""
+    return httpx.create_ssl_context(verify=True, trust_env=True)
 
 
 def user_agent(repo: str = "") -> str:
@@ -89,6 +105,29 @@ class _Retryable(Exception):
         self.kind, self.retry_after = kind, retry_after
 
 
+class _Unreachable(Exception):
+    """A connection that failed for a reason that will still hold on the next try."""
+
+
+def _unreachable(exc: BaseException, url: httpx.URL) -> str | None:
+    """What stopped the connection, in plain words, when retrying cannot help; else None."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, socket.gaierror) and cause.errno in _NO_SUCH_NAME:
+            return f"the name {url.host} does not resolve"
+        if isinstance(cause, OSError) and cause.errno == errno.ECONNREFUSED:
+            return f"nothing listens at {url.host}:{url.port or _PORTS.get(url.scheme, '')}"
+        if isinstance(cause, OSError) and cause.errno == errno.ENETUNREACH:
+            return f"no network route to {url.host}"
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
+_PORTS = {"http": 80, "https": 443}
+
+
 class _Final(Exception):
     """An answer that retrying cannot change (HTTP 400 and arXiv's Error entry)."""
 
@@ -139,6 +178,7 @@ class ArxivClient:
             limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
             follow_redirects=True,
             transport=transport,
+            verify=_tls(),
         )
 
     def __enter__(self) -> ArxivClient:
@@ -162,6 +202,12 @@ class ArxivClient:
             start,
         )
 
+    def count(self, query: str) -> int:
+        """How many papers arXiv counts for ``query``, asked with ``max_results=0`` (one small
+        answer without entries)."""
+        params = {"search_query": query, "start": "0", "max_results": "0"}
+        return self._ask(params, 0, entries=False).total_results
+
     def lookup(self, query: str, ids: Sequence[str]) -> Page:
         """The current version of each of ``ids`` that still matches ``query``: arXiv answers
         ``id_list`` together with ``search_query`` with the listed papers the query finds."""
@@ -175,7 +221,7 @@ class ArxivClient:
             0,
         )
 
-    def _ask(self, params: dict[str, str], start: int) -> Page:
+    def _ask(self, params: dict[str, str], start: int, *, entries: bool = True) -> Page:
         url = str(httpx.URL(self.base_url, params=params))
         form: dict[str, str] | None = None
         if len(url) > MAX_GET_URL:
@@ -187,7 +233,7 @@ class ArxivClient:
             attempts += 1
             self.pacer.wait(wait)
             try:
-                return self._once(url, form, start)
+                return self._once(url, form, start, entries)
             except _Retryable as problem:
                 if attempts > self.policy.retries:
                     raise FetchError(
@@ -214,6 +260,14 @@ class ArxivClient:
                     wait,
                     problem,
                 )
+            except _Unreachable as problem:
+                raise FetchError(
+                    f"cannot reach arXiv: {problem} (offline? behind a proxy? "
+                    "DAILYPAPERS_API_URL sets the address to ask)",
+                    url=url,
+                    attempts=attempts,
+                    kind=UNREACHABLE,
+                ) from None
             except _Final as final:
                 raise QueryRejected(
                     str(final), url=url, attempts=attempts, kind=final.kind
@@ -247,12 +301,15 @@ class ArxivClient:
             raise _Retryable("timeout", f"timed out ({type(exc).__name__})") from None
         except httpx.HTTPError as exc:
             log.info("connection failed: %s", exc)
+            cause = _unreachable(exc, httpx.URL(self.base_url))
+            if cause is not None:
+                raise _Unreachable(cause) from None
             raise _Retryable("connection", f"connection failed: {exc}") from None
         self.stats.bytes += len(body)
         log.info("HTTP %d, %d bytes", response.status_code, len(body))
         return response.status_code, response.headers, bytes(body)
 
-    def _once(self, url: str, form: dict[str, str] | None, start: int) -> Page:
+    def _once(self, url: str, form: dict[str, str] | None, start: int, entries: bool) -> Page:
         self.stats.requests += 1
         log.info("%s %s", "GET" if form is None else "POST", url)
         status, headers, body = self._receive(url, form)
@@ -275,7 +332,7 @@ class ArxivClient:
             raise _Retryable("malformed", f"malformed answer: {exc}") from None
         if page.error is not None:
             raise _Final("rejected", f"arXiv error: {page.error}")
-        if not page.papers and page.total_results > start:
+        if entries and not page.papers and page.total_results > start:
             raise _Retryable(
                 "empty page", f"empty page although arXiv counts {page.total_results} results"
             )

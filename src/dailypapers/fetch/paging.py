@@ -76,6 +76,11 @@ def daily_size(stored: Sequence[Paper], sort: SortKey) -> int:
     return sum(1 for p in stored if p.date(sort) > since)
 
 
+def _first_date(paper: Paper) -> str:
+    """When version 1 was submitted ("" when unknown, which sorts before any date)."""
+    return paper.published or (paper.updated if paper.version == 1 else "")
+
+
 def _is_sorted(dates: Sequence[str]) -> bool:
     return all(a >= b for a, b in pairwise(dates))
 
@@ -99,13 +104,22 @@ class _Known:
     since: str
     sort: SortKey
     previous_total: int | None
+    complete: bool
+    """The store held every match arXiv counted at the last run (it was not cut at its limit)."""
 
     @classmethod
     def of(
-        cls, stored: Sequence[Paper], sort: SortKey, since: str, previous_total: int | None
+        cls,
+        stored: Sequence[Paper],
+        sort: SortKey,
+        since: str,
+        previous_total: int | None,
+        limit: int,
     ) -> _Known:
         dates = [p.date(sort) for p in stored if p.date(sort)]
-        return cls(stored, frozenset(p.id for p in stored), min(dates), since, sort, previous_total)
+        ids = frozenset(p.id for p in stored)
+        complete = previous_total is not None and previous_total <= len(ids) < limit
+        return cls(stored, ids, min(dates), since, sort, previous_total, complete)
 
     def first_size(self) -> int:
         """The window's stored papers, a day's worth of new ones and one older to show the
@@ -119,15 +133,16 @@ class _Known:
         return sum(1 for p in self.papers if p.date(self.sort) >= self.since and p.id not in have)
 
     def entering(self, got: Iterable[Paper]) -> int:
-        """Papers that surely joined the result list since: unknown, yet dated inside the range
-        the store holds completely. Sorted by update date, an unknown revision may be an old
-        match that moved up, so only first versions count there; undercounting only pages on."""
+        """Papers that surely joined the result list since: unknown, and either first submitted
+        inside the range the store holds completely (every earlier version of such a paper was
+        dated there too, so it would be stored had it matched), or any unknown paper when the
+        store held every match arXiv counted last time. An unknown revision of an older paper
+        may be an old match that moved up in a store cut at ``max_papers``, so it does not count
+        there; undercounting only pages on."""
         return sum(
             1
             for p in got
-            if p.id not in self.ids
-            and p.date(self.sort) >= self.oldest
-            and (p.version == 1 or self.sort == "published")
+            if p.id not in self.ids and (self.complete or _first_date(p) >= self.oldest)
         )
 
     def unaccounted(self, got: Iterable[Paper], total: int) -> int | None:
@@ -261,7 +276,7 @@ def fetch_keyword(
     the last successful run (None when unknown); it can only make a run page deeper."""
     limit = keyword.max_papers
     since = horizon(stored, sort, lookback_days)
-    known = None if since is None else _Known.of(stored, sort, since, previous_total)
+    known = None if since is None else _Known.of(stored, sort, since, previous_total, limit)
     size = limit if known is None else min(limit, known.first_size())
     query = search_query(keyword)
     got = _Received()

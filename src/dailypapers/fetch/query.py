@@ -1,15 +1,27 @@
-"""Keyword → arXiv ``search_query``. Phrases are always quoted; config forbids inner quotes."""
+"""Keyword → arXiv ``search_query``. Phrases are always quoted.
+
+keywords.yaml refuses quotes and backslashes in phrases and removes invisible characters; a
+Keyword built in code gets the same treatment here, so no text can end a quoted phrase early or
+escape its closing quote.
+"""
 
 from __future__ import annotations
 
 from ..config import Keyword
+from ..config.model import searchable
 from ..config.taxonomy import ARCHIVES_WITH_SUBJECTS
 
 FIELD_PREFIX = {"title": "ti", "abstract": "abs"}
 
 
+def quoted(text: str) -> str:
+    """``text`` as one double-quoted arXiv phrase."""
+    inner = " ".join(searchable(text).replace('"', " ").replace("\\", " ").split())
+    return f'"{inner}"'
+
+
 def _any_phrase(phrases: tuple[str, ...], fields: tuple[str, ...]) -> str:
-    terms = [f'{FIELD_PREFIX[f]}:"{p}"' for p in phrases for f in fields]
+    terms = [f"{FIELD_PREFIX[f]}:{quoted(p)}" for p in phrases for f in fields]
     return terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")"
 
 
@@ -20,7 +32,7 @@ def _category(category: str) -> str:
 
 
 def _any_author(authors: tuple[str, ...]) -> str:
-    terms = [f'au:"{a}"' for a in authors]
+    terms = [f"au:{quoted(a)}" for a in authors]
     return terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")"
 
 

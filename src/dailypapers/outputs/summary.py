@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..run import KeywordReport, UpdateReport
+from ..run import KeywordReport, UpdateReport, no_match_hint
 from .interface import NOTHING_PER_KEYWORD, AtEnd, Output, Pass, RenderJob
 from .templating import template
 
 OK = "ok"
 NOTHING = "arXiv announced nothing new"
 FAILED = "FAILED"
+MATCHES_NONE = "matches no paper"
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ def status(report: KeywordReport) -> tuple[str, str]:
     if report.error:
         runs = "run" if report.failures == 1 else "runs in a row"
         return FAILED, f"{report.failures} {runs}: {report.error}"
+    if report.matches_nothing:
+        return MATCHES_NONE, no_match_hint(report.keyword)
     notes = []
     if report.revised:
         notes.append(f"{len(report.revised)} revised")
@@ -53,10 +56,13 @@ def render(report: UpdateReport) -> str:
         today=report.today,
         rows=rows(report),
         new=report.new_count,
+        distinct=report.distinct_new,
         failed=len(report.failed),
         total=len(report.keywords),
         failed_word=FAILED,
         nothing_word=NOTHING,
+        none_word=MATCHES_NONE,
+        matching_none=sum(1 for k in report.keywords if k.matches_nothing),
     )
 
 

@@ -38,10 +38,36 @@ class KeywordReport:
     gave_up: bool = False
     """The keyword failed after every retry (arXiv down, unreachable or rate-limiting), as
     opposed to arXiv rejecting its query."""
+    total: int | None = None
+    """How many papers arXiv counts for the keyword's query in all; None when not asked."""
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def matches_nothing(self) -> bool:
+        """arXiv counts no paper at all for the query: a typo, not a quiet day."""
+        return self.ok and self.total == 0
+
+
+def no_match_hint(keyword: Keyword) -> str:
+    """What to tell someone whose keyword matches no paper: a misspelling is the usual cause,
+    and a phrase holding a comma is most often a list written without brackets."""
+    text = "arXiv counts no paper matching this keyword at all: check the spelling"
+    return text + comma_hint(keyword.phrases)
+
+
+def comma_hint(phrases: tuple[str, ...] | list[str]) -> str:
+    """A note for a phrase holding a comma, or ''."""
+    for phrase in phrases:
+        if "," in phrase:
+            parts = ", ".join(p.strip() for p in phrase.split(",") if p.strip())
+            return (
+                f"; the phrase '{phrase}' holds a comma, so it is searched as one phrase: "
+                f"for several phrases write a list, phrases: [{parts}]"
+            )
+    return ""
 
 
 @dataclass
@@ -62,7 +88,13 @@ class UpdateReport:
 
     @property
     def new_count(self) -> int:
+        """New papers counted per keyword: a paper new for two keywords counts twice."""
         return sum(len(k.new) for k in self.keywords)
+
+    @property
+    def distinct_new(self) -> int:
+        """New papers counted once each, as the day's issue counts them."""
+        return len({p.id for k in self.keywords for p in k.new})
 
 
 class Progress:

@@ -18,6 +18,7 @@ from .. import store as store_mod
 from ..config import Config
 from ..errors import FetchError, QueryRejected
 from ..fetch import Searcher
+from ..fetch.client import UNREACHABLE
 from ..fetch.paging import fetch_keyword
 from ..fetch.query import search_query
 from ..store import Health, KeywordStore, Snapshot
@@ -26,7 +27,8 @@ from .report import KeywordReport, Progress, UpdateReport
 log = logging.getLogger(__name__)
 
 # Keywords in a row that used up every retry before the run stops asking arXiv: a down or
-# rate-limiting arXiv fails them all alike, and each costs the full retry schedule.
+# rate-limiting arXiv fails them all alike, and each costs the full retry schedule. An arXiv
+# that cannot be reached at all (the name does not resolve, nothing listens) stops it at once.
 DEAD_IN_A_ROW = 2
 NOT_FETCHED = "not fetched"
 UNEXPECTED = "unexpected"
@@ -65,7 +67,7 @@ def run_update(
             continue
         stored = entry.load()
         progress.keyword_started(stored.keyword)
-        if len(dead) >= DEAD_IN_A_ROW:
+        if len(dead) >= DEAD_IN_A_ROW or (dead and dead[-1].error_kind == UNREACHABLE):
             report, after = _not_fetched(stored, today, dead)
         else:
             report, after = _update_keyword(config, client, stored, today, progress, announced)
@@ -89,10 +91,16 @@ def _not_fetched(
     stored: KeywordStore, today: str, dead: list[KeywordReport]
 ) -> tuple[KeywordReport, KeywordStore]:
     """A keyword not asked for at all: arXiv just failed every retry for the keywords before
-    it. It counts as failed (papers kept, health counted) and catches up on the next run."""
+    it, or could not be reached. It counts as failed (papers kept, health counted) and catches
+    up on the next run."""
     report = KeywordReport(keyword=stored.keyword, kept=len(stored.papers))
-    names = " and ".join(r.keyword.name for r in dead)
-    report.error = f"arXiv failed every retry for {names} just before; the run stopped asking"
+    if dead[-1].error_kind == UNREACHABLE:
+        report.error = (
+            f"arXiv could not be reached for {dead[-1].keyword.name}; the run stopped asking"
+        )
+    else:
+        names = " and ".join(r.keyword.name for r in dead)
+        report.error = f"arXiv failed every retry for {names} just before; the run stopped asking"
     report.error_kind = NOT_FETCHED
     return report, _failed(stored, report, today, report.error)
 
@@ -144,6 +152,7 @@ def _update_keyword(
         report.error_kind = UNEXPECTED
         return report, _failed(stored, report, today, report.error)
     report.new, report.revised = merged.new, merged.revised
+    report.total = outcome.total_results
     report.kept, report.fetched = len(merged.papers), len(outcome.papers)
     report.requests, report.unsorted = outcome.requests, outcome.unsorted
     report.unaccounted, report.repeated = outcome.unaccounted, outcome.repeated

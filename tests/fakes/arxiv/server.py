@@ -139,6 +139,8 @@ class _Handler(BaseHTTPRequestHandler):
         if close:
             self.send_header("Connection", "close")
             self.close_connection = True
+        if length is None or len(body) >= length:
+            self._over()  # the client can ask again only once these bytes have arrived
         self.end_headers()
         if body:
             self.wfile.write(body)
@@ -160,6 +162,7 @@ class _Handler(BaseHTTPRequestHandler):
             method=self.command,
         )
         fake._begin(log)
+        self._in_flight = True
         try:
             if fake.latency > 0:
                 stop.wait(fake.latency)
@@ -172,7 +175,15 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError, OSError):
             self.close_connection = True
         finally:
-            fake._end()
+            self._over()
+
+    def _over(self) -> None:
+        """The request stops counting as in flight, once: just before the last of the answer
+        is sent or the connection dropped, so that a client asking again at once (no delay, a
+        retry) is not counted as a second connection while this thread is still winding up."""
+        if getattr(self, "_in_flight", False):
+            self._in_flight = False
+            self.server.fake._end()
 
     def _respond(
         self,
@@ -251,6 +262,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(ans.status, body, ans.content_type, length=len(body))
 
     def _drop(self) -> None:
+        self._over()
         with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
 

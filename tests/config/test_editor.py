@@ -1,0 +1,85 @@
+"""`add` and `remove` edit keywords.yaml as text: comments, blank lines and order stay put."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dailypapers.config.editor import add_keyword, remove_keyword
+from dailypapers.errors import InputError
+
+MAPPING_LAST = (
+    "keywords:\n"
+    "  - World Model\n"
+    "  - name: Video Diffusion\n"
+    "    phrases: [video diffusion]\n"
+    "\n"
+    "max_papers: 100\n"
+)
+
+
+def keywords_file(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "keywords.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_add_after_a_mapping_keyword_keeps_the_blank_line_after_the_list(tmp_path: Path) -> None:
+    path = keywords_file(tmp_path, MAPPING_LAST)
+    add_keyword(path, "Robotics")
+    assert path.read_text(encoding="utf-8") == (
+        "keywords:\n"
+        "  - World Model\n"
+        "  - name: Video Diffusion\n"
+        "    phrases: [video diffusion]\n"
+        "  - Robotics\n"
+        "\n"
+        "max_papers: 100\n"
+    )
+
+
+def test_add_after_a_mapping_with_a_block_list_goes_after_its_last_value(tmp_path: Path) -> None:
+    path = keywords_file(
+        tmp_path,
+        "keywords:\n  - name: A\n    phrases:\n      - a\n      - b\n  # the end\n\n"
+        "sort: updated\n",
+    )
+    add_keyword(path, "B")
+    assert path.read_text(encoding="utf-8") == (
+        "keywords:\n  - name: A\n    phrases:\n      - a\n      - b\n  - B\n  # the end\n\n"
+        "sort: updated\n"
+    )
+
+
+def test_removing_a_mapping_keyword_between_two_others_removes_only_its_lines(
+    tmp_path: Path,
+) -> None:
+    path = keywords_file(
+        tmp_path,
+        "keywords:\n  - World Model\n  - name: Video Diffusion\n    phrases: [video diffusion]\n"
+        "  # next: B\n  - name: B\n    phrases: [b]\n",
+    )
+    remove_keyword(path, "Video Diffusion")
+    assert path.read_text(encoding="utf-8") == (
+        "keywords:\n  - World Model\n  # next: B\n  - name: B\n    phrases: [b]\n"
+    )
+
+
+def test_add_writes_categories_and_exclusions(tmp_path: Path) -> None:
+    path = keywords_file(tmp_path, MAPPING_LAST)
+    config = add_keyword(path, "Robot Learning", categories=["cs.RO", "cs"], exclude=["survey"])
+    (keyword,) = [k for k in config.keywords if k.name == "Robot Learning"]
+    assert keyword.categories == ("cs.RO", "cs")
+    assert keyword.exclude == ("survey",)
+    assert keyword.phrases == ("Robot Learning",)
+    assert "  - name: Robot Learning\n    categories: [cs.RO, cs]\n    exclude: [survey]\n" in (
+        path.read_text(encoding="utf-8")
+    )
+
+
+def test_add_refuses_an_unknown_category_naming_the_keyword(tmp_path: Path) -> None:
+    path = keywords_file(tmp_path, MAPPING_LAST)
+    with pytest.raises(InputError, match=r"'Robots' not added: categories: .*did you mean cs\.CV"):
+        add_keyword(path, "Robots", categories=["cs.CVV"])
+    assert path.read_text(encoding="utf-8") == MAPPING_LAST
