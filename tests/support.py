@@ -65,6 +65,19 @@ class VirtualTime:
         self.now += seconds
 
 
+def tracked_before(folder: Path, day: str = "2026-11-01") -> None:
+    """Every keyword of ``folder/keywords.yaml`` fetched once before, with nothing found.
+
+    A keyword's first fill is history, stored as announced; a test about announcing papers
+    starts from a tracker past that day, so that what the next run finds is news.
+    """
+    from dailypapers import store
+    from dailypapers.config import load_config
+
+    for keyword in load_config(folder / "keywords.yaml").keywords:
+        store.save(folder / "data", store.KeywordStore(keyword, last_success=day))
+
+
 DAILYPAPERS = Path(sys.executable).with_name("dailypapers")
 UNREACHABLE = "http://127.0.0.1:9/api/query"
 """A loopback port nothing listens on: the connection is refused at once."""

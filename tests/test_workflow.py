@@ -26,6 +26,7 @@ import pytest
 import yaml
 
 from tests.fakes.arxiv import FakeArxiv, FakePaper, Fault, make_papers
+from tests.support import tracked_before
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW = ROOT / ".github" / "workflows" / "update.yml"
@@ -76,7 +77,9 @@ class Run:
 class Tracker:
     """A tracker repository on a fake GitHub: a bare remote, its issues, and a job runner."""
 
-    def __init__(self, root: Path, api_url: str, keywords: str = KEYWORDS) -> None:
+    def __init__(
+        self, root: Path, api_url: str, keywords: str = KEYWORDS, *, past_day_one: bool = True
+    ) -> None:
         self.root, self.api_url = root, api_url
         self.remote = root / "remote.git"
         self.gh_state = root / "gh-state.json"
@@ -88,7 +91,7 @@ class Tracker:
         for folder in (self.bin, self.home):
             folder.mkdir()
         self._fake_tools()
-        self._seed(keywords)
+        self._seed(keywords, past_day_one)
 
     def _fake_tools(self) -> None:
         gh = self.bin / "gh"
@@ -117,7 +120,9 @@ class Tracker:
         for tool in (gh, pip, probe, wrapper):
             tool.chmod(0o755)
 
-    def _seed(self, keywords: str) -> None:
+    def _seed(self, keywords: str, past_day_one: bool) -> None:
+        """The owner's first commit; past day one, every keyword was fetched once and found
+        nothing, so that the papers a run finds are news rather than a first fill."""
         git("init", "--quiet", "--bare", "--initial-branch=main", str(self.remote), cwd=self.root)
         seed = self.root / "seed"
         git("init", "--quiet", "--initial-branch=main", str(seed), cwd=self.root)
@@ -125,6 +130,8 @@ class Tracker:
         (seed / "README.md").write_text(README, encoding="utf-8")
         (seed / "data").mkdir()
         (seed / "data" / ".gitkeep").write_text("", encoding="utf-8")
+        if past_day_one:
+            tracked_before(seed)
         git("add", ".", cwd=seed, env=self.env())
         git(*AS_OWNER, "commit", "--quiet", "-m", "My tracker", cwd=seed, env=self.env())
         git("push", "--quiet", str(self.remote), "main", cwd=seed, env=self.env())
@@ -491,6 +498,31 @@ def test_five_hundred_new_papers_fit_in_one_issue(tmp_path: Path) -> None:
     assert more is not None
     table = tracker.committed(more.group(2))
     assert all(paper.title in table for paper in papers)
+
+
+def test_day_one_opens_one_short_issue_naming_each_keyword_now_tracked(
+    tmp_path: Path, arxiv: FakeArxiv
+) -> None:
+    tracker = Tracker(tmp_path, arxiv.url, past_day_one=False)
+
+    run = tracker.run()
+
+    assert run.ok, run.log
+    assert (
+        tracker.commits()[0]
+        == f"{BOT}|Update papers: Now tracking 2 new keywords - "
+        + (tracker.issues("papers")[0]["title"].split(" - ", 1)[1])
+    )
+    [issue] = tracker.issues("papers")
+    assert issue["title"].startswith("Now tracking 2 new keywords - ")
+    assert "- Now tracking World Model: 4 papers in its [complete table](" in issue["body"]
+    assert "- Now tracking Foo Detection: 3 papers in its [complete table](" in issue["body"]
+    assert listed_ids(issue["body"]) == []
+    assert tracker.pending() == {"world-model": [], "foo-detection": []}
+    assert len(tracker.store("world-model")["papers"]) == 4
+
+    assert tracker.run().ok
+    assert len(tracker.issues("papers")) == 1
 
 
 # ---------------------------------------------------------------------- announcing once

@@ -156,7 +156,7 @@ def test_each_part_of_a_complete_table_holds_its_rows_and_links_its_neighbours(
 def test_the_daily_issue_lists_each_keywords_rows_and_its_more_line_below_the_table() -> None:
     config = parse_config(
         "keywords:\n  - name: World Model\n    phrases: [w]\n    notify: [alice-w]\n"
-        "  - Video Understanding\n"
+        "  - Video Understanding\n  - 'New @topic'\n"
     )
     world, video = papers(0, 60, abstract=""), papers(1, 5, abstract="")
     snapshot = store.Snapshot(
@@ -168,11 +168,17 @@ def test_the_daily_issue_lists_each_keywords_rows_and_its_more_line_below_the_ta
             store.KeywordStore(
                 config.keywords[1], tuple(video), pending=tuple(p.id for p in video)
             ),
+            store.KeywordStore(config.keywords[2], tuple(papers(2, 100))),
         ),
     )
     tables = "https://github.com/owner/tracker/blob/HEAD/papers"
     found = digest.build(
-        snapshot, "2026-11-22", "https://github.com/owner/tracker", tables=tables, budget=6_000
+        snapshot,
+        "2026-11-22",
+        "https://github.com/owner/tracker",
+        tables=tables,
+        budget=6_000,
+        tracking=[(config.keywords[2], 100)],
     )
     assert found is not None
 
@@ -188,6 +194,10 @@ def test_the_daily_issue_lists_each_keywords_rows_and_its_more_line_below_the_ta
     assert outside_tables(rendered, f"{tables}/world-model.md")
     assert not any("dailypapers:announced" in text for text in rendered.texts)
     assert "cc @alice-w" in "".join(rendered.texts)
+    assert outside_tables(rendered, f"{tables}/new-topic.md")
+    shown = "".join(rendered.texts).replace("\u2060", "")
+    assert "Now tracking New @topic: 100 papers in its complete table." in shown
+    assert "New @\u2060topic" in "".join(rendered.texts)  # the name mentions no one
 
 
 # ---------------------------------------------------------------------- job summary and health

@@ -38,6 +38,9 @@ class KeywordReport:
     gave_up: bool = False
     """The keyword failed after every retry (arXiv down, unreachable or rate-limiting), as
     opposed to arXiv rejecting its query."""
+    first_fill: bool = False
+    """This run filled an empty keyword that had never been fetched: its papers are history,
+    stored as announced, and the issue says the keyword is now tracked instead of listing them."""
 
     @property
     def ok(self) -> bool:
