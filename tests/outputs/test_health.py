@@ -136,6 +136,15 @@ def test_summary_of_a_normal_day_counts_new_papers() -> None:
     assert "FAILED" not in text and "failed" not in text
 
 
+def test_summary_says_a_first_fill_is_not_announced() -> None:
+    paper = Paper(id="2611.00001", version=1, title="T", updated="2026-11-21T00:00:00Z")
+    report = KeywordReport(WORLD, new=[paper], kept=1, first_fill=True)
+
+    text = summary.render(UpdateReport("2026-11-22", [report]))
+
+    assert "| World Model | 1 | 1 | :white_check_mark: ok (first fill: stored as history" in text
+
+
 def test_summary_of_a_day_without_news_is_not_a_failure() -> None:
     text = summary.render(UpdateReport("2026-11-22", [KeywordReport(WORLD, kept=3)]))
 

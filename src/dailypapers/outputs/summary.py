@@ -33,6 +33,8 @@ def status(report: KeywordReport) -> tuple[str, str]:
         runs = "run" if report.failures == 1 else "runs in a row"
         return FAILED, f"{report.failures} {runs}: {report.error}"
     notes = []
+    if report.first_fill:
+        notes.append("first fill: stored as history, not announced")
     if report.revised:
         notes.append(f"{len(report.revised)} revised")
     if report.unsorted:
