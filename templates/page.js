@@ -203,7 +203,9 @@
   });
 
   function fromHash() {
-    var slug = decodeURIComponent(location.hash.slice(1));
+    // Any fragment may arrive in a link ("#50%"); one that does not decode is no keyword.
+    var slug = location.hash.slice(1);
+    try { slug = decodeURIComponent(slug); } catch (error) { /* keep it as written */ }
     var known = data.keywords.some(function (group) { return group.slug === slug; });
     if (!known || keyword.value === slug) return false;
     keyword.value = slug;

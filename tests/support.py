@@ -6,12 +6,13 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
+import cmarkgfm  # type: ignore[import-untyped]
 import pytest
 from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 FIXTURES = SHARED / "fixtures"
@@ -64,6 +65,19 @@ class VirtualTime:
         self.now += seconds
 
 
+def tracked_before(folder: Path, day: str = "2026-11-01") -> None:
+    """Every keyword of ``folder/keywords.yaml`` fetched once before, with nothing found.
+
+    A keyword's first fill is history, stored as announced; a test about announcing papers
+    starts from a tracker past that day, so that what the next run finds is news.
+    """
+    from dailypapers import store
+    from dailypapers.config import load_config
+
+    for keyword in load_config(folder / "keywords.yaml").keywords:
+        store.save(folder / "data", store.KeywordStore(keyword, last_success=day))
+
+
 DAILYPAPERS = Path(sys.executable).with_name("dailypapers")
 UNREACHABLE = "http://127.0.0.1:9/api/query"
 """A loopback port nothing listens on: the connection is refused at once."""
@@ -103,20 +117,130 @@ def run_cli(
 
 # What GitHub links in issue bodies: @user, @org/team, #12, GH-12, owner/repo#12.
 GITHUB_LINKING = re.compile(r"(?:^|\W)@[a-z0-9]|(?:^|\W)#\d|\bgh-\d", re.IGNORECASE)
-GFM = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
 
-def _texts(tokens: list[Token]) -> Iterator[str]:
-    for token in tokens:
-        if token.type == "text":
-            yield token.content
-        if token.children:
-            yield from _texts(token.children)
+# ---------------------------------------------------------------------- Markdown as GitHub shows it
+#
+# GitHub renders Markdown with cmark-gfm (tables, strikethrough, autolinks, tag filter) and then
+# keeps the raw HTML it allows (<details>, <br>...); ``cmarkgfm`` is that renderer. What it
+# produced is read back into headings, tables and links, so a test checks what a reader sees.
+
+
+@dataclass
+class Link:
+    href: str
+    text: str
+
+
+@dataclass
+class Cell:
+    text: str
+    links: list[Link] = field(default_factory=list)
+
+
+@dataclass
+class Table:
+    heading: str
+    """The text of the nearest heading above the table ("" when there is none)."""
+    header: list[str]
+    rows: list[list[Cell]]
+
+
+@dataclass
+class Rendered:
+    html: str
+    headings: list[tuple[int, str]] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    """Every run of text outside code, in order (entities decoded)."""
+
+
+def gfm_html(markdown: str) -> str:
+    """The HTML GitHub makes of ``markdown`` (before its sanitiser, which keeps these tags)."""
+    options = cmarkgfm.cmark.Options.CMARK_OPT_UNSAFE
+    html: str = cmarkgfm.github_flavored_markdown_to_html(markdown, options=options)
+    return html
+
+
+class _Reader(HTMLParser):
+    def __init__(self, rendered: Rendered) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out = rendered
+        self.heading: tuple[int, list[str]] | None = None
+        self.last_heading = ""
+        self.table: Table | None = None
+        self.cell: Cell | None = None
+        self.cell_parts: list[str] = []
+        self.in_head = False
+        self.link: Link | None = None
+        self.code = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            self.heading = (int(tag[1]), [])
+        elif tag == "table":
+            self.table = Table(self.last_heading, [], [])
+        elif tag == "thead":
+            self.in_head = True
+        elif tag == "tbody":
+            self.in_head = False
+        elif tag == "tr" and self.table is not None and not self.in_head:
+            self.table.rows.append([])
+        elif tag in ("td", "th"):
+            self.cell, self.cell_parts = Cell(""), []
+        elif tag == "a":
+            self.link = Link(dict(attrs).get("href") or "", "")
+        elif tag in ("code", "pre"):
+            self.code += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6") and self.heading is not None:
+            level, parts = self.heading
+            self.last_heading = "".join(parts).strip()
+            self.out.headings.append((level, self.last_heading))
+            self.heading = None
+        elif tag == "table" and self.table is not None:
+            self.out.tables.append(self.table)
+            self.table = None
+        elif tag in ("td", "th") and self.cell is not None and self.table is not None:
+            self.cell.text = "".join(self.cell_parts).strip()
+            if tag == "th":
+                self.table.header.append(self.cell.text)
+            else:
+                self.table.rows[-1].append(self.cell)
+            self.cell = None
+        elif tag == "a" and self.link is not None:
+            self.out.links.append(self.link)
+            if self.cell is not None:
+                self.cell.links.append(self.link)
+            self.link = None
+        elif tag in ("code", "pre"):
+            self.code -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.heading is not None:
+            self.heading[1].append(data)
+        if self.cell is not None:
+            self.cell_parts.append(data)
+        if self.link is not None:
+            self.link.text += data
+        if not self.code:
+            self.out.texts.append(data)
+
+
+def gfm(markdown: str) -> Rendered:
+    """``markdown`` rendered by GitHub's renderer and read back."""
+    rendered = Rendered(gfm_html(markdown))
+    reader = _Reader(rendered)
+    reader.feed(rendered.html)
+    reader.close()
+    return rendered
 
 
 def gfm_texts(markdown: str) -> list[str]:
-    """The text pieces of ``markdown`` as GitHub-flavoured Markdown parses it."""
-    return list(_texts(GFM.parse(markdown)))
+    """The text pieces of ``markdown`` as GitHub renders it, code left out."""
+    return gfm(markdown).texts
 
 
 def linking(markdown: str) -> list[str]:

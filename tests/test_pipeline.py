@@ -8,6 +8,7 @@ import pytest
 
 from dailypapers import Paths, Settings, load_config, render, update
 from tests.fakes.arxiv import FakeArxiv, make_papers
+from tests.support import tracked_before
 
 
 def test_three_calls_fetch_save_and_write_every_output_with_the_issue_body(
@@ -21,6 +22,7 @@ def test_three_calls_fetch_save_and_write_every_output_with_the_issue_body(
         digest=tracker / "issue.md",
         digest_title=tracker / "issue-title.txt",
     )
+    tracked_before(tracker)
     with FakeArxiv(make_papers(3, "World Model")) as server:
         config = load_config(paths.config)
         report = update(

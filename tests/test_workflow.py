@@ -28,6 +28,7 @@ import pytest
 import yaml
 
 from tests.fakes.arxiv import FakeArxiv, FakePaper, Fault, make_papers
+from tests.support import tracked_before
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW = ROOT / ".github" / "workflows" / "update.yml"
@@ -78,7 +79,9 @@ class Run:
 class Tracker:
     """A tracker repository on a fake GitHub: a bare remote, its issues, and a job runner."""
 
-    def __init__(self, root: Path, api_url: str, keywords: str = KEYWORDS) -> None:
+    def __init__(
+        self, root: Path, api_url: str, keywords: str = KEYWORDS, *, past_day_one: bool = True
+    ) -> None:
         self.root, self.api_url = root, api_url
         self.remote = root / "remote.git"
         self.gh_state = root / "gh-state.json"
@@ -90,7 +93,7 @@ class Tracker:
         for folder in (self.bin, self.home):
             folder.mkdir()
         self._fake_tools()
-        self._seed(keywords)
+        self._seed(keywords, past_day_one)
 
     def _fake_tools(self) -> None:
         gh = self.bin / "gh"
@@ -119,7 +122,9 @@ class Tracker:
         for tool in (gh, pip, probe, wrapper):
             tool.chmod(0o755)
 
-    def _seed(self, keywords: str) -> None:
+    def _seed(self, keywords: str, past_day_one: bool) -> None:
+        """The owner's first commit; past day one, every keyword was fetched once and found
+        nothing, so that the papers a run finds are news rather than a first fill."""
         git("init", "--quiet", "--bare", "--initial-branch=main", str(self.remote), cwd=self.root)
         seed = self.root / "seed"
         git("init", "--quiet", "--initial-branch=main", str(seed), cwd=self.root)
@@ -127,6 +132,8 @@ class Tracker:
         (seed / "README.md").write_text(README, encoding="utf-8")
         (seed / "data").mkdir()
         (seed / "data" / ".gitkeep").write_text("", encoding="utf-8")
+        if past_day_one:
+            tracked_before(seed)
         git("add", ".", cwd=seed, env=self.env())
         git(*AS_OWNER, "commit", "--quiet", "-m", "My tracker", cwd=seed, env=self.env())
         git("push", "--quiet", str(self.remote), "main", cwd=seed, env=self.env())
@@ -259,18 +266,54 @@ class Tracker:
 
     def gh_fails(self, command: str, when: str) -> None:
         """The next ``gh <command>`` fails: ``before`` doing anything, or ``after`` it."""
+        self._edit_gh(lambda state: state["fail"].update({command: when}))
+
+    def _edit_gh(self, change: Callable[[dict[str, Any]], None]) -> None:
         state = (
             json.loads(self.gh_state.read_text(encoding="utf-8")) if self.gh_state.exists() else {}
         )
-        state.setdefault("calls", [])
-        state.setdefault("labels", {})
-        state.setdefault("issues", [])
-        state.setdefault("fail", {})[command] = when
+        for key, empty in (("calls", []), ("labels", {}), ("issues", []), ("fail", {})):
+            state.setdefault(key, empty)
+        change(state)
         self.gh_state.write_text(json.dumps(state), encoding="utf-8")
+
+    def issues_off(self, off: bool = True) -> None:
+        """Issues turned off in the repository's settings, as GitHub leaves a fork."""
+        self._edit_gh(lambda state: state.update(issues_disabled=off))
+
+    def someone_opens(self, label: str, body: str) -> None:
+        """An issue opened by a person, not by the workflow, with one of the workflow's labels."""
+
+        def add(state: dict[str, Any]) -> None:
+            state["labels"].setdefault(label, {"color": "", "description": ""})
+            state["issues"].append(
+                {
+                    "number": len(state["issues"]) + 1,
+                    "title": "Papers",
+                    "body": body,
+                    "labels": [label],
+                    "state": "open",
+                    "comments": [],
+                    "author": {"id": "U_1", "is_bot": False, "login": "octocat", "name": ""},
+                }
+            )
+
+        self._edit_gh(add)
+
+    def gh_calls(self) -> list[list[str]]:
+        if not self.gh_state.exists():
+            return []
+        calls: list[list[str]] = json.loads(self.gh_state.read_text(encoding="utf-8"))["calls"]
+        return calls
 
     def announced(self) -> Counter[str]:
         """How many issues of new papers listed each paper (by its versionless id)."""
-        return Counter(i for issue in self.issues("papers") for i in set(listed_ids(issue["body"])))
+        return Counter(
+            i
+            for issue in self.issues("papers")
+            if issue["author"]["login"] == "app/github-actions"
+            for i in set(listed_ids(issue["body"]))
+        )
 
     def pending(self) -> dict[str, list[str]]:
         return {
@@ -359,7 +402,7 @@ def test_a_failing_keyword_commits_the_others_and_fails_the_job(
     run = tracker.run()
 
     assert not run.ok
-    assert run.steps[-1].name == "Fail the job if a keyword failed"
+    assert run.steps[-1].name == "Fail the job if a keyword failed or Issues are off"
     assert len(tracker.store("world-model")["papers"]) == 4
     foo_store = tracker.store("foo-detection")
     assert foo_store["papers"] == []
@@ -459,6 +502,31 @@ def test_five_hundred_new_papers_fit_in_one_issue(tmp_path: Path) -> None:
     assert all(paper.title in table for paper in papers)
 
 
+def test_day_one_opens_one_short_issue_naming_each_keyword_now_tracked(
+    tmp_path: Path, arxiv: FakeArxiv
+) -> None:
+    tracker = Tracker(tmp_path, arxiv.url, past_day_one=False)
+
+    run = tracker.run()
+
+    assert run.ok, run.log
+    assert (
+        tracker.commits()[0]
+        == f"{BOT}|Update papers: Now tracking 2 new keywords - "
+        + (tracker.issues("papers")[0]["title"].split(" - ", 1)[1])
+    )
+    [issue] = tracker.issues("papers")
+    assert issue["title"].startswith("Now tracking 2 new keywords - ")
+    assert "- Now tracking World Model: 4 papers in its [complete table](" in issue["body"]
+    assert "- Now tracking Foo Detection: 3 papers in its [complete table](" in issue["body"]
+    assert listed_ids(issue["body"]) == []
+    assert tracker.pending() == {"world-model": [], "foo-detection": []}
+    assert len(tracker.store("world-model")["papers"]) == 4
+
+    assert tracker.run().ok
+    assert len(tracker.issues("papers")) == 1
+
+
 # ---------------------------------------------------------------------- announcing once
 
 
@@ -531,6 +599,111 @@ def test_papers_of_a_refused_issue_come_with_the_next_days_new_ones(
     assert tracker.announced() == dict.fromkeys(ALL_IDS | {p.id for p in later}, 1)
     assert tracker.run().ok
     assert len(tracker.issues("papers")) == 1
+
+
+# ---------------------------------------------------------------------- Issues off, others' issues
+
+
+ISSUES_SETTING = "Settings → General → Features → Issues"
+
+
+def test_with_issues_off_the_papers_are_committed_and_one_error_names_the_setting(
+    tracker: Tracker,
+) -> None:
+    tracker.issues_off()
+
+    run = tracker.run()
+
+    assert not run.ok
+    assert run.steps[-1].name == "Fail the job if a keyword failed or Issues are off"
+    assert len(tracker.store("world-model")["papers"]) == 4
+    assert "World Model: synthetic study 1" in tracker.committed("README.md")
+    errors = [line for line in run.log.splitlines() if "::error" in line]
+    assert len(errors) == 1 and ISSUES_SETTING in errors[0]
+    assert errors[0].startswith("::error::")
+    assert not any(call[:2] == ["issue", "create"] for call in tracker.gh_calls())
+    assert tracker.issues("papers") == []
+
+
+def test_the_fake_gh_answers_as_github_does_with_issues_off(tracker: Tracker) -> None:
+    tracker.issues_off()
+    env = {**tracker.env(), "GH_TOKEN": "t", "GH_REPO": REPOSITORY}
+    listing = ["gh", "issue", "list", "--label", "papers", "--json", "body"]
+
+    done = subprocess.run(listing, env=env, capture_output=True, text=True)
+    view = subprocess.run(
+        ["gh", "repo", "view", "--json", "hasIssuesEnabled", "--jq", ".hasIssuesEnabled"],
+        env=env, capture_output=True, text=True,
+    )  # fmt: skip
+
+    assert (done.returncode, done.stderr) == (
+        1,
+        f"the '{REPOSITORY}' repository has disabled issues\n",
+    )
+    assert view.stdout == "false\n"
+
+
+def test_once_issues_are_on_the_next_run_is_green(tracker: Tracker, arxiv: FakeArxiv) -> None:
+    tracker.issues_off()
+    tracker.run()
+    tracker.issues_off(False)
+    arxiv.add(make_papers(2, "World Model", start="2026-11-21T12:00:00Z", first_number=700))
+
+    run = tracker.run()
+
+    assert run.ok, run.log
+    assert "::error" not in run.log
+    assert tracker.pending() == {"world-model": [], "foo-detection": []}
+    assert len(tracker.issues("papers")) == 1
+
+
+def test_without_an_answer_about_issues_the_run_goes_on_as_if_they_were_on(
+    tracker: Tracker,
+) -> None:
+    tracker.gh_fails("repo view", "before")
+
+    run = tracker.run()
+
+    assert run.ok, run.log
+    assert len(tracker.issues("papers")) == 1
+
+
+def test_an_issue_someone_else_opened_with_the_marker_confirms_nothing(
+    tracker: Tracker, arxiv: FakeArxiv
+) -> None:
+    tracker.run()
+    later = make_papers(2, "World Model", start="2026-11-21T12:00:00Z", first_number=700)
+    arxiv.add(later)
+    tracker.gh_fails("issue create", "before")
+    assert not tracker.run().ok
+    ids = " ".join(p.id for p in later)
+    tracker.someone_opens("papers", f"Seen already.\n\n<!-- dailypapers:announced {ids} -->\n")
+
+    run = tracker.run()
+
+    assert run.ok, run.log
+    newest = [i for i in tracker.issues("papers") if i["author"]["login"] == "app/github-actions"]
+    assert len(newest) == 2
+    assert set(listed_ids(newest[-1]["body"])) == {p.id for p in later}
+    assert tracker.pending() == {"world-model": [], "foo-detection": []}
+
+
+def test_someone_elses_open_health_issue_is_neither_edited_nor_closed(
+    tracker: Tracker, arxiv: FakeArxiv
+) -> None:
+    tracker.run()
+    tracker.someone_opens("tracker-health", "My own notes on the tracker's health.")
+    arxiv.stop()
+    for _ in range(health_threshold()):
+        tracker.run()
+    arxiv.start()
+    assert tracker.run().ok
+
+    theirs, ours = tracker.issues("tracker-health")
+    assert theirs["body"] == "My own notes on the tracker's health."
+    assert theirs["state"] == "open" and theirs["comments"] == []
+    assert ours["author"]["login"] == "app/github-actions"
+    assert "World Model" in ours["body"] and ours["state"] == "closed"
 
 
 # ---------------------------------------------------------------------- linters

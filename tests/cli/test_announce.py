@@ -18,7 +18,7 @@ from dailypapers.outputs.escape import marker_id
 from dailypapers.store import KeywordStore
 from dailypapers.store.json_file import dumps, loads
 from tests.fakes.arxiv import FakeArxiv, make_papers
-from tests.support import run_cli
+from tests.support import run_cli, tracked_before
 
 W = parse_config("keywords:\n  - World Model\n").keywords[0]
 KEYWORDS = "keywords:\n  - World Model\n  - Foo Detection\n"
@@ -39,6 +39,7 @@ def server() -> Iterator[FakeArxiv]:
 def folder(tmp_path: Path) -> Path:
     (tmp_path / "keywords.yaml").write_text(KEYWORDS, encoding="utf-8")
     (tmp_path / "README.md").write_text(README, encoding="utf-8")
+    tracked_before(tmp_path)
     return tmp_path
 
 

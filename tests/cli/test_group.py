@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.arxiv import FakeArxiv, FakePaper
-from tests.support import readme_tables, run_cli
+from tests.support import readme_tables, run_cli, tracked_before
 
 README = "# Group\n\n<!-- dailypapers:start -->\n<!-- dailypapers:end -->\n"
 
@@ -60,9 +60,12 @@ def server() -> Iterator[FakeArxiv]:
         yield fake
 
 
-def tracker(folder: Path, keywords: str) -> Path:
+def tracker(folder: Path, keywords: str, *, past_day_one: bool = True) -> Path:
+    """A group's tracker; past its first day unless asked, so what a run finds is news."""
     (folder / "keywords.yaml").write_text(keywords, encoding="utf-8")
     (folder / "README.md").write_text(README, encoding="utf-8")
+    if past_day_one:
+        tracked_before(folder)
     return folder
 
 
@@ -156,7 +159,9 @@ def test_a_name_that_is_not_a_github_user_is_refused_naming_its_line(
     tmp_path: Path, server: FakeArxiv
 ) -> None:
     folder = tracker(
-        tmp_path, "keywords:\n  - name: World Model\n    notify: [alice, not_a/user]\n"
+        tmp_path,
+        "keywords:\n  - name: World Model\n    notify: [alice, not_a/user]\n",
+        past_day_one=False,
     )
 
     result = run(folder, server, "update", "--digest", "issue.md")
@@ -260,10 +265,15 @@ def test_add_writes_authors_and_notify_that_update_then_uses(
         "keywords:\n  - World Model   # ours\n"
         "  - name: Wang lab\n    authors: [Limin Wang]\n    notify: [alice]\n"
     )
+    first_day = update(folder, server)
+    server.add([paper(6, "A later paper of the lab", ["Limin Wang"])])
     body = update(folder, server)
+
+    assert "- Now tracking Wang lab: 2 papers in its [complete table]" in first_day
+    assert "@alice" not in first_day  # its first papers are history, not news
     section = body.split("## Wang lab\n", 1)[1]
     assert section.startswith("cc @alice\n\n| **Title**")
-    assert stored_ids(folder, "wang-lab") == {DRIVING.id, PHYSICS.id}
+    assert stored_ids(folder, "wang-lab") == {DRIVING.id, PHYSICS.id, "2611.00006"}
 
 
 def test_add_refuses_a_bad_notify_name_naming_the_keyword_and_writes_nothing(

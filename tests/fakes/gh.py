@@ -7,6 +7,12 @@ Every call's arguments are recorded. The state file is named by ``FAKE_GH_STATE`
 A test makes a command fail by listing it under ``"fail"`` in the state, e.g.
 ``{"issue create": "before"}`` (GitHub refuses; nothing happens) or ``"after"`` (the issue is
 opened but the answer is lost, as in a timeout). Each entry fails one call and is used up.
+
+Issues carry their author as gh's ``--json author`` shows it: the workflow's token opens them as
+the GitHub Actions app (``{"is_bot": true, "login": "app/github-actions"}``), and a test adds
+someone else's with ``"author": {"login": "octocat", ...}``. ``"issues_disabled": true`` in the
+state answers as GitHub does for a repository whose Issues are turned off (a fork's default):
+``repo view`` says ``hasIssuesEnabled`` is false and every ``issue`` command fails.
 """
 
 from __future__ import annotations
@@ -18,9 +24,34 @@ import sys
 from pathlib import Path
 from typing import Any
 
-# The only jq programs the fake evaluates; real gh accepts any.
-JQ_PROGRAMS = {".[].number": "number", ".[].body": "body"}
-JSON_FIELDS = {"number", "body"}
+BOT = {"is_bot": True, "login": "app/github-actions"}
+BY_BOT = '.author.login == "app/github-actions"'
+
+
+def _numbers(found: list[dict[str, Any]]) -> list[Any]:
+    return [i["number"] for i in found]
+
+
+def _bodies(found: list[dict[str, Any]]) -> list[Any]:
+    return [i["body"] for i in found]
+
+
+def _first_bot_number(found: list[dict[str, Any]]) -> list[Any]:
+    return [i["number"] for i in found if i["author"] == BOT][:1]
+
+
+def _five_bot_bodies(found: list[dict[str, Any]]) -> list[Any]:
+    return [i["body"] for i in found if i["author"] == BOT][:5]
+
+
+# The only jq programs the fake evaluates (each needs the fields it reads); real gh accepts any.
+JQ_PROGRAMS = {
+    ".[].number": (_numbers, {"number"}),
+    ".[].body": (_bodies, {"body"}),
+    f"first(.[] | select({BY_BOT}) | .number)": (_first_bot_number, {"number", "author"}),
+    f"[.[] | select({BY_BOT})][:5][].body": (_five_bot_bodies, {"body", "author"}),
+}
+JSON_FIELDS = {"number", "body", "author"}
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -53,6 +84,11 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("--color", default="")
     create.add_argument("--description", default="")
     create.add_argument("--force", action="store_true")
+
+    repo = groups.add_parser("repo").add_subparsers(dest="command", required=True)
+    view = repo.add_parser("view")
+    view.add_argument("--json", required=True, choices=["hasIssuesEnabled"])
+    view.add_argument("--jq", choices=[".hasIssuesEnabled"])
 
     issue = groups.add_parser("issue").add_subparsers(dest="command", required=True)
     create = issue.add_parser("create")
@@ -93,6 +129,15 @@ def run(argv: list[str], state: dict[str, Any]) -> str:
 
 
 def _apply(where: str, args: argparse.Namespace, state: dict[str, Any]) -> str:
+    disabled = bool(state.get("issues_disabled"))
+    if where == "repo view":
+        if args.jq:
+            return f"{str(not disabled).lower()}\n"
+        return json.dumps({"hasIssuesEnabled": not disabled}) + "\n"
+    if args.group == "issue" and disabled:
+        raise SystemExit(
+            f"the '{os.environ.get('GH_REPO', 'owner/repo')}' repository has disabled issues"
+        )
     if where == "label create":
         if args.name in state["labels"] and not args.force:
             raise SystemExit(f"label with name {args.name!r} already exists; use `--force`")
@@ -111,6 +156,7 @@ def _apply(where: str, args: argparse.Namespace, state: dict[str, Any]) -> str:
                 "labels": args.label,
                 "state": "open",
                 "comments": [],
+                "author": BOT,
             }
         )
         return f"https://github.com/{os.environ.get('GH_REPO', 'owner/repo')}/issues/{number}\n"
@@ -125,9 +171,10 @@ def _apply(where: str, args: argparse.Namespace, state: dict[str, Any]) -> str:
         ][: args.limit]
         if args.jq is None:
             return json.dumps(found) + "\n"
-        if JQ_PROGRAMS.get(args.jq) not in fields:
+        program, reads = JQ_PROGRAMS.get(args.jq, (None, set()))
+        if program is None or not reads <= set(fields):
             raise SystemExit(f"fake gh: --jq {args.jq!r} not supported with --json {args.json}")
-        return "".join(f"{i[JQ_PROGRAMS[args.jq]]}\n" for i in found)
+        return "".join(f"{value}\n" for value in program(found))
     issue = _issue(state, args.number)
     if where == "issue edit":
         issue["body"] = _body(args)

@@ -270,3 +270,25 @@ def test_a_keyword_link_opens_the_page_on_that_keyword(big: webdriver.Chrome) ->
     assert Select(big.find_element(By.ID, "kw")).first_selected_option.text == "Topic 2"
     sections = big.find_elements(By.CSS_SELECTOR, "section.kw")
     assert [s.get_attribute("id") for s in sections] == ["topic-2"]
+
+
+@pytest.mark.parametrize("fragment", ["50%", "%E0%A4%A", "%", "no-such-keyword"])
+def test_any_fragment_still_shows_the_page(
+    driver: webdriver.Chrome, tmp_path: Path, fragment: str
+) -> None:
+    site = render(tmp_path, KEYWORDS)
+    driver.get_log("browser")
+    driver.get(f"{(site / 'index.html').as_uri()}#{fragment}")
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "filters").is_displayed())
+
+    assert len(visible_titles(driver)) == 6
+    errors = [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
+    assert errors == []
+
+
+def test_an_encoded_fragment_opens_its_keyword(driver: webdriver.Chrome, tmp_path: Path) -> None:
+    site = render(tmp_path, KEYWORDS)
+    driver.get(f"{(site / 'index.html').as_uri()}#world%2Dmodel")
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "filters").is_displayed())
+
+    assert Select(driver.find_element(By.ID, "kw")).first_selected_option.text == "World Model"

@@ -22,7 +22,7 @@ from dailypapers.outputs.digest import (
 )
 from dailypapers.store import KeywordStore, Snapshot
 from tests.fakes.arxiv import FakeArxiv, make_papers
-from tests.support import run_cli
+from tests.support import run_cli, tracked_before
 
 DAY = "2026-11-22"
 README = "https://github.com/owner/tracker"
@@ -220,6 +220,7 @@ def test_update_command_writes_the_digest_then_removes_it_once_confirmed(
     tracker: Path,
 ) -> None:
     command = ["update", "--digest", "digest.md", "--digest-title", "title.txt"]
+    tracked_before(tracker)
     with FakeArxiv(make_papers(3, "World Model")) as server:
         first = run_cli(tracker, *command, api_url=server.url)
         body = (tracker / "digest.md").read_text(encoding="utf-8")

@@ -17,7 +17,7 @@ from dailypapers.outputs import summary
 from dailypapers.outputs.escape import gha_message, gha_property
 from dailypapers.outputs.health import failing, write
 from dailypapers.run import KeywordReport, UpdateReport
-from tests.support import run_cli
+from tests.support import gfm, linking, run_cli
 
 CONFIG = parse_config("keywords:\n  - World Model\n  - Video Understanding\n")
 WORLD, VIDEO = CONFIG.keywords
@@ -57,6 +57,35 @@ def test_health_body_names_keywords_errors_and_since_when(tmp_path: Path) -> Non
     body = output.read_text(encoding="utf-8")
     assert "| World Model | 4 | 2026-11-19 | 2026-11-18 | HTTP 429 \\| rate limited |" in body
     assert "Video Understanding" not in body
+
+
+PROXY_PAGE = (
+    "HTTP 403: Access Denied. Reference #18.2f3c; contact @octocat or @acme/netops, "
+    "see GH-7 and owner/repo#1"
+)
+
+
+def test_the_health_body_mentions_no_one_and_references_nothing_yet_reads_the_same(
+    tmp_path: Path,
+) -> None:
+    config = parse_config("keywords:\n  - name: 'Ask @alice about #12'\n    phrases: [x]\n")
+    [keyword] = config.keywords
+    store.save(
+        tmp_path,
+        store.KeywordStore(
+            keyword, last_success="2026-11-18", health=store.Health(3, "2026-11-19", PROXY_PAGE)
+        ),
+    )
+    output = tmp_path / "health.md"
+
+    assert write(failing(store.load_snapshot(config, tmp_path), 3), 3, output)
+
+    body = output.read_text(encoding="utf-8")
+    assert linking(body) == []
+    [table] = gfm(body).tables
+    [row] = table.rows
+    shown = [cell.text.replace("\u2060", "") for cell in row]
+    assert shown == ["Ask @alice about #12", "3", "2026-11-19", "2026-11-18", PROXY_PAGE]
 
 
 def test_a_healthy_tracker_removes_the_stale_health_body(tmp_path: Path) -> None:
@@ -105,6 +134,15 @@ def test_summary_of_a_normal_day_counts_new_papers() -> None:
 
     assert "| World Model | 1 | 1 | :white_check_mark: ok |" in text
     assert "FAILED" not in text and "failed" not in text
+
+
+def test_summary_says_a_first_fill_is_not_announced() -> None:
+    paper = Paper(id="2611.00001", version=1, title="T", updated="2026-11-21T00:00:00Z")
+    report = KeywordReport(WORLD, new=[paper], kept=1, first_fill=True)
+
+    text = summary.render(UpdateReport("2026-11-22", [report]))
+
+    assert "| World Model | 1 | 1 | :white_check_mark: ok (first fill: stored as history" in text
 
 
 def test_summary_of_a_day_without_news_is_not_a_failure() -> None:

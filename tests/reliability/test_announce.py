@@ -29,6 +29,7 @@ from tests.reliability.reliability_support import (
     stored_ids,
     write_tracker,
 )
+from tests.support import tracked_before
 
 pytestmark = pytest.mark.reliability
 
@@ -75,6 +76,7 @@ def test_render_failure_leaves_the_papers_for_the_next_digest(
     tmp_path: Path, figures: Figures
 ) -> None:
     folder = write_tracker(tmp_path / "tracker", KEYWORDS)
+    tracked_before(folder)  # past its first day: what a run finds is news
     with FakeArxiv(day_papers(0)) as server:
         env = cli_env(server.url)
         (folder / "site").write_text("not a folder\n", encoding="utf-8")  # the render fails
@@ -95,6 +97,7 @@ def test_a_run_killed_after_one_keyword_was_saved_hands_it_to_the_next_digest(
     tmp_path: Path, figures: Figures
 ) -> None:
     folder = write_tracker(tmp_path / "tracker", KEYWORDS)
+    tracked_before(folder)  # past its first day: what a run finds is news
     with FakeArxiv(day_papers(0), stall_seconds=60) as server:
         # Foo's answer never comes: the run is surely killed after World Model was saved.
         server.inject(Fault("timeout_headers", match=lambda q: "Foo" in q["search_query"]))
@@ -126,7 +129,7 @@ def test_forty_days_of_broken_runs_announce_every_paper_exactly_once(
 ) -> None:
     rng = random.Random(SEED)
     folder = write_tracker(tmp_path / "tracker", KEYWORDS)
-    (folder / "data").mkdir()
+    tracked_before(folder)  # past its first day: what a run finds is news
     digest = str(folder / "digest.md")
     aside = tmp_path / "site-aside"
     issues: list[str] = []

@@ -86,6 +86,16 @@ class DigestSection:
 
 
 @dataclass(frozen=True)
+class Tracking:
+    """A keyword this run filled for the first time: one line, not its papers (history)."""
+
+    keyword: Keyword
+    count: int
+    link: str
+    """Its complete table."""
+
+
+@dataclass(frozen=True)
 class Digest:
     title: str
     body: str
@@ -124,7 +134,11 @@ def long_date(iso_day: str) -> str:
     return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
 
 
-def title(count: int, iso_day: str) -> str:
+def title(count: int, iso_day: str, tracking: int = 0) -> str:
+    """Counts only papers new to keywords tracked before; a day of first fills alone says so."""
+    if not count and tracking:
+        noun = "keyword" if tracking == 1 else "keywords"
+        return f"Now tracking {tracking} new {noun} - {long_date(iso_day)}"
     noun = "paper" if count == 1 else "papers"
     return f"{count} new {noun} - {long_date(iso_day)}"
 
@@ -176,11 +190,19 @@ def build(
     tables: str = FOLDER,
     budget: int = BUDGET,
     ranking: Ranking | None = None,
+    tracking: Sequence[tuple[Keyword, int]] = (),
 ) -> Digest | None:
     """``build_from`` for a whole snapshot."""
     found = pending(snapshot)
     return build_from(
-        found, snapshot.config, today, readme, tables=tables, budget=budget, ranking=ranking
+        found,
+        snapshot.config,
+        today,
+        readme,
+        tables=tables,
+        budget=budget,
+        ranking=ranking,
+        tracking=tracking,
     )
 
 
@@ -193,18 +215,23 @@ def build_from(
     tables: str = FOLDER,
     budget: int = BUDGET,
     ranking: Ranking | None = None,
+    tracking: Sequence[tuple[Keyword, int]] = (),
 ) -> Digest | None:
-    """The digest of every pending paper, or None when nothing waits to be announced.
+    """The digest of every pending paper, or None when nothing waits to be announced and no
+    keyword was filled for the first time.
 
     A paper new for several keywords is one row, under the first of them in keywords.yaml:
     the issue is read as a list of things to look at, and the same paper three times is noise.
     ``tables`` is where the complete tables are read (``tables_url``): a keyword that cannot
-    show all its new papers links to its own.
+    show all its new papers links to its own. ``tracking`` lists the keywords this run filled
+    for the first time, with their paper counts: a line each, since their papers were already on
+    arXiv before anyone asked for them and listing them all would bury the day's news.
     """
-    if not found:
+    if not found and not tracking:
         return None
     if ranking is not None:
         found = [(keyword, best_first(ranking, keyword, papers)) for keyword, papers in found]
+    now_tracking = [Tracking(k, n, f"{tables}/{first_part(k.slug)}") for k, n in tracking]
     keywords_of: dict[str, list[str]] = {}
     for keyword, papers in found:
         for paper in papers:
@@ -219,21 +246,11 @@ def build_from(
         placed.append((keyword, rows, len(papers)))
     count = len(keywords_of)
     earlier = len({p.id for _, papers in found for p in papers if p.first_seen < today})
-    day = title(count, today)
+    day = title(count, today, len(now_tracking))
     lines = [_rows(rows, config) for _, rows, _ in placed]
     head = template("digest_head.md.j2").render()
     links = [f"{tables}/{first_part(keyword.slug)}" for keyword, _, _ in placed]
     top = _read_first(placed, ranking, config) if ranking is not None else Safe("")
-
-    def _render(sections: Sequence[DigestSection], count: int, earlier: int) -> str:
-        return template("digest.md.j2").render(
-            sections=sections,
-            count=count,
-            earlier=earlier,
-            day=long_date(today),
-            readme=readme,
-            read_first=top,
-        )
 
     def sections(shown: Sequence[int]) -> list[DigestSection]:
         result = []
@@ -247,7 +264,18 @@ def build_from(
             result.append(DigestSection(keyword, Safe(text), len(rows), total, marker))
         return result
 
-    body = _render(sections([len(r) for r in lines]), count, earlier)
+    def _render(sections: Sequence[DigestSection]) -> str:
+        return template("digest.md.j2").render(
+            sections=sections,
+            count=count,
+            earlier=earlier,
+            day=long_date(today),
+            readme=readme,
+            tracking=now_tracking,
+            read_first=top,
+        )
+
+    body = _render(sections([len(r) for r in lines]))
     if len(body) <= budget:
         return Digest(title=day, body=body, count=count)
     pieces = []
@@ -258,11 +286,9 @@ def build_from(
         # The link reads "…and N more" under rows and "N new" without: room for the longer.
         more = max(len(_more(len(rendered), n, len(rendered), link)) for n in (0, 1))
         pieces.append(Piece(sizes, more))
-    fixed = len(
-        _render([replace(s, body=Safe("")) for s in sections([0] * len(lines))], count, earlier)
-    )
+    fixed = len(_render([replace(s, body=Safe("")) for s in sections([0] * len(lines))]))
     shown = fit(fixed, pieces, budget) or [0] * len(lines)
-    body = _render(sections(shown), count, earlier)
+    body = _render(sections(shown))
     if len(body) > budget:
         # Only hundreds of keywords with news on one day overflow with no rows at all: the body
         # is cut at a line end rather than refused by GitHub.
@@ -358,8 +384,15 @@ class DigestPass:
         readme = job.to.readme_url or job.to.readme.as_posix()
         folder = job.to.tables_url or tables_folder(job.to.readme).as_posix()
         config = job.snapshot.config
+        tracking = [(k.keyword, k.kept) for k in job.report.keywords if k.ok and k.first_fill]
         found = build_from(
-            self.found, config, job.report.today, readme, tables=folder, ranking=job.ranking
+            self.found,
+            config,
+            job.report.today,
+            readme,
+            tables=folder,
+            ranking=job.ranking,
+            tracking=tracking,
         )
         return write(found, job.to.digest, job.to.digest_title)
 

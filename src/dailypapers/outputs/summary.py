@@ -36,6 +36,8 @@ def status(report: KeywordReport) -> tuple[str, str]:
     if report.matches_nothing:
         return MATCHES_NONE, no_match_hint(report.keyword)
     notes = []
+    if report.first_fill:
+        notes.append("first fill: stored as history, not announced")
     if report.revised:
         notes.append(f"{len(report.revised)} revised")
     if report.unsorted:

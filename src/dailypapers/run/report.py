@@ -40,6 +40,9 @@ class KeywordReport:
     opposed to arXiv rejecting its query."""
     total: int | None = None
     """How many papers arXiv counts for the keyword's query in all; None when not asked."""
+    first_fill: bool = False
+    """This run filled an empty keyword that had never been fetched: its papers are history,
+    stored as announced, and the issue says the keyword is now tracked instead of listing them."""
 
     @property
     def ok(self) -> bool:

@@ -156,9 +156,11 @@ def _update_keyword(
     report.kept, report.fetched = len(merged.papers), len(outcome.papers)
     report.requests, report.unsorted = outcome.requests, outcome.unsorted
     report.unaccounted, report.repeated = outcome.unaccounted, outcome.repeated
-    # Every new paper waits for an issue, whether or not this run writes one (``confirm``).
+    # Every new paper waits for an issue, whether or not this run writes one (``confirm``),
+    # except those of a first fill: papers already on arXiv when the keyword was added.
+    report.first_fill = not stored.last_success and not stored.papers
     kept = {paper.id for paper in merged.papers}
-    fresh = {paper.id for paper in merged.new} - announced
+    fresh = set() if report.first_fill else {paper.id for paper in merged.new} - announced
     return report, replace(
         stored,
         papers=tuple(merged.papers),
