@@ -14,7 +14,7 @@ from ..config import Config
 from ..store import KeywordStore
 from .interface import Document, Scored
 from .references import ReferenceSet
-from .scorer import rank
+from .scorer import Corpus
 
 
 @dataclass(frozen=True)
@@ -45,16 +45,16 @@ def rank_stores(
     Keywords whose references arXiv knows none of get no scores and stay in date order.
     """
     stores = list(stores)
-    background: dict[str, Document] = {}
+    documents: dict[str, Document] = {}
     for store in stores:
         for paper in store.papers:
-            background.setdefault(paper.id, Document(paper.id, paper.title, paper.abstract))
-    pool = list(background.values())
+            documents.setdefault(paper.id, Document(paper.id, paper.title, paper.abstract))
+    corpus = Corpus(list(documents.values()), references.documents(config.all_references))
     scores: dict[str, dict[str, Scored]] = {}
     for store in stores:
         wanted = references.documents(config.references_for(store.keyword))
         if not wanted or not store.papers:
             continue
-        candidates = [background[p.id] for p in store.papers]
-        scores[store.keyword.slug] = {s.id: s for s in rank(wanted, candidates, pool)}
+        candidates = [documents[p.id] for p in store.papers]
+        scores[store.keyword.slug] = {s.id: s for s in corpus.rank(wanted, candidates)}
     return Ranking(scores, references.titles())
