@@ -292,3 +292,30 @@ def test_an_encoded_fragment_opens_its_keyword(driver: webdriver.Chrome, tmp_pat
     WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "filters").is_displayed())
 
     assert Select(driver.find_element(By.ID, "kw")).first_selected_option.text == "World Model"
+
+
+def test_the_page_orders_by_closeness_to_the_groups_papers_on_request(
+    driver: webdriver.Chrome, tracker: Path
+) -> None:
+    """Through the CLI against the fake arXiv: the newest paper is first by date, the one
+    close to the references first by "Closest to our work"."""
+    from tests.cli.test_rank import FIRST_DAY, IDS, OURS, SECOND_DAY
+    from tests.fakes.arxiv import FakeArxiv
+    from tests.support import run_cli
+
+    (tracker / "keywords.yaml").write_text(
+        "keywords:\n  - World Model\nreference: [" + ", ".join(IDS) + "]\n", encoding="utf-8"
+    )
+    with FakeArxiv([*OURS, *FIRST_DAY, *SECOND_DAY]) as fake:
+        assert run_cli(tracker, "update", api_url=fake.url).returncode == 0
+    driver.get((tracker / "site" / "index.html").as_uri())
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "filters").is_displayed())
+    assert visible_titles(driver)[0] == "World model for weather"
+    Select(driver.find_element(By.ID, "order")).select_by_visible_text("Closest to our work")
+    titles = visible_titles(driver)
+    assert titles[0] == "World models for latent dynamics planning in robotics"
+    assert sorted(titles) == sorted(p.title for p in [*FIRST_DAY, *SECOND_DAY])
+
+
+def test_without_references_the_page_offers_no_order(page: webdriver.Chrome) -> None:
+    assert page.find_elements(By.ID, "order") == []

@@ -9,7 +9,7 @@ open in seconds rather than the half minute 50,000 rows of HTML took. ``site`` w
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 
 from ..config import Keyword
@@ -53,8 +53,11 @@ def data_head(last_update: str) -> str:
     return script_json({"base": ARXIV_BASE, "last": last_update})[:-1] + ',"keywords":['
 
 
-def data_tail() -> str:
-    return "]}"
+def data_tail(scores: Mapping[str, Sequence[float]] | None = None) -> str:
+    """The end of the data; with ranking, each keyword's scores in its papers' order."""
+    if scores is None:
+        return "]}"
+    return '],"scores":' + script_json(dict(scores)) + "}"
 
 
 def keyword_data(keyword: Keyword, fragments: Sequence[Fragment]) -> str:

@@ -29,6 +29,7 @@ from msgspec import Meta
 
 from ..config import Keyword, SortKey
 from ..fileio import Staging, remove_stale_temps_in, render_cache, write_atomic_blocks
+from ..rank.ranking import Ranking
 from ..store import KeywordStore
 from . import bibtex as bibtex_output
 from . import feeds as feeds_output
@@ -120,8 +121,11 @@ class SitePass:
     """site/ during one render: keyword files as the keywords come, the page and the combined
     files at the end."""
 
-    def __init__(self, sort: SortKey, root: Path, cache_path: Path) -> None:
+    def __init__(
+        self, sort: SortKey, root: Path, cache_path: Path, ranking: Ranking | None = None
+    ) -> None:
         self.sort, self.root, self.cache_path = sort, root, cache_path
+        self.ranking = ranking
         self.feeds_dir, self.bib_dir = root / feeds_output.FOLDER, root / bibtex_output.FOLDER
         self.page_path = root / page_output.PAGE
         self.old = load_cache(cache_path)
@@ -192,13 +196,16 @@ class SitePass:
             remove_stale_temps_in(folder)
         last_update = max((i.last_success for i in indexes.values()), default="")
         head, tail = page_output.shell(
-            keywords, last_update, sum(len(i.rows) for i in indexes.values())
+            keywords,
+            last_update,
+            sum(len(i.rows) for i in indexes.values()),
+            ranked=self.ranking is not None,
         )
         data_head = page_output.data_head(last_update)
         offset = len(head.encode("utf-8")) + len(data_head.encode("utf-8"))
         with self.spool as spool:
             spool.seek(0)
-            page = _page(head, data_head, spool, tail)
+            page = _page(head, data_head, spool, self._scores(), tail)
             # Regenerated from the store by any render: not worth an fsync of 86 MB.
             if write_atomic_blocks(self.page_path, page, durable=False):
                 changed.append(self.page_path)
@@ -207,13 +214,31 @@ class SitePass:
         save_cache(self.cache_path, indexes)
         return changed
 
+    def _scores(self) -> dict[str, list[float]] | None:
+        """Each ranked keyword's scores in its papers' order on the page; outside the cached
+        segments, since every store's papers move every score."""
+        if self.ranking is None:
+            return None
+        scores = {}
+        for slug, index in self.indexes.items():
+            of = self.ranking.of(slug)
+            if of:
+                scores[slug] = [of[row[1]].score if row[1] in of else 0.0 for row in index.rows]
+        return scores
 
-def _page(head: str, data_head: str, spool: IO[bytes], tail: str) -> Iterator[bytes]:
+
+def _page(
+    head: str,
+    data_head: str,
+    spool: IO[bytes],
+    scores: dict[str, list[float]] | None,
+    tail: str,
+) -> Iterator[bytes]:
     yield head.encode("utf-8")
     yield data_head.encode("utf-8")
     while block := spool.read(1 << 20):
         yield block
-    yield page_output.data_tail().encode("utf-8")
+    yield page_output.data_tail(scores).encode("utf-8")
     yield tail.encode("utf-8")
 
 
@@ -379,7 +404,7 @@ class SiteOutput:
     def start(self, job: RenderJob) -> Pass:
         to = job.to
         cache_path = to.cache or render_cache(to.site)
-        return SitePass(job.snapshot.config.sort, to.site, cache_path)
+        return SitePass(job.snapshot.config.sort, to.site, cache_path, job.ranking)
 
 
 OUTPUT: Output = SiteOutput()
