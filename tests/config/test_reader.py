@@ -317,3 +317,21 @@ def test_a_phrase_of_invisible_characters_only_is_refused() -> None:
     with pytest.raises(ConfigError, match="holds only invisible characters") as raised:
         parse_config('keywords:\n  - "\\u00ad\\u200b"\n')
     assert raised.value.line == 2
+
+
+def test_a_refused_file_gives_its_error_and_no_warning_about_earlier_lines(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Found by the fuzzer: one line for bad input, not a warning about line 3 and then the
+    error of line 4."""
+    with pytest.raises(ConfigError):
+        parse_config("keywords:\n  - World\ufeff\n  -\n")
+    assert caplog.records == []
+
+
+def test_a_valid_file_warns_about_invisible_characters_it_removed(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    config = parse_config("keywords:\n  - World\ufeff Model\n")
+    assert config.keywords[0].phrases == ("World Model",)
+    assert "U+FEFF" in caplog.text

@@ -97,7 +97,11 @@ def parse_config(text: str, path: str = "keywords.yaml") -> Config:
     root = compose(text, path)
     if root is None:
         raise ConfigError(path, 1, "empty file: expected a mapping with a 'keywords:' list")
-    return _Reader(path).config(root)
+    reader = _Reader(path)
+    config = reader.config(root)
+    for warning in reader.warnings:  # only for a file that is used: a refused one says one line
+        log.warning("%s", warning)
+    return config
 
 
 def compose(text: str, path: str) -> yaml.Node | None:
@@ -246,6 +250,8 @@ class _Reader:
     def __init__(self, path: str) -> None:
         self.path = path
         self._constructor = yaml.SafeLoader("")
+        self.warnings: list[str] = []
+        """What the file does that works but may not be meant, told once it is all valid."""
 
     def fail(self, node: yaml.Node, message: str) -> ConfigError:
         return ConfigError(self.path, line_of(node), message)
@@ -319,13 +325,9 @@ class _Reader:
             names = ", ".join(
                 sorted({f"U+{ord(ch):04X} {unicodedata.name(ch, 'control')}" for ch in hidden})
             )
-            log.warning(
-                "%s:%d: %s: searching %r without its invisible characters (%s)",
-                self.path,
-                line_of(node),
-                what,
-                value,
-                names,
+            self.warnings.append(
+                f"{self.path}:{line_of(node)}: {what}: searching {value!r} without its "
+                f"invisible characters ({names})"
             )
         return value
 
