@@ -31,6 +31,7 @@ from datetime import date
 
 from dailypapers.rank import rank
 from dailypapers.rank.interface import Document
+from dailypapers.rank.scorer import Corpus
 from dailypapers.rank.tokens import terms
 from dailypapers.rank.vectors import Vector, centroid, dot, idf, weigh
 from tests.support import FIXTURES
@@ -325,6 +326,20 @@ def timing(units: Sequence[Unit], references: Sequence[Document]) -> tuple[float
     return best, len(cands), len(bg)
 
 
+def store_timing(units: Sequence[Unit], references: Sequence[Document], keywords: int) -> float:
+    """Best of three wall times of what a render does with ``reference:``: weigh a store of
+    ``keywords`` x 100 papers once (``Corpus``), then rank each keyword's 100 against it."""
+    pool = list({d.id: d for u in units for d in u.candidates}.values())[: keywords * 100]
+    best = math.inf
+    for _ in range(3):
+        start = time.perf_counter()
+        corpus = Corpus(pool, references)
+        for first in range(0, len(pool), 100):
+            corpus.rank(references, pool[first : first + 100])
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
@@ -351,6 +366,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.quick:
         seconds, n, m = timing(units, references)
         print(f"\nrank(): {seconds:.2f} s for {n} candidates with {m} background papers")
+        for keywords in (5, 50):
+            seconds = store_timing(units, references, keywords)
+            print(
+                f"a store of {keywords} keywords x 100 papers, weighed and ranked: {seconds:.2f} s"
+            )
     return 0
 
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dailypapers.rank import Document, rank
+from dailypapers.rank.scorer import Corpus
+from dailypapers.rank.vectors import centroid
+
+WORDS = ["latent", "planning", "dynamics", "world", "model", "video", "graph", "protein", ""]
 
 REFS = [
     Document("2401.00001", "Sparse quokka tracking", "We track quokkas with sparse event cameras."),
@@ -87,3 +92,28 @@ def test_output_is_a_deterministic_permutation_with_scores_in_range(
     assert all(0.0 <= s.score <= 1.0 and round(s.score, 4) == s.score for s in result)
     assert all(s.closest in {r.id for r in refs} | {None} for s in result)
     assert rank(refs, cands, background) == result
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(WORDS), st.sampled_from(WORDS), st.sampled_from(WORDS)),
+        min_size=2,
+        max_size=12,
+    ),
+    st.integers(min_value=1, max_value=11),
+)
+def test_a_keywords_background_is_the_centroid_of_the_rest_of_the_corpus(
+    texts: list[tuple[str, str, str]], split: int
+) -> None:
+    """The corpus takes a keyword's own papers off its total instead of summing the rest
+    again; the result must be the rest's centroid, on every term the references have."""
+    docs = [Document(f"2611.{n:05d}", a, f"{b} {c}") for n, (a, b, c) in enumerate(texts)]
+    references = [Document("2401.00001", "latent planning", "dynamics world model video")]
+    candidates, rest = docs[: min(split, len(docs))], docs[min(split, len(docs)) :]
+    corpus = Corpus(docs, references)
+    refs = [corpus.vector(doc) for doc in references]
+    negative = corpus._negative(refs, {doc.id for doc in candidates})
+    explicit = centroid([corpus.vector(doc) for doc in rest]) if rest else {}
+    wanted = {t: explicit.get(t, 0.0) for t in negative}
+    assert negative == pytest.approx(wanted, abs=1e-9)
+    assert set(explicit) & {t for vec in refs for t in vec} <= set(negative)

@@ -12,6 +12,7 @@ helped on both halves of the units of the weeks and did not cost the days.
 from __future__ import annotations
 
 import logging
+import math
 from collections import Counter
 from collections.abc import Sequence
 
@@ -57,6 +58,27 @@ class Corpus:
         self._total: Counter[str] = Counter()
         for vec in self._vectors.values():
             self._total.update(vec)
+        self._total_norm2 = sum(v * v for v in self._total.values())
+
+    def _negative(self, refs: Sequence[Vector], own: set[str]) -> Vector:
+        """The centroid of the corpus less ``own``, on the references' terms only (all the
+        profile reads of it): the whole vocabulary is not copied for every keyword."""
+        own_sum: Counter[str] = Counter()
+        for doc_id in own & self._vectors.keys():
+            own_sum.update(self._vectors[doc_id])
+        if len(own & self._vectors.keys()) == len(self._vectors):
+            return {}
+        total = self._total
+        norm2 = (
+            self._total_norm2
+            - 2.0 * sum(total[t] * v for t, v in own_sum.items())
+            + sum(v * v for v in own_sum.values())
+        )
+        if norm2 <= 0.0:
+            return {}
+        norm = math.sqrt(norm2)
+        terms = {t for vec in refs for t in vec}
+        return {t: (total[t] - own_sum[t]) / norm for t in terms if t in total}
 
     def vector(self, doc: Document) -> Vector:
         known = self._vectors.get(doc.id)
@@ -69,11 +91,7 @@ class Corpus:
             return [Scored(c.id, 0.0, None) for c in candidates]
         refs = [weigh(_counts(doc), self._weights, 1.0) for doc in references]
         cands = [self.vector(doc) for doc in candidates]
-        rest = Counter(self._total)
-        own = {doc.id for doc in candidates if doc.id in self._vectors}
-        for doc_id in own:
-            rest.subtract(self._vectors[doc_id])
-        negative = normalise(dict(rest)) if len(self._vectors) > len(own) else {}
+        negative = self._negative(refs, {doc.id for doc in candidates})
         return _ranked(candidates, refs, cands, negative, references)
 
 
