@@ -229,7 +229,7 @@ def ranked(
             raise ReferencesUnavailable("; ".join(warnings) or "arXiv knows none of the references")
         stores = [e.load() for e in load_snapshot(config, paths.data).entries]
     chosen = [s for s in stores if only is None or s.keyword.slug in only]
-    ranking = rank_stores(config, chosen if only is None else stores, stored)
+    ranking = rank_stores(config, stores, stored)  # every store is the background
     result = []
     for store in chosen:
         by_id = {paper.id: paper for paper in store.papers}

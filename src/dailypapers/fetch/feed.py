@@ -8,8 +8,9 @@ import time
 
 import feedparser
 
+from ..config.references import ARXIV_ID
 from ..text import fold
-from .interface import ARXIV_ID, MAX_VERSION, UTC_TIME, MalformedFeed, Page, Paper
+from .interface import MAX_VERSION, UTC_TIME, MalformedFeed, Page, Paper
 
 _ID = re.compile(r"/abs/(?P<id>.+?)(?:v(?P<version>\d+))?$")
 _ERROR_ID = "/api/errors"

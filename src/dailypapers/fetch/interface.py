@@ -11,9 +11,6 @@ from ..config import SortKey
 from ..config.model import LinkStyle
 
 ARXIV_BASE = "https://arxiv.org"
-ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7}")
-"""A versionless arXiv id: ``2511.01234`` (from April 2007), ``hep-th/9901001`` or
-``math.GT/0309136`` (before)."""
 MAX_VERSION = 999
 """More versions than any paper has; a bigger number is a corrupt id, not a busy author."""
 UTC_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")

@@ -60,8 +60,8 @@ class ReferenceSet:
 
     def missing(self, wanted: Sequence[str]) -> list[str]:
         """Asked-about ids arXiv does not know."""
-        known = {paper.id for paper in self.papers}
-        return [i for i in wanted if i in set(self.asked) and i not in known]
+        asked, known = set(self.asked), {paper.id for paper in self.papers}
+        return [i for i in wanted if i in asked and i not in known]
 
     def documents(self, wanted: Sequence[str]) -> list[Document]:
         by_id = {paper.id: paper for paper in self.papers}

@@ -21,9 +21,10 @@ import msgspec
 from msgspec import Meta, Struct
 
 from ..config import Config, Keyword
+from ..config.references import ARXIV_ID
 from ..errors import StoreError
 from ..fetch import Paper
-from ..fetch.interface import ARXIV_ID, MAX_VERSION, UTC_TIME
+from ..fetch.interface import MAX_VERSION, UTC_TIME
 from ..fileio import write_atomic
 from .model import Health, KeywordStore, Snapshot, StoreEntry, Summary
 
