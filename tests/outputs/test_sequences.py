@@ -83,8 +83,13 @@ def _apply(tracker: Path, op: str, which: int, n: int, history: list[Files]) -> 
             path = outputs[n % len(outputs)]
             body = bytearray(path.read_bytes())
             first = body.find(b"\n") + 1  # the mark line makes a part ours: an edit keeps it
+            # Not the slug on a part's source line: edited, the part names another keyword's
+            # table, as an owner's kept copy does, and render refuses to overwrite it (exit 2).
+            source = body.rfind(b"<!-- dailypapers:source ")
+            slug = source + len(b"<!-- dailypapers:source ") if source >= 0 else len(body)
             if len(body) > first:
                 at = first + n % (len(body) - first)
+                at = body.index(b" ", at) if slug <= at < body.find(b" ", slug) else at
                 body[at] = ord("x") if body[at] != ord("x") else ord("y")
                 path.write_bytes(bytes(body))
     elif op == "restore" and history:
