@@ -86,6 +86,26 @@ def test_a_same_size_hand_edit_of_a_row(tmp_path: Path) -> None:
     assert _render_matches_scratch(tmp_path, tracker).rendered["papers"] == ["astro"]
 
 
+@pytest.mark.parametrize("other_changed", [False, True], ids=["alone", "beside a change"])
+def test_a_same_size_hand_edit_of_a_keywords_part_of_the_page(
+    tmp_path: Path, other_changed: bool
+) -> None:
+    """The page copies each reused keyword's part from the previous page: never an edited one,
+    also when another keyword's change moves every part after it."""
+    tracker, paths = _tracker(tmp_path)
+    page = paths.site / "index.html"
+    text = page.read_bytes()
+    edited = text.replace(b"The Cosmic Dawn", b"The Cosmic Dusk")
+    assert edited != text and len(edited) == len(text)
+    page.write_bytes(edited)
+    if other_changed:
+        old = store.load(tracker / "data", keyword("World Model"))
+        store.save(tracker / "data", replace(old, papers=old.papers[1:]))
+    report = _render_matches_scratch(tmp_path, tracker)
+    assert "astro" in report.rendered["site"]
+    assert report.reused.get("site", []) == ([] if other_changed else ["world-model"])
+
+
 @pytest.mark.parametrize(
     "edit",
     [

@@ -136,7 +136,12 @@ class SitePass:
         self.indexes: dict[str, KeywordIndex] = {}
         # Not in site/: a render refused halfway must not have made the folder.
         self.spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by finish
-        self.previous = None
+        self.previous: IO[bytes] | None = None
+        # Each keyword's page segment where it is now: in the previous page (checked against its
+        # digest when reused) or in the spool (rendered now); the page is copied from them.
+        self.pieces: list[tuple[IO[bytes], int, int]] = []
+        self.size = 0
+        """Bytes of the page's keyword list so far."""
         if self.old:
             with contextlib.suppress(OSError):
                 self.previous = self.page_path.open("rb")
@@ -146,31 +151,29 @@ class SitePass:
         self.keywords.append(keyword)
         slug, stem = keyword.slug, file_stem(keyword.slug)
         feed_path, bib_path = self.feeds_dir / f"{stem}.xml", self.bib_dir / f"{stem}.bib"
-        spool = self.spool
-        if spool.tell():
-            spool.write(b",")
-        start = spool.tell()
-        segment = self._reusable(visit, feed_path, bib_path)
-        visit.tally("site", reused=segment is not None)
-        if segment is not None:
-            known = self.old[slug]
-            spool.write(segment)
-            known.page = (start, spool.tell())
-            known.last_success = visit.summary.last_success
-            self.indexes[slug] = known
-            return
-        store = visit.store()
-        index = _render_keyword(store, self.sort, visit.key, feed_path, bib_path, spool, staging)
-        index.page = (start, spool.tell())
-        spool.seek(start)
-        index.page_digest = _digest(spool.read(index.page[1] - start))
+        start = self.size + 1 if self.pieces else 0  # after a comma
+        reusable = self._reusable(visit, feed_path, bib_path)
+        visit.tally("site", reused=reusable)
+        if reusable:
+            index = self.old[slug]
+            index.last_success = visit.summary.last_success
+            assert self.previous is not None
+            self.pieces.append((self.previous, *index.page))
+        else:
+            spool, at = self.spool, self.spool.tell()
+            index = _render_keyword(
+                visit.store(), self.sort, visit.key, feed_path, bib_path, spool, staging
+            )
+            self.pieces.append((spool, at, spool.tell()))
+        self.size = start + self.pieces[-1][2] - self.pieces[-1][1]
+        index.page = (start, self.size)
         self.indexes[slug] = index
 
-    def _reusable(self, visit: Visit, feed_path: Path, bib_path: Path) -> bytes | None:
-        """The keyword's segment of the previous page when its files may stay: its key is the
-        one they were rendered with and every byte of them is as written. A keyword without
-        papers is always rendered again (its feed is dated by its last success, and it costs
-        nothing)."""
+    def _reusable(self, visit: Visit, feed_path: Path, bib_path: Path) -> bool:
+        """Whether the keyword's files and its segment of the previous page may stay: its key
+        is the one they were rendered with and every byte of them is as written. A keyword
+        without papers is always rendered again (its feed is dated by its last success, and it
+        costs nothing)."""
         known = self.old.get(visit.keyword.slug)
         if (
             self.previous is None
@@ -180,14 +183,11 @@ class SitePass:
             or not _matches(feed_path, known.feed_digest, known.feed_head + _total(known, 6))
             or not _matches(bib_path, known.bib_digest, _total(known, 5) + len(known.rows))
         ):
-            return None
+            return False
         self.previous.seek(known.page[0])
-        segment = self.previous.read(known.page[1] - known.page[0])
-        return segment if _digest(segment) == known.page_digest else None
+        return _digest(self.previous.read(known.page[1] - known.page[0])) == known.page_digest
 
     def finish(self) -> list[Path]:
-        if self.previous is not None:
-            self.previous.close()
         keywords, indexes = self.keywords, self.indexes
         changed = _combined(keywords, indexes, self.sort, self.feeds_dir, self.bib_dir)
         changed += _remove_stale(self.feeds_dir, ".xml", keywords)
@@ -203,9 +203,8 @@ class SitePass:
         )
         data_head = page_output.data_head(last_update)
         offset = len(head.encode("utf-8")) + len(data_head.encode("utf-8"))
-        with self.spool as spool:
-            spool.seek(0)
-            page = _page(head, data_head, spool, self._scores(), tail)
+        with self.spool, self.previous or contextlib.nullcontext():
+            page = _page(head, data_head, self.pieces, self._scores(), tail)
             # Regenerated from the store by any render: not worth an fsync of 86 MB.
             if write_atomic_blocks(self.page_path, page, durable=False):
                 changed.append(self.page_path)
@@ -230,14 +229,22 @@ class SitePass:
 def _page(
     head: str,
     data_head: str,
-    spool: IO[bytes],
+    pieces: Sequence[tuple[IO[bytes], int, int]],
     scores: dict[str, list[float]] | None,
     tail: str,
 ) -> Iterator[bytes]:
     yield head.encode("utf-8")
     yield data_head.encode("utf-8")
-    while block := spool.read(1 << 20):
-        yield block
+    for n, (source, start, end) in enumerate(pieces):
+        if n:
+            yield b","
+        source.seek(start)
+        while start < end:
+            block = source.read(min(end - start, 1 << 20))
+            if not block:
+                raise OSError(0, "changed while being rendered; run again", source.name)
+            start += len(block)
+            yield block
     yield page_output.data_tail(scores).encode("utf-8")
     yield tail.encode("utf-8")
 
@@ -258,7 +265,8 @@ def _render_keyword(
     )
     staging.write(feed_path, [head, *entries, tail])
     staging.write(bib_path, bibtex_output.bibliography(f.bib for f in fragments))
-    spool.write(page_output.keyword_data(keyword, fragments).encode("utf-8"))
+    segment = page_output.keyword_data(keyword, fragments).encode("utf-8")
+    spool.write(segment)
     order = _order(sort)
     rows = [
         (*order(f), f.paper.version, f.paper.first_seen, entry_updated(f.paper)) for f in fragments
@@ -269,8 +277,8 @@ def _render_keyword(
         feed_head=_nbytes(head),
         feed_digest=staging.digests[feed_path],
         bib_digest=staging.digests[bib_path],
-        page=(0, 0),
-        page_digest="",
+        page=(0, len(segment)),
+        page_digest=_digest(segment),
         rows=[(*r, _nbytes(f.bib), _nbytes(f.entry)) for r, f in zip(rows, fragments, strict=True)],
     )
 

@@ -146,7 +146,7 @@ def source_line(
 
 @dataclass(frozen=True)
 class Source:
-    """A part's source line, read back; ``above`` is where the line starts."""
+    """A part's source line, read back from the part's bytes (``data``)."""
 
     slug: str
     key: str
@@ -154,8 +154,17 @@ class Source:
     of: int
     start: int
     end: int
-    intact: bool
-    """Whether the bytes above the line are the ones it gives the digest of."""
+    data: bytes
+    above: int
+    """Where the line starts."""
+    digest: str
+
+    @property
+    def intact(self) -> bool:
+        """Whether the bytes above the line are the ones it gives the digest of (hashed only
+        when asked: claiming a name needs the slug alone)."""
+        fits = self.start <= self.end <= self.above
+        return fits and _digest(memoryview(self.data)[: self.above]) == self.digest
 
 
 def read_source(data: bytes) -> Source | None:
@@ -164,16 +173,16 @@ def read_source(data: bytes) -> Source | None:
     found = _SOURCE.fullmatch(data, above)
     if found is None:
         return None
-    start, end = int(found["start"]), int(found["end"])
-    intact = start <= end <= above and _digest(memoryview(data)[:above]) == found["digest"].decode()
     return Source(
         found["slug"].decode(),
         found["key"].decode(),
         int(found["number"]),
         int(found["of"]),
-        start,
-        end,
-        intact,
+        int(found["start"]),
+        int(found["end"]),
+        data,
+        above,
+        found["digest"].decode(),
     )
 
 
@@ -226,7 +235,7 @@ class TablesPass:
             self._claim(self.target / first_part(keyword.slug), keyword.name)
 
     def _claim(self, path: Path, name: str) -> None:
-        if path.exists() and not _ours(path, self.slugs)[0]:
+        if path.exists() and not _ours(path, self.slugs):
             raise InputError(
                 f"{path}: not a table dailypapers wrote, but keyword {name!r} needs this "
                 "name; rename or move the file"
@@ -302,9 +311,9 @@ def _part_of(name: str, slug: str) -> bool:
     return number.isdigit() and int(number) >= 2
 
 
-def _ours(path: Path, slugs: frozenset[str]) -> tuple[bool, bool]:
-    """Whether ``path`` is a part of a keyword's table that we wrote, and whether it may be
-    deleted as stale (a part of a removed keyword or beyond a shrunk table, unedited).
+def _ours(path: Path, slugs: frozenset[str], *, stale: bool = False) -> bool:
+    """Whether ``path`` is a part of a keyword's table that we wrote or, with ``stale``, one
+    that may be deleted as stale (a part of a removed keyword or beyond a shrunk table, unedited).
 
     Every part starts with MARK and ends with its source line, which names the slug it was
     written for: a copy the owner keeps under another name (last year's table as an archive)
@@ -314,13 +323,12 @@ def _ours(path: Path, slugs: frozenset[str]) -> tuple[bool, bool]:
     """
     data = _read(path)
     if data is None or not data.startswith(MARK.encode() + b"\n"):
-        return False, False
+        return False
     source = read_source(data)
     if source is not None:
-        ours = _part_of(path.name, source.slug)
-        return ours, ours and source.intact
+        return _part_of(path.name, source.slug) and (not stale or source.intact)
     old = _OLD_SOURCE.fullmatch(data, data.rfind(b"\n", 0, len(data) - 1) + 1) is not None
-    return True, old and any(_part_of(path.name, slug) for slug in slugs)
+    return not stale or (old and any(_part_of(path.name, slug) for slug in slugs))
 
 
 def _remove_stale(target: Path, keep: set[str], slugs: frozenset[str]) -> list[Path]:
@@ -331,7 +339,7 @@ def _remove_stale(target: Path, keep: set[str], slugs: frozenset[str]) -> list[P
     for path in sorted(target.glob("*.md")):
         if path.name in keep:
             continue
-        if _ours(path, slugs)[1]:
+        if _ours(path, slugs, stale=True):
             path.unlink()
             removed.append(path)
     return removed
