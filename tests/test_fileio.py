@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
 
+from dailypapers import fileio
 from dailypapers.fileio import Staging
 
 
@@ -41,3 +43,32 @@ def test_a_file_whose_bytes_would_not_change_is_not_staged(tmp_path: Path) -> No
         assert not staging.write(target, ["sa", "me"])
         assert staging.current(target) == target
         assert staging.commit() == []
+
+
+def test_ahead_gives_each_result_in_order_however_far_ahead_the_worker_is() -> None:
+    assert list(fileio.ahead(lambda n: n * n, range(100), window=3)) == [n * n for n in range(100)]
+
+
+def test_ahead_raises_the_workers_error_at_the_item_that_raised_it() -> None:
+    def work(n: int) -> int:
+        if n == 2:
+            raise ValueError("item 2")
+        return n
+
+    got = []
+    with pytest.raises(ValueError, match="item 2"):
+        for value in fileio.ahead(work, range(5)):
+            got.append(value)
+    assert got == [0, 1]
+
+
+def test_closing_ahead_stops_the_worker_within_its_window() -> None:
+    done: list[int] = []
+    results = fileio.ahead(done.append, range(10_000), window=4)
+    next(results)
+    results.close()
+    for worker in threading.enumerate():
+        if worker.name == "dailypapers-ahead":
+            worker.join(timeout=10)
+            assert not worker.is_alive()
+    assert len(done) < 10

@@ -28,7 +28,7 @@ import msgspec
 from msgspec import Meta
 
 from ..config import Keyword, SortKey
-from ..fileio import Staging, remove_stale_temps_in, render_cache, write_atomic_blocks
+from ..fileio import Staging, ahead, remove_stale_temps_in, render_cache, write_atomic_blocks
 from ..rank.ranking import Ranking
 from ..store import KeywordStore
 from . import bibtex as bibtex_output
@@ -122,7 +122,12 @@ class SitePass:
     files at the end."""
 
     def __init__(
-        self, sort: SortKey, root: Path, cache_path: Path, ranking: Ranking | None = None
+        self,
+        sort: SortKey,
+        root: Path,
+        cache_path: Path,
+        ranking: Ranking | None = None,
+        keywords: Sequence[Keyword] = (),
     ) -> None:
         self.sort, self.root, self.cache_path = sort, root, cache_path
         self.ranking = ranking
@@ -142,9 +147,15 @@ class SitePass:
         self.pieces: list[tuple[IO[bytes], int, int]] = []
         self.size = 0
         """Bytes of the page's keyword list so far."""
+        self.checked: IO[bytes] | None = None
+        """The same page, for the checks' thread alone."""
         if self.old:
             with contextlib.suppress(OSError):
                 self.previous = self.page_path.open("rb")
+                self.checked = self.page_path.open("rb")
+        # Whether each keyword's files are as written, found ahead of the pass in another thread
+        # (in the keywords' order): most of a render that reuses is reading and hashing them.
+        self.checks = ahead(self._intact, [k.slug for k in keywords] if self.previous else [])
 
     def keyword(self, visit: Visit, staging: Staging) -> None:
         keyword = visit.keyword
@@ -152,7 +163,7 @@ class SitePass:
         slug, stem = keyword.slug, file_stem(keyword.slug)
         feed_path, bib_path = self.feeds_dir / f"{stem}.xml", self.bib_dir / f"{stem}.bib"
         start = self.size + 1 if self.pieces else 0  # after a comma
-        reusable = self._reusable(visit, feed_path, bib_path)
+        reusable = self._reusable(visit)
         visit.tally("site", reused=reusable)
         if reusable:
             index = self.old[slug]
@@ -169,25 +180,36 @@ class SitePass:
         index.page = (start, self.size)
         self.indexes[slug] = index
 
-    def _reusable(self, visit: Visit, feed_path: Path, bib_path: Path) -> bool:
+    def _reusable(self, visit: Visit) -> bool:
         """Whether the keyword's files and its segment of the previous page may stay: its key
         is the one they were rendered with and every byte of them is as written. A keyword
         without papers is always rendered again (its feed is dated by its last success, and it
         costs nothing)."""
-        known = self.old.get(visit.keyword.slug)
-        if (
-            self.previous is None
-            or known is None
-            or not visit.summary.count
-            or known.key != visit.key
-            or not _matches(feed_path, known.feed_digest, known.feed_head + _total(known, 6))
-            or not _matches(bib_path, known.bib_digest, _total(known, 5) + len(known.rows))
+        slug = visit.keyword.slug
+        checked, intact = next(self.checks, (None, False))
+        if checked != slug:  # not the keyword the checks are at: check it now
+            intact = self._intact(slug)[1]
+        known = self.old.get(slug)
+        return known is not None and bool(visit.summary.count) and known.key == visit.key and intact
+
+    def _intact(self, slug: str) -> tuple[str, bool]:
+        """Whether the files the cache records for ``slug`` hold every byte as written."""
+        known, stem, page = self.old.get(slug), file_stem(slug), self.checked
+        if known is None or page is None:
+            return slug, False
+        feed, bib = self.feeds_dir / f"{stem}.xml", self.bib_dir / f"{stem}.bib"
+        if not (
+            _matches(feed, known.feed_digest, known.feed_head + _total(known, 6))
+            and _matches(bib, known.bib_digest, _total(known, 5) + len(known.rows))
         ):
-            return False
-        self.previous.seek(known.page[0])
-        return _digest(self.previous.read(known.page[1] - known.page[0])) == known.page_digest
+            return slug, False
+        page.seek(known.page[0])
+        return slug, _digest(page.read(known.page[1] - known.page[0])) == known.page_digest
 
     def finish(self) -> list[Path]:
+        self.checks.close()
+        if self.checked is not None:
+            self.checked.close()
         keywords, indexes = self.keywords, self.indexes
         changed = _combined(keywords, indexes, self.sort, self.feeds_dir, self.bib_dir)
         changed += _remove_stale(self.feeds_dir, ".xml", keywords)
@@ -412,7 +434,8 @@ class SiteOutput:
     def start(self, job: RenderJob) -> Pass:
         to = job.to
         cache_path = to.cache or render_cache(to.site)
-        return SitePass(job.snapshot.config.sort, to.site, cache_path, job.ranking)
+        keywords = [store.keyword for store in job.snapshot.stores]
+        return SitePass(job.snapshot.config.sort, to.site, cache_path, job.ranking, keywords)
 
 
 OUTPUT: Output = SiteOutput()

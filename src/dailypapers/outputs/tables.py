@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from ..config import Config
 from ..errors import InputError
-from ..fileio import Staging, remove_stale_temps_in
+from ..fileio import Staging, ahead, remove_stale_temps_in
 from ..store import KeywordStore
 from .budget import split
 from .escape import Safe
@@ -233,6 +233,8 @@ class TablesPass:
         self.keep: set[str] = set()
         for keyword in config.keywords:  # before any output starts: a collision writes nothing
             self._claim(self.target / first_part(keyword.slug), keyword.name)
+        # Each keyword's parts read and checked in another thread ahead of the pass.
+        self.checks = ahead(self._committed, [keyword.slug for keyword in config.keywords])
 
     def _claim(self, path: Path, name: str) -> None:
         if path.exists() and not _ours(path, self.slugs):
@@ -243,7 +245,10 @@ class TablesPass:
 
     def keyword(self, visit: Visit, staging: Staging) -> None:
         slug = visit.keyword.slug
-        known = self._committed(slug, visit.key)
+        checked, known, keys = next(self.checks, ("", None, set()))
+        if checked != slug:  # not the keyword the checks are at: check it now
+            _, known, keys = self._committed(slug)
+        known = known if keys == {visit.key} else None
         visit.tally("papers", reused=known is not None)
         if known is None:
             known = self._render(visit.store(), visit.key, staging)
@@ -266,35 +271,39 @@ class TablesPass:
             written.append((part.name, len(text) + len(line), start, end))
         return Written(written, [len(row.encode("utf-8")) + 1 for row in table])
 
-    def _committed(self, slug: str, key: str) -> Written | None:
-        """The keyword's parts as a render with this same key wrote them, every byte checked
-        against its source line; None if any part is missing, edited or from other data.
+    def _committed(self, slug: str) -> tuple[str, Written | None, set[str]]:
+        """The keyword's parts as a render wrote them, every byte checked against its source
+        line, and the keys they were rendered with; None if any part is missing, edited or
+        another keyword's. They stay if that key is the keyword's one.
 
         A fresh checkout (the daily job) has nothing but the committed files: this spares
         rendering 500 tables again to learn they have not changed.
         """
         found: list[tuple[str, int, int, int]] = []
         sizes: list[int] = []
+        keys: set[str] = set()
         count = number = 1
         while number <= count:
             name = part_names(slug, count, self.slugs)[number - 1]
             data = _read(self.target / name)
             source = read_source(data) if data is not None else None
             if data is None or source is None or not source.intact:
-                return None
+                return slug, None, keys
             if number == 1:
                 count = source.of
-            if (source.slug, source.key, source.number, source.of) != (slug, key, number, count):
-                return None
             body = data[source.start : source.end]
-            if body and not body.endswith(b"\n"):
-                return None
+            if (source.slug, source.number, source.of) != (slug, number, count) or (
+                body and not body.endswith(b"\n")
+            ):
+                return slug, None, keys
             sizes += [len(row) + 1 for row in body.split(b"\n")[:-1]]
             found.append((name, len(data), source.start, source.end))
+            keys.add(source.key)
             number += 1
-        return Written(found, sizes)
+        return slug, Written(found, sizes), keys
 
     def finish(self) -> list[Path]:
+        self.checks.close()
         changed = _remove_stale(self.target, self.keep, self.slugs)
         if self.target.is_dir():
             remove_stale_temps_in(self.target)

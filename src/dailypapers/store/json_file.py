@@ -25,7 +25,7 @@ from ..config.references import ARXIV_ID
 from ..errors import StoreError
 from ..fetch import Paper
 from ..fetch.interface import MAX_VERSION, UTC_TIME
-from ..fileio import write_atomic
+from ..fileio import ahead, write_atomic
 from .model import Health, KeywordStore, Snapshot, StoreEntry, Summary
 
 SCHEMA = 1
@@ -264,13 +264,12 @@ def load_snapshot(config: Config, data_dir: Path) -> Snapshot:
     ``dumps`` is loaded now and fingerprinted as ``dumps`` would write it.
     """
     entries = []
-    for keyword in config.keywords:
-        path = store_path(data_dir, keyword.slug)
-        data = _read(path)
+    paths = [store_path(data_dir, keyword.slug) for keyword in config.keywords]
+    scanned = ahead(_scan, paths)
+    for keyword, path, (data, at, raw) in zip(config.keywords, paths, scanned, strict=True):
         if data is None:
             entries.append(StoreEntry.of(KeywordStore(keyword=keyword)))
             continue
-        at = data.find(_PAPERS_KEY)
         if at < 0 or not data.endswith(b"]\n}\n"):
             store = loads(data, str(path), keyword)
             summary, papers, raw = Summary.of(store), papers_fingerprint(store), ""
@@ -278,10 +277,18 @@ def load_snapshot(config: Config, data_dir: Path) -> Snapshot:
             head = _store(_decoded(data[:at] + b' "papers": []}', str(path)), keyword)
             count = data.count(_PAPER_START, at)
             summary = Summary(head.last_success, head.health, head.pending, count)
-            papers = raw = fingerprint(memoryview(data)[at:])
+            papers = raw
         loader = _checked_loader(path, keyword, _whole(data, raw, at), summary)
         entries.append(StoreEntry(keyword, loader, summary, papers))
     return Snapshot(config, tuple(entries))
+
+
+def _scan(path: Path) -> tuple[bytes | None, int, str]:
+    """A store file's bytes, where its papers start and their digest: read and hashed in a
+    worker thread ahead of the snapshot, which meanwhile checks the file before."""
+    data = _read(path)
+    at = -1 if data is None else data.find(_PAPERS_KEY)
+    return data, at, "" if data is None or at < 0 else fingerprint(memoryview(data)[at:])
 
 
 def _whole(data: bytes, papers: str = "", at: int = -1) -> str:
