@@ -265,3 +265,12 @@ def test_every_field_the_tracker_writes_loads_back_unchanged(tmp_path: Path) -> 
     data = store.KeywordStore(K, (old_style, paper(7)), "", store.Health(), "", None)
     store.save(tmp_path, data)
     assert store.load(tmp_path, K) == data
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_a_json_constant_is_named_once(tmp_path: Path, constant: str) -> None:
+    path = tmp_path / "k.json"
+    path.write_text(_document_with(("total_results",), constant), encoding="utf-8")
+    with pytest.raises(StoreError) as caught:
+        store.load(tmp_path, K)
+    assert str(caught.value).endswith(f"({constant} is not a JSON number); left untouched")

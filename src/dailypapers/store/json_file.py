@@ -19,6 +19,7 @@ from typing import Annotated, Any
 
 import msgspec
 from msgspec import Meta, Struct
+from msgspec.structs import astuple
 
 from ..config import Config, Keyword
 from ..config.references import ARXIV_ID
@@ -70,8 +71,7 @@ class _Document(Struct, forbid_unknown_fields=True):
 
 
 _DECODER = msgspec.json.Decoder(_Document)
-_ORDER = _Paper.__struct_fields__
-if tuple(f.name for f in fields(Paper)) != _ORDER:
+if tuple(f.name for f in fields(Paper)) != _Paper.__struct_fields__:
     raise ImportError("store.json_file._Paper must list Paper's fields in their order")
 
 # What each field must be, in the words of an error message.
@@ -111,15 +111,13 @@ def _undecodable(data: bytes, error: msgspec.DecodeError) -> str:
     json module reads them (it lets lone surrogates, NaN and Infinity through)."""
     odd: list[str] = []
     try:
-        document = json.loads(
-            data, parse_constant=lambda c: odd.append(f"{c} is not a JSON number")
-        )
+        where = _surrogate(json.loads(data, parse_constant=odd.append))
     except (ValueError, RecursionError):
-        document = None
-    where = _surrogate(document) if document is not None and not odd else None
-    if odd or where is not None:
-        where = where or "a key"
-        return f"{odd[0]} is not a JSON number" if odd else f"{where} holds a lone surrogate"
+        where = None
+    if odd:
+        return f"{odd[0]} is not a JSON number"
+    if where is not None:
+        return f"{where or 'a key'} holds a lone surrogate"
     found = re.search(r"\(byte (\d+)\)", str(error))
     line = data.count(b"\n", 0, int(found[1]) if found else len(data)) + 1
     reason = str(error).removeprefix("JSON is malformed: ").split(" (byte")[0]
@@ -184,7 +182,7 @@ def _store(document: _Document, keyword: Keyword) -> KeywordStore:
     health = document.health or _Health()
     return KeywordStore(
         keyword=keyword,
-        papers=tuple(Paper(*(getattr(p, f) for f in _ORDER)) for p in document.papers),
+        papers=tuple(Paper(*astuple(p)) for p in document.papers),
         last_success=document.last_success,
         health=Health(health.failures, health.since, health.error),
         query=document.query,
@@ -204,10 +202,7 @@ def dumps(store: KeywordStore) -> str:
         # Only while something waits, so that stores written before this field, and stores
         # with nothing to announce, keep their bytes.
         document["pending"] = pending
-    document["papers"] = [
-        asdict(p) | {"authors": list(p.authors), "categories": list(p.categories)}
-        for p in store.papers
-    ]
+    document["papers"] = [asdict(p) for p in store.papers]  # tuples are written as lists
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -265,50 +260,47 @@ def load_snapshot(config: Config, data_dir: Path) -> Snapshot:
     """
     entries = []
     paths = [store_path(data_dir, keyword.slug) for keyword in config.keywords]
-    scanned = ahead(_scan, paths)
-    for keyword, path, (data, at, raw) in zip(config.keywords, paths, scanned, strict=True):
-        if data is None:
+    for keyword, path, found in zip(config.keywords, paths, ahead(_scan, paths), strict=True):
+        if found is None:
             entries.append(StoreEntry.of(KeywordStore(keyword=keyword)))
             continue
-        if at < 0 or not data.endswith(b"]\n}\n"):
+        data, at, head, papers = found
+        if at < 0:
             store = loads(data, str(path), keyword)
-            summary, papers, raw = Summary.of(store), papers_fingerprint(store), ""
+            summary, papers = Summary.of(store), papers_fingerprint(store)
         else:
-            head = _store(_decoded(data[:at] + b' "papers": []}', str(path)), keyword)
+            front = _store(_decoded(head + b' "papers": []}', str(path)), keyword)
             count = data.count(_PAPER_START, at)
-            summary = Summary(head.last_success, head.health, head.pending, count)
-            papers = raw
-        loader = _checked_loader(path, keyword, _whole(data, raw, at), summary)
+            summary = Summary(front.last_success, front.health, front.pending, count)
+        loader = _checked_loader(path, keyword, found[1:], summary)
         entries.append(StoreEntry(keyword, loader, summary, papers))
     return Snapshot(config, tuple(entries))
 
 
-def _scan(path: Path) -> tuple[bytes | None, int, str]:
-    """A store file's bytes, where its papers start and their digest: read and hashed in a
-    worker thread ahead of the snapshot, which meanwhile checks the file before."""
+def _scan(path: Path) -> tuple[bytes, int, bytes, str] | None:
+    """A store file, where its papers start (-1 unless laid out by ``dumps``), the bytes before
+    them and their digest (else the whole file's): what a later load must find again. Read and
+    hashed in a worker thread ahead of the snapshot."""
     data = _read(path)
-    at = -1 if data is None else data.find(_PAPERS_KEY)
-    return data, at, "" if data is None or at < 0 else fingerprint(memoryview(data)[at:])
-
-
-def _whole(data: bytes, papers: str = "", at: int = -1) -> str:
-    """A digest of every byte of a store file, from its papers' digest when known (one pass)."""
-    at = at if papers else data.find(_PAPERS_KEY)
-    papers = papers or fingerprint(memoryview(data)[max(at, 0) :])
-    return fingerprint(memoryview(data)[: max(at, 0)].tobytes() + papers.encode())
+    if data is None:
+        return None
+    at = data.find(_PAPERS_KEY)
+    if at < 0 or not data.endswith(b"]\n}\n"):
+        return data, -1, b"", fingerprint(data)
+    return data, at, data[:at], fingerprint(memoryview(data)[at:])
 
 
 def _checked_loader(
-    path: Path, keyword: Keyword, digest: str, summary: Summary
+    path: Path, keyword: Keyword, seen: tuple[int, bytes, str], summary: Summary
 ) -> Callable[[], KeywordStore]:
     """Loads the store the snapshot fingerprinted, or refuses one rewritten since, or one whose
     whole says otherwise than what precedes its papers (a second "papers" member, hand-made)."""
 
     def load_it() -> KeywordStore:
-        data = _read(path) or b""
-        if _whole(data) != digest:
+        found = _scan(path)
+        if found is None or found[1:] != seen:
             raise StoreError(str(path), "changed while being rendered; run again")
-        store = loads(data, str(path), keyword)
+        store = loads(found[0], str(path), keyword)
         if Summary.of(store) != summary:
             raise StoreError(str(path), "not laid out as dailypapers writes it; left untouched")
         return store
