@@ -128,6 +128,31 @@ def ahead(work: Callable[[T], R], items: Iterable[T], window: int = 16) -> Gener
         stop.set()
 
 
+def in_background(work: Callable[[], R]) -> Callable[[], R]:
+    """Start ``work`` in a thread now; the function returned waits for it and returns its result
+    or raises its error. For writing a large file (which lets go of the GIL) while the caller
+    computes the next one."""
+    outcome: list[tuple[bool, Any]] = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, work()))
+        except BaseException as exc:  # handed to the caller, who raises it
+            outcome.append((False, exc))
+
+    thread = threading.Thread(target=run, name="dailypapers-background", daemon=True)
+    thread.start()
+
+    def result() -> R:
+        thread.join()
+        done, value = outcome[0]
+        if not done:
+            raise value
+        return value  # type: ignore[no-any-return]
+
+    return result
+
+
 def file_size(path: Path) -> int:
     """The file's size in bytes, or -1 when there is none: what the render caches compare."""
     try:

@@ -28,7 +28,14 @@ import msgspec
 from msgspec import Meta
 
 from ..config import Keyword, SortKey
-from ..fileio import Staging, ahead, remove_stale_temps_in, render_cache, write_atomic_blocks
+from ..fileio import (
+    Staging,
+    ahead,
+    in_background,
+    remove_stale_temps_in,
+    render_cache,
+    write_atomic_blocks,
+)
 from ..rank.ranking import Ranking
 from ..store import KeywordStore
 from . import bibtex as bibtex_output
@@ -211,11 +218,6 @@ class SitePass:
         if self.checked is not None:
             self.checked.close()
         keywords, indexes = self.keywords, self.indexes
-        changed = _combined(keywords, indexes, self.sort, self.feeds_dir, self.bib_dir)
-        changed += _remove_stale(self.feeds_dir, ".xml", keywords)
-        changed += _remove_stale(self.bib_dir, ".bib", keywords)
-        for folder in (self.feeds_dir, self.bib_dir):
-            remove_stale_temps_in(folder)
         last_update = max((i.last_success for i in indexes.values()), default="")
         head, tail = page_output.shell(
             keywords,
@@ -225,11 +227,23 @@ class SitePass:
         )
         data_head = page_output.data_head(last_update)
         offset = len(head.encode("utf-8")) + len(data_head.encode("utf-8"))
+        page = _page(head, data_head, self.pieces, self._scores(), tail)
         with self.spool, self.previous or contextlib.nullcontext():
-            page = _page(head, data_head, self.pieces, self._scores(), tail)
-            # Regenerated from the store by any render: not worth an fsync of 86 MB.
-            if write_atomic_blocks(self.page_path, page, durable=False):
-                changed.append(self.page_path)
+            # Written by another thread while this one cuts all.xml and all.bib. Regenerated
+            # from the store by any render: not worth an fsync of 86 MB.
+            page_changed = in_background(
+                lambda: write_atomic_blocks(self.page_path, page, durable=False)
+            )
+            try:
+                changed = _combined(keywords, indexes, self.sort, self.feeds_dir, self.bib_dir)
+                changed += _remove_stale(self.feeds_dir, ".xml", keywords)
+                changed += _remove_stale(self.bib_dir, ".bib", keywords)
+                for folder in (self.feeds_dir, self.bib_dir):
+                    remove_stale_temps_in(folder)
+            finally:
+                written = page_changed()
+        if written:
+            changed.append(self.page_path)
         for index in indexes.values():
             index.page = (index.page[0] + offset, index.page[1] + offset)
         save_cache(self.cache_path, indexes)
@@ -327,18 +341,22 @@ def _order(sort: SortKey) -> Callable[[Fragment], tuple[str, str]]:
 # --------------------------------------------------------------------------- combined files
 
 
-def _winners(keywords: Sequence[Keyword], indexes: dict[str, KeywordIndex]) -> dict[str, int]:
-    """For each paper id, the keyword (position) whose copy the combined files show.
-
-    The newest version wins; between equal versions, the first keyword in keywords.yaml.
-    """
-    best: dict[str, tuple[int, int]] = {}
+def _chosen(
+    keywords: Sequence[Keyword], indexes: dict[str, KeywordIndex]
+) -> list[tuple[tuple[str, str], int, int]]:
+    """Each paper once, as (order key, keyword position, row), newest first: the copy the
+    combined files show. The newest version wins; between equal versions, the first keyword in
+    keywords.yaml."""
+    best: dict[str, tuple[int, int, int]] = {}
     for n, keyword in enumerate(keywords):
-        for row in indexes[keyword.slug].rows:
+        for r, row in enumerate(indexes[keyword.slug].rows):
             known = best.get(row[1])
             if known is None or row[2] > known[0]:
-                best[row[1]] = (row[2], n)
-    return {ident: n for ident, (_, n) in best.items()}
+                best[row[1]] = (row[2], n, r)
+    rows = [indexes[keyword.slug].rows for keyword in keywords]
+    chosen = [((rows[n][r][0], ident), n, r) for ident, (_, n, r) in best.items()]
+    chosen.sort(reverse=True)
+    return chosen
 
 
 def _combined(
@@ -348,13 +366,7 @@ def _combined(
     feeds_dir: Path,
     bib_dir: Path,
 ) -> list[Path]:
-    winners = _winners(keywords, indexes)
-    chosen: list[tuple[tuple[str, str], int, int]] = []  # (order key, keyword, row)
-    for n, keyword in enumerate(keywords):
-        for r, row in enumerate(indexes[keyword.slug].rows):
-            if winners[row[1]] == n:
-                chosen.append(((row[0], row[1]), n, r))
-    chosen.sort(reverse=True)
+    chosen = _chosen(keywords, indexes)
     changed = []
     bib_path = bib_dir / f"{ALL}.bib"
     if write_atomic_blocks(bib_path, _all_bib(keywords, indexes, chosen, bib_dir), durable=False):

@@ -209,12 +209,13 @@ class Written:
         for name, size, start, end in self.parts:
             if len(found) >= count:
                 break
+            wanted = sum(self.sizes[len(found) : count])  # whole rows: sizes count their bytes
             try:
                 with (target / name).open("rb") as handle:
                     if os.fstat(handle.fileno()).st_size != size:
                         return None
                     handle.seek(start)
-                    body = handle.read(end - start)
+                    body = handle.read(min(end - start, wanted))
             except OSError:
                 return None
             found += body.decode("utf-8").split("\n")[:-1]
