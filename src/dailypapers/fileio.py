@@ -153,22 +153,9 @@ def in_background(work: Callable[[], R]) -> Callable[[], R]:
     return result
 
 
-def file_size(path: Path) -> int:
-    """The file's size in bytes, or -1 when there is none: what the render caches compare."""
-    try:
-        return path.stat().st_size
-    except OSError:
-        return -1
-
-
 def render_cache(beside: Path) -> Path:
     """Where a render keeps what it knows of ``beside`` (git-ignored: ``.*.render-cache``)."""
     return beside.parent / f".{beside.name}.render-cache"
-
-
-def naturals(values: Iterable[object]) -> bool:
-    """Whether every value is a whole number from 0 (what a cache's offsets and sizes are)."""
-    return all(type(v) is int and v >= 0 for v in values)
 
 
 class Staging:
