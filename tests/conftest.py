@@ -37,6 +37,7 @@ SLOW = (
     "tests/reliability/test_crash.py::test_sigkill_at_any_moment",  # 30 kills: about 15 s
     "tests/outputs/test_browser.py::",  # Chromium: about 7 s in all
     "tests/fakes/test_arxiv.py::test_corpus_",  # loading the shared corpus: about 5 s
+    "tests/rank/test_devset.py::",  # the ranker on the shared dev set's weeks: about 10 s
 )
 
 # What runs first, longest first (seconds on an idle core): with one test handed to a worker at a
