@@ -650,11 +650,13 @@ requestAnimationFrame(function () { requestAnimationFrame(function () {
 """
 
 
-def bench_page(sizes: Sequence[int], texts: Sequence[FakePaper], repeat: int) -> list[PageResult]:
+def bench_page(
+    sizes: Sequence[int], texts: Sequence[FakePaper], repeat: int, pause: float = 2.0
+) -> list[PageResult]:
     """Open site/index.html from disk in headless Chromium: the load event, then a search.
 
-    Each load is a fresh navigation from about:blank; the search is typed two seconds after the
-    load (a reader's pause, in which the page prepares its search index).
+    Each load is a fresh navigation from about:blank; the search is typed ``pause`` seconds after
+    the load (a reader's pause, in which the page prepares its search index).
     """
     try:
         from selenium import webdriver
@@ -693,7 +695,7 @@ def bench_page(sizes: Sequence[int], texts: Sequence[FakePaper], repeat: int) ->
                     rows = browser.execute_script(
                         "return document.querySelectorAll('li.paper').length;"
                     )
-                    time.sleep(2)
+                    time.sleep(pause)
                     spent, matches = browser.execute_async_script(TIMED_SEARCH, SEARCH)
                     searches.append(spent)
                 results.append(
@@ -1023,6 +1025,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     ap.add_argument("--page", default="100,500", help="keyword counts of the page in Chromium")
     ap.add_argument("--repeat", type=int, default=5, help="runs per timing (median)")
     ap.add_argument("--parse-seconds", type=float, default=3.0)
+    ap.add_argument(
+        "--pause", type=float, default=2.0, help="seconds between a page load and its search"
+    )
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument(
         "--backoff", type=float, help="retry backoff of section 1b in seconds (default 5)"
@@ -1069,7 +1074,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     startup = bench_startup(args.repeat)
     render = bench_render(args.render, texts, args.repeat, startup.noop_render)
     day = bench_day_render(args.day, texts, args.repeat, startup.noop_render)
-    page = bench_page(args.page, texts, args.repeat)
+    page = bench_page(args.page, texts, args.repeat, args.pause)
     parse = bench_parse(args.parse_seconds)
     lines = report(args, source, update, render, startup, parse, entry, day, page, situations)
     print("\n".join(lines), flush=True)

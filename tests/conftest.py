@@ -3,10 +3,24 @@ environment of the processes the tests start."""
 
 from __future__ import annotations
 
+import compileall
 import os
+import sys
 from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# With PYTHONDONTWRITEBYTECODE set (as on the machine this project is developed on), nothing
+# keeps compiled code: pytest rewrote the asserts of every test module in every worker (4-5 s
+# each), and every `dailypapers` process a test starts compiled the package again (0.2 s of its
+# 0.4 s start-up). The test run keeps them, in the git-ignored __pycache__ folders where any
+# run without that setting keeps them; the processes it starts only read them.
+if sys.dont_write_bytecode:
+    sys.dont_write_bytecode = False
+    for _folder in ("src", "benchmarks", "tests"):
+        compileall.compile_dir(ROOT / _folder, quiet=1)
 
 # The test extras bring selenium, and with it trio, which httpcore imports whenever it can: that
 # cost every `dailypapers` process a test starts about 0.15 s. A dailypapers install has no
@@ -16,15 +30,40 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
     p for p in (_WITHOUT_TRIO, os.environ.get("PYTHONPATH", "")) if p
 )
 
-# The few long tests: kept out of the inner loop (``-m "not slow"``) and started first, so that
-# in a parallel run they overlap the many short ones instead of ending the run alone.
+# The few long tests, kept out of the inner loop (``-m "not slow"``).
 SLOW = (
     "tests/test_benchmarks.py::",  # the benchmark script end to end: about 20 s
-    "tests/test_workflow.py::",  # the daily workflow's steps, git and a fake gh: 30 s in all
-    "tests/reliability/test_crash.py::test_sigkill_at_any_moment",  # 30 kills: about 25 s
+    "tests/test_workflow.py::",  # the daily workflow's steps, git and a fake gh: 60 s in all
+    "tests/reliability/test_crash.py::test_sigkill_at_any_moment",  # 30 kills: about 15 s
     "tests/outputs/test_browser.py::",  # Chromium: about 7 s in all
     "tests/fakes/test_arxiv.py::test_corpus_",  # loading the shared corpus: about 5 s
+    "tests/rank/test_devset.py::",  # the ranker on the shared dev set's weeks: about 10 s
 )
+
+# What runs first, longest first (seconds on an idle core): with one test handed to a worker at a
+# time (``--dist load --maxschedchunk 1``), the long ones spread over the workers and the many
+# short ones fill in behind them, instead of one long test ending the run alone.
+FIRST = (
+    "tests/test_benchmarks.py::",  # 24 (the first two go to the first worker, the next two
+    "tests/rank/test_devset.py::",  # 10  to the second)
+    "tests/reliability/test_crash.py::test_sigkill_at_any_moment",  # 15
+    "tests/test_workflow.py::test_repeated_failures",  # 10
+    "tests/test_workflow.py::",  # 2-6 each
+    "tests/outputs/test_browser.py::",
+    "tests/fakes/test_arxiv.py::test_corpus_",
+    "tests/reliability/test_announce.py::test_forty_days",
+    "tests/reliability/test_hostile.py::",
+    "tests/reliability/test_odd_atom.py::",
+    "tests/reliability/test_corrupt_store.py::test_any_json",
+    "tests/outputs/test_readme.py::test_hostile_text",
+    "tests/outputs/test_sequences.py::",
+    "tests/reliability/test_log_lines.py::",
+    "tests/reliability/test_concurrency.py::",
+)
+
+
+def _rank(item: pytest.Item) -> int:
+    return next((i for i, p in enumerate(FIRST) if item.nodeid.startswith(p)), len(FIRST))
 
 
 @pytest.fixture
@@ -43,10 +82,10 @@ def tracker(tmp_path: Path) -> Path:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Everything under tests/reliability is marked, so ``-m "not reliability"`` skips the fault,
-    crash and hostile-input suite; the long tests are marked ``slow`` and run first."""
+    crash and hostile-input suite; the long tests are marked ``slow``; the longest run first."""
     for item in items:
         if "/reliability/" in item.path.as_posix():
             item.add_marker(pytest.mark.reliability)
         if item.nodeid.startswith(SLOW):
             item.add_marker(pytest.mark.slow)
-    items.sort(key=lambda item: not item.get_closest_marker("slow"))
+    items.sort(key=_rank)

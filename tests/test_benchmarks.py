@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_benchmark_script_reports_every_section_on_a_tiny_size(tmp_path: Path) -> None:
     raw = tmp_path / "raw.json"
     args = ["--keywords", "2", "--render", "2", "--day", "2", "--page", "1", "--repeat", "1"]
-    args += ["--delay", "0"]
+    args += ["--delay", "0", "--pause", "0"]
     args += ["--latency", "0,0", "--parse-seconds", "0", "--json", str(raw)]
     args += ["--situation-keywords", "1", "--backoff", "0", "--timeout", "1"]
     done = subprocess.run(

@@ -15,9 +15,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from unittest import mock
 from xml.etree import ElementTree
 
-from typer.testing import CliRunner
+import typer.testing
+from typer import Typer
+from typer.main import get_command
+from typer.testing import CliRunner, Result
 
 from dailypapers import pipeline as api
 from dailypapers.cli import app
@@ -112,6 +117,22 @@ class Figures:
         return json.dumps(document, indent=2) + "\n"
 
 
+class _Runner(CliRunner):
+    """Typer's runner builds the click command from the app's signatures on every call (about
+    12 ms, hundreds of calls); an installed command builds it once per process, so do we."""
+
+    _command: Any = None
+
+    def invoke(self, app: Typer, *args: Any, **kwargs: Any) -> Result:
+        if _Runner._command is None:
+            _Runner._command = get_command(app)
+        with mock.patch.object(typer.testing, "_get_command", lambda _: _Runner._command):
+            return super().invoke(app, *args, **kwargs)
+
+
+_RUNNER = _Runner()
+
+
 @dataclass(frozen=True)
 class Outcome:
     exit_code: int
@@ -138,7 +159,7 @@ def invoke(folder: Path, *args: str, env: dict[str, str] | None = None) -> Outco
         paths += ["--data", str(folder / "data")]
     if args[0] in ("update", "render"):
         paths += ["--readme", str(folder / "README.md"), "--site", str(folder / "site")]
-    result = CliRunner().invoke(app, [*args, *paths], env=env or {})
+    result = _RUNNER.invoke(app, [*args, *paths], env=env or {})
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return Outcome(result.exit_code, result.stdout, result.stderr)

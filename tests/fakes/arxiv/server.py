@@ -319,7 +319,7 @@ class FakeArxiv:
         self._server = server
         self._thread = threading.Thread(
             target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
+            kwargs={"poll_interval": 0.01},
             name=f"fake-arxiv-{self.port}",
             daemon=True,
         )
