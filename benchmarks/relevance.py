@@ -2,6 +2,7 @@
 
     python -m benchmarks.relevance             # every method, every unit, held-out halves, timing
     python -m benchmarks.relevance --quick     # skip the slow SVM baseline and the timing
+    python -m benchmarks.relevance --variants  # ours with one scorer setting changed at a time
 
 Reads ``../shared/fixtures/relevance/`` (see its README) through the tests' shared-fixture
 lookup and exits with a message when it is absent. Per unit: nDCG@10 (gain 2^grade - 1), P@5
@@ -29,7 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from dailypapers.rank import rank
+from dailypapers.rank import rank, scorer
 from dailypapers.rank.interface import Document
 from dailypapers.rank.scorer import Corpus
 from dailypapers.rank.tokens import terms
@@ -314,6 +315,40 @@ def half_references(method: Method) -> Method:
     return halved
 
 
+VARIANTS: dict[str, dict[str, float]] = {
+    "ours": {},
+    "no feedback from the store": {"STORE_FEEDBACK": 0.0},
+    "store feedback from the best 5": {"STORE_FEEDBACK_DEPTH": 5},
+    "store feedback from the best 20": {"STORE_FEEDBACK_DEPTH": 20},
+    "store feedback 0.3": {"STORE_FEEDBACK": 0.3},
+    "store feedback 1.0": {"STORE_FEEDBACK": 1.0},
+    "background taken off 0.5": {"NEGATIVE": 0.5},
+    "background taken off 1.0": {"NEGATIVE": 1.0},
+    "no feedback from the candidates": {"FEEDBACK": 0.0},
+    "candidate feedback from the best 5": {"FEEDBACK_DEPTH": 5},
+}
+"""One setting of ``dailypapers.rank.scorer`` changed at a time, to show what each is worth."""
+
+
+def variants(references: Sequence[Document], units: Sequence[Unit]) -> None:
+    kinds = [WEEKS, DAYS]
+    for name, changes in VARIANTS.items():
+        saved = {key: getattr(scorer, key) for key in changes}
+        for key, value in changes.items():
+            setattr(scorer, key, value)
+        try:
+            scores = evaluate(ours, references, units)
+            held = means(evaluate(half_references(ours), references, units))
+        finally:
+            for key, value in saved.items():
+                setattr(scorer, key, value)
+        halves = [means(scores, half) for half in (0, 1)]
+        cells = [f"{means(scores)[k][0]:.3f}" for k in kinds]
+        cells += [f"{h[k][0]:.3f}" for k in kinds for h in halves]
+        cells += [f"{held[k][0]:.3f}" for k in kinds]
+        print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
+
+
 def timing(units: Sequence[Unit], references: Sequence[Document]) -> tuple[float, int, int]:
     """Best of three wall times of ``rank`` for 200 candidates against a 2,000-paper store."""
     pool = list({d.id: d for u in units for d in u.candidates}.values())
@@ -343,11 +378,20 @@ def store_timing(units: Sequence[Unit], references: Sequence[Document], keywords
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--variants", action="store_true")
     args = parser.parse_args(argv)
     if not RELEVANCE.exists():
         print(f"relevance dev set not available at {RELEVANCE}; nothing to measure")
         return 0
     references, units = load()
+    if args.variants:
+        print(
+            "| variant | weeks | days | weeks half 0 | weeks half 1 | days half 0 | days half 1 |"
+            " weeks, 7 refs | days, 7 refs |"
+        )
+        print("| --- |" + " ---: |" * 8)
+        variants(references, units)
+        return 0
     kinds = [WEEKS, DAYS]
     methods = {k: m for k, m in METHODS.items() if not (args.quick and m is svm)}
     scores = {name: evaluate(m, references, units) for name, m in methods.items()}

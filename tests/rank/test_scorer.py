@@ -7,8 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dailypapers.rank import Document, rank
-from dailypapers.rank.scorer import Corpus
-from dailypapers.rank.vectors import centroid
+from dailypapers.rank import scorer
+from dailypapers.rank.scorer import Corpus, profile
+from dailypapers.rank.vectors import centroid, dot
 
 WORDS = ["latent", "planning", "dynamics", "world", "model", "video", "graph", "protein", ""]
 
@@ -76,6 +77,43 @@ def test_hostile_unicode_is_ranked_without_error() -> None:
 def test_works_without_a_background() -> None:
     cands = [Document("a", "Soup", "Generic"), Document("b", "Quokka tracking", "Sparse quokkas")]
     assert ids(rank(REFS, cands)) == ["b", "a"]
+
+
+def test_the_stored_papers_closest_to_the_references_lend_their_words() -> None:
+    """A paper in the field's own words, which no reference happens to use, is found through
+    the stored papers that share words with both."""
+    store = [
+        *BACKGROUND,
+        Document("s1", "Sparse quokka tracking with marsupial cameras", "Marsupial trackers."),
+        Document("s2", "Quokka event cameras", "Marsupial tracking with sparse events."),
+    ]
+    cands = [
+        Document("a", "Protein folding", "Folding proteins."),
+        Document("b", "Marsupial trackers", "Marsupial trackers at dusk."),
+    ]
+    result = rank(REFS, cands, store)
+    assert ids(result) == ["b", "a"]
+    assert result[0].score > 0.0 and result[0].closest is None
+
+
+def test_a_paper_is_not_scored_with_its_own_feedback() -> None:
+    """The second pass adds the first pass's best candidates to the profile; each of them is
+    scored without its own part, or a lone candidate would score against itself."""
+    cand = Document("c", "Quokka tracking and soup", "Sparse quokkas eat lattice soup.")
+    corpus = Corpus([cand], REFS)
+    query = profile([corpus.vector(doc) for doc in REFS], {})
+    assert rank(REFS, [cand])[0].score == round(dot(query, corpus.vector(cand)), 4)
+
+
+def test_the_store_search_is_bounded_and_spread_over_the_store(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(scorer, "STORE_FEEDBACK_POOL", 4)
+    names = "ant bee cat dog eel fox gnu hen ibis jay kiwi lark mole newt owl pig quail rat"
+    store = [Document(f"s{n}", name, f"{name} study") for n, name in enumerate(names.split())]
+    corpus = Corpus(store, REFS)
+    pool = corpus._pool({"s0", "s1"})
+    assert pool == [corpus.vector(doc) for doc in store[2::4]]
 
 
 TEXT = st.text(max_size=60)
