@@ -446,7 +446,7 @@ class SiteOutput:
     def start(self, job: RenderJob) -> Pass:
         to = job.to
         cache_path = to.cache or render_cache(to.site)
-        keywords = [store.keyword for store in job.snapshot.stores]
+        keywords = [entry.keyword for entry in job.snapshot.entries]
         return SitePass(job.snapshot.config.sort, to.site, cache_path, job.ranking, keywords)
 
 

@@ -52,15 +52,21 @@ class _Paper(Struct, forbid_unknown_fields=True):
     doi: str = ""
     first_seen: _Day = ""
 
+    def __post_init__(self) -> None:
+        _on_calendar(self, "published", "updated", "first_seen")
+
 
 class _Health(Struct, forbid_unknown_fields=True):
     failures: _Count = 0
     since: _Day = ""
     error: str = ""
 
+    def __post_init__(self) -> None:
+        _on_calendar(self, "since")
+
 
 class _Document(Struct, forbid_unknown_fields=True):
-    schema: int
+    schema: Annotated[int, Meta(ge=SCHEMA, le=SCHEMA)]
     papers: list[_Paper]
     keyword: str = ""
     last_success: _Day = ""
@@ -68,6 +74,13 @@ class _Document(Struct, forbid_unknown_fields=True):
     query: str = ""
     total_results: _Count | None = None
     pending: list[_Id] = []
+
+    def __post_init__(self) -> None:
+        _on_calendar(self, "last_success")
+        ids = [paper.id for paper in self.papers]
+        if len(set(ids)) < len(ids):
+            twice = next(i for n, i in enumerate(ids) if i in ids[:n])
+            raise ValueError(f"paper {twice} is stored twice")
 
 
 _DECODER = msgspec.json.Decoder(_Document)
@@ -82,28 +95,37 @@ _MUST = {"version": f"a whole number from 1 to {MAX_VERSION}", "failures": _WHOL
          "pending[]": "an arXiv id", "published": _TIME, "updated": _TIME, "first_seen": _DAY_IS,
          "since": _DAY_IS, "last_success": _DAY_IS, "authors": _TEXTS, "categories": _TEXTS,
          "papers": "a list of papers", "papers[]": "an object", "health": "an object"}  # fmt: skip
-_AT = re.compile(r"(?P<what>.*?)(?: - at `\$\.?(?P<where>[^`]*)`)?")
-_INDEX = re.compile(r"\[\d+\]$")
 _LONE = re.compile("[\ud800-\udfff]")
 
 
-class _Odd(ValueError):
-    """A value the tracker never writes; the message says where in the file it is."""
+def _on_calendar(struct: Struct, *names: str) -> None:
+    """What a pattern cannot say: that each day and time is on the calendar. The error names
+    the field; msgspec adds where the struct is."""
+    for name in names:
+        value = getattr(struct, name)
+        try:
+            if value:
+                (date if len(value) == 10 else datetime).fromisoformat(value.rstrip("Z"))
+        except ValueError:
+            raise ValueError(name) from None
 
 
 def _explain(error: msgspec.ValidationError) -> str:
     """msgspec's message in plain words: the field, and what it must be."""
-    match = _AT.fullmatch(str(error))
-    what, where = (match["what"], match["where"] or "") if match else (str(error), "")
-    name = what.rsplit(" ", 1)[-1].strip("`")
-    if "unknown field" in what:
+    what, _, where = str(error).partition(" - at `$")
+    where, name = where.strip(".`"), what.rsplit(" ", 1)[-1].strip("`")
+    if what in _MUST:  # raised by _on_calendar
+        where = f"{where}.{what}".lstrip(".")
+    elif " twice" in what:  # raised by _Document
+        return what
+    elif "unknown field" in what:
         return f"{where or 'the store'}: unknown field {name!r}"
-    if where in ("", "schema"):
+    elif where in ("", "schema"):
         return "schema"
-    if "missing required field" in what:
+    elif "missing required field" in what:
         return f"{where} has no {name!r}"
     field = re.sub(r"\[\d+\]", "", where.rsplit(".", 1)[-1])
-    return f"{where} must be {_MUST.get(field + '[]' if _INDEX.search(where) else field, 'text')}"
+    return f"{where} must be {_MUST.get(field + '[]' if where.endswith(']') else field, 'text')}"
 
 
 def _undecodable(data: bytes, error: msgspec.DecodeError) -> str:
@@ -138,41 +160,15 @@ def _surrogate(value: Any, where: str = "") -> str | None:
     return None
 
 
-def _calendar(document: _Document) -> None:
-    """What a pattern cannot say: that each day and time is on the calendar, ids once each."""
-    found = [(document.last_success, "last_success", date.fromisoformat)]
-    found.append((getattr(document.health, "since", ""), "health.since", date.fromisoformat))
-    seen: set[str] = set()
-    for i, paper in enumerate(document.papers):
-        found.append((paper.first_seen, f"papers[{i}].first_seen", date.fromisoformat))
-        found.append((paper.published[:-1], f"papers[{i}].published", datetime.fromisoformat))
-        found.append((paper.updated[:-1], f"papers[{i}].updated", datetime.fromisoformat))
-        if paper.id in seen:
-            raise _Odd(f"papers[{i}]: paper {paper.id} is stored twice")
-        seen.add(paper.id)
-    for value, where, parse in found:
-        try:
-            if value:
-                parse(value)
-        except ValueError:
-            raise _Odd(f"{where} must be {_MUST[where.rsplit('.', 1)[-1]]}") from None
-
-
 def _decoded(data: bytes, path: str) -> _Document:
     try:
-        document = _DECODER.decode(data)
-        if document.schema != SCHEMA:
-            raise _Odd("schema")
-        _calendar(document)
-        return document
+        return _DECODER.decode(data)
     except msgspec.ValidationError as exc:
         reason = _explain(exc)
     except msgspec.DecodeError as exc:
         reason = _undecodable(data, exc)
         if reason.startswith("not valid JSON"):
             raise StoreError(path, f"{reason}; left untouched") from None
-    except _Odd as exc:
-        reason = str(exc)
     if reason == "schema":
         raise StoreError(path, f"not a dailypapers store of schema {SCHEMA}; left untouched")
     raise StoreError(path, f"unreadable store ({reason}); left untouched")
@@ -228,7 +224,11 @@ def _read(path: Path) -> bytes | None:
 
 def load(data_dir: Path, keyword: Keyword) -> KeywordStore:
     path = store_path(data_dir, keyword.slug)
-    data = _read(path)
+    return _loaded(_read(path), path, keyword)
+
+
+def _loaded(data: bytes | None, path: Path, keyword: Keyword) -> KeywordStore:
+    """The store in ``data``; none read (no file yet): the keyword's empty store."""
     return KeywordStore(keyword=keyword) if data is None else loads(data, str(path), keyword)
 
 
@@ -261,18 +261,15 @@ def load_snapshot(config: Config, data_dir: Path) -> Snapshot:
     entries = []
     paths = [store_path(data_dir, keyword.slug) for keyword in config.keywords]
     for keyword, path, found in zip(config.keywords, paths, ahead(_scan, paths), strict=True):
-        if found is None:
-            entries.append(StoreEntry.of(KeywordStore(keyword=keyword)))
-            continue
-        data, at, head, papers = found
-        if at < 0:
-            store = loads(data, str(path), keyword)
+        if found is None or found[1] < 0:
+            store = _loaded(found and found[0], path, keyword)
             summary, papers = Summary.of(store), papers_fingerprint(store)
         else:
+            data, at, head, papers = found
             front = _store(_decoded(head + b' "papers": []}', str(path)), keyword)
             count = data.count(_PAPER_START, at)
             summary = Summary(front.last_success, front.health, front.pending, count)
-        loader = _checked_loader(path, keyword, found[1:], summary)
+        loader = _checked_loader(path, keyword, found and found[1:], summary)
         entries.append(StoreEntry(keyword, loader, summary, papers))
     return Snapshot(config, tuple(entries))
 
@@ -291,16 +288,16 @@ def _scan(path: Path) -> tuple[bytes, int, bytes, str] | None:
 
 
 def _checked_loader(
-    path: Path, keyword: Keyword, seen: tuple[int, bytes, str], summary: Summary
+    path: Path, keyword: Keyword, seen: tuple[int, bytes, str] | None, summary: Summary
 ) -> Callable[[], KeywordStore]:
     """Loads the store the snapshot fingerprinted, or refuses one rewritten since, or one whose
     whole says otherwise than what precedes its papers (a second "papers" member, hand-made)."""
 
     def load_it() -> KeywordStore:
         found = _scan(path)
-        if found is None or found[1:] != seen:
+        if (found and found[1:]) != seen:
             raise StoreError(str(path), "changed while being rendered; run again")
-        store = loads(found[0], str(path), keyword)
+        store = _loaded(found and found[0], path, keyword)
         if Summary.of(store) != summary:
             raise StoreError(str(path), "not laid out as dailypapers writes it; left untouched")
         return store
