@@ -95,7 +95,10 @@ _MUST = {"version": f"a whole number from 1 to {MAX_VERSION}", "failures": _WHOL
          "pending[]": "an arXiv id", "published": _TIME, "updated": _TIME, "first_seen": _DAY_IS,
          "since": _DAY_IS, "last_success": _DAY_IS, "authors": _TEXTS, "categories": _TEXTS,
          "papers": "a list of papers", "papers[]": "an object", "health": "an object"}  # fmt: skip
-_LONE = re.compile("[\ud800-\udfff]")
+# A \u escape of half a surrogate pair (not after a backslash itself escaped); NaN, Infinity.
+_HIGH, _LOW = rb"\\ud[89ab]..", rb"\\ud[c-f].."
+_LONE = re.compile(rb"(?<!\\)(?:\\\\)*(?:%b(?!%b)|(?<!%b)%b)" % (_HIGH, _LOW, _HIGH, _LOW), re.I)
+_CONSTANT = re.compile(rb"-?(?:NaN|Infinity)")
 
 
 def _on_calendar(struct: Struct, *names: str) -> None:
@@ -129,35 +132,20 @@ def _explain(error: msgspec.ValidationError) -> str:
 
 
 def _undecodable(data: bytes, error: msgspec.DecodeError) -> str:
-    """Why bytes that msgspec refused as JSON are not a store, naming the field when Python's
-    json module reads them (it lets lone surrogates, NaN and Infinity through)."""
-    odd: list[str] = []
-    try:
-        where = _surrogate(json.loads(data, parse_constant=odd.append))
-    except (ValueError, RecursionError):
-        where = None
-    if odd:
-        return f"{odd[0]} is not a JSON number"
-    if where is not None:
-        return f"{where or 'a key'} holds a lone surrogate"
+    """Why bytes msgspec refused as JSON are not a store, by line, naming what Python's json
+    module would have let through: a lone surrogate (and the field it is in), NaN, Infinity."""
     found = re.search(r"\(byte (\d+)\)", str(error))
-    line = data.count(b"\n", 0, int(found[1]) if found else len(data)) + 1
-    reason = str(error).removeprefix("JSON is malformed: ").split(" (byte")[0]
-    return f"not valid JSON (line {line}: {reason})"
-
-
-def _surrogate(value: Any, where: str = "") -> str | None:
-    """Where in ``value`` a lone surrogate is, if anywhere (one in a key: that object)."""
-    if isinstance(value, str):
-        return where if _LONE.search(value) else None
-    if not isinstance(value, (dict, list)):
-        return None
-    for key, item in value.items() if isinstance(value, dict) else enumerate(value):
-        at = f"{where}[{key}]" if isinstance(key, int) else f"{where}.{key}".lstrip(".")
-        found = _surrogate(key, where) if isinstance(key, str) else None
-        if (found := found if found is not None else _surrogate(item, at)) is not None:
-            return found
-    return None
+    at = int(found[1]) if found else len(data)
+    lone, constant = _LONE.search(data, 0, at), _CONSTANT.match(data, max(at - 1, 0))
+    if lone:
+        at, keys = lone.start(), re.findall(rb'"(\w+)": ', data[: lone.start()])
+        reason = f"{keys[-1].decode() if keys else 'a key'} holds a lone surrogate"
+    elif constant := constant or _CONSTANT.match(data, at):
+        reason = f"{constant[0].decode()} is not a JSON number"
+    else:
+        reason = "not valid JSON: " + str(error).removeprefix("JSON is malformed: ").split(" (")[0]
+    line = data.count(b"\n", 0, at) + 1
+    return f"line {line}, {reason}"
 
 
 def _decoded(data: bytes, path: str) -> _Document:
@@ -167,8 +155,6 @@ def _decoded(data: bytes, path: str) -> _Document:
         reason = _explain(exc)
     except msgspec.DecodeError as exc:
         reason = _undecodable(data, exc)
-        if reason.startswith("not valid JSON"):
-            raise StoreError(path, f"{reason}; left untouched") from None
     if reason == "schema":
         raise StoreError(path, f"not a dailypapers store of schema {SCHEMA}; left untouched")
     raise StoreError(path, f"unreadable store ({reason}); left untouched")
