@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable
-from dataclasses import asdict, fields
+from dataclasses import asdict, fields, replace
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -161,12 +161,11 @@ def _decoded(data: bytes, path: str) -> _Document:
 
 
 def _store(document: _Document, keyword: Keyword) -> KeywordStore:
-    health = document.health or _Health()
     return KeywordStore(
         keyword=keyword,
         papers=tuple(Paper(*astuple(p)) for p in document.papers),
         last_success=document.last_success,
-        health=Health(health.failures, health.since, health.error),
+        health=Health(*astuple(document.health or _Health())),
         query=document.query,
         total_results=document.total_results,
         pending=tuple(sorted(set(document.pending))),
@@ -188,9 +187,12 @@ def dumps(store: KeywordStore) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def loads(text: str | bytes, path: str, keyword: Keyword) -> KeywordStore:
+def loads(text: str | bytes | None, path: str, keyword: Keyword) -> KeywordStore:
     """A store file, refused whole (StoreError, exit 3) unless every value is one we write:
-    outputs trust the store, so an odd value would surface later as a traceback."""
+    outputs trust the store, so an odd value would surface later as a traceback. No file yet
+    (None) is the keyword's empty store."""
+    if text is None:
+        return KeywordStore(keyword=keyword)
     data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
     return _store(_decoded(data, path), keyword)
 
@@ -210,12 +212,7 @@ def _read(path: Path) -> bytes | None:
 
 def load(data_dir: Path, keyword: Keyword) -> KeywordStore:
     path = store_path(data_dir, keyword.slug)
-    return _loaded(_read(path), path, keyword)
-
-
-def _loaded(data: bytes | None, path: Path, keyword: Keyword) -> KeywordStore:
-    """The store in ``data``; none read (no file yet): the keyword's empty store."""
-    return KeywordStore(keyword=keyword) if data is None else loads(data, str(path), keyword)
+    return loads(_read(path), str(path), keyword)
 
 
 def save(data_dir: Path, store: KeywordStore) -> bool:
@@ -248,14 +245,13 @@ def load_snapshot(config: Config, data_dir: Path) -> Snapshot:
     paths = [store_path(data_dir, keyword.slug) for keyword in config.keywords]
     for keyword, path, found in zip(config.keywords, paths, ahead(_scan, paths), strict=True):
         if found is None or found[1] < 0:
-            store = _loaded(found and found[0], path, keyword)
+            store = loads(found and found[0], str(path), keyword)
             summary, papers = Summary.of(store), papers_fingerprint(store)
         else:
             data, at, head, papers = found
             front = _store(_decoded(head + b' "papers": []}', str(path)), keyword)
-            count = data.count(_PAPER_START, at)
-            summary = Summary(front.last_success, front.health, front.pending, count)
-        loader = _checked_loader(path, keyword, found and found[1:], summary)
+            summary = replace(Summary.of(front), count=data.count(_PAPER_START, at))
+        loader = partial(_load_checked, path, keyword, found and found[1:], summary)
         entries.append(StoreEntry(keyword, loader, summary, papers))
     return Snapshot(config, tuple(entries))
 
@@ -273,19 +269,15 @@ def _scan(path: Path) -> tuple[bytes, int, bytes, str] | None:
     return data, at, data[:at], fingerprint(memoryview(data)[at:])
 
 
-def _checked_loader(
+def _load_checked(
     path: Path, keyword: Keyword, seen: tuple[int, bytes, str] | None, summary: Summary
-) -> Callable[[], KeywordStore]:
-    """Loads the store the snapshot fingerprinted, or refuses one rewritten since, or one whose
-    whole says otherwise than what precedes its papers (a second "papers" member, hand-made)."""
-
-    def load_it() -> KeywordStore:
-        found = _scan(path)
-        if (found and found[1:]) != seen:
-            raise StoreError(str(path), "changed while being rendered; run again")
-        store = _loaded(found and found[0], path, keyword)
-        if Summary.of(store) != summary:
-            raise StoreError(str(path), "not laid out as dailypapers writes it; left untouched")
-        return store
-
-    return load_it
+) -> KeywordStore:
+    """The store the snapshot fingerprinted, refusing one rewritten since, or one whose whole
+    says otherwise than what precedes its papers (a second "papers" member, hand-made)."""
+    found = _scan(path)
+    if (found and found[1:]) != seen:
+        raise StoreError(str(path), "changed while being rendered; run again")
+    store = loads(found and found[0], str(path), keyword)
+    if Summary.of(store) != summary:
+        raise StoreError(str(path), "not laid out as dailypapers writes it; left untouched")
+    return store
