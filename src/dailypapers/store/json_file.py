@@ -163,7 +163,7 @@ def _decoded(data: bytes, path: str) -> _Document:
 def _store(document: _Document, keyword: Keyword) -> KeywordStore:
     return KeywordStore(
         keyword=keyword,
-        papers=tuple(Paper(*astuple(p)) for p in document.papers),
+        papers=tuple(msgspec.convert(document.papers, list[Paper], from_attributes=True)),
         last_success=document.last_success,
         health=Health(*astuple(document.health or _Health())),
         query=document.query,
