@@ -7,6 +7,7 @@ with one from nothing, and ``served`` for the loopback arXiv server.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -115,13 +116,28 @@ def paper(n: int, version: int = 1, day: int = 1, **extra: str) -> Paper:
     )
 
 
+def entry(data: store.KeywordStore) -> store.StoreEntry:
+    """A snapshot entry for a store in memory, its papers keyed by their value, not file bytes."""
+    digest = hashlib.sha1(repr(data.papers).encode(), usedforsecurity=False).hexdigest()
+    return store.StoreEntry(data.keyword, lambda: data, store.Summary.of(data), f"memory {digest}")
+
+
+def snapshot_of(config: Config, stores: Iterable[store.KeywordStore]) -> store.Snapshot:
+    """A snapshot of stores in memory, as outputs see one loaded from ``data/``."""
+    return store.Snapshot(config, tuple(entry(s) for s in stores))
+
+
+def stores_of(snapshot: store.Snapshot) -> list[store.KeywordStore]:
+    return [e.load() for e in snapshot.entries]
+
+
 def snapshot(keywords: dict[str, list[Paper]], last_success: str = TODAY) -> store.Snapshot:
     """The store of these keywords in memory, as outputs see it."""
     stores = tuple(
         store.KeywordStore(keyword(name), tuple(papers), last_success)
         for name, papers in keywords.items()
     )
-    return store.Snapshot(Config(keywords=tuple(s.keyword for s in stores)), stores)
+    return snapshot_of(Config(keywords=tuple(s.keyword for s in stores)), stores)
 
 
 def paths_of(folder: Path) -> api.Paths:

@@ -17,8 +17,9 @@ from dailypapers.config import Keyword, LinkStyle, parse_config
 from dailypapers.errors import InputError
 from dailypapers.fetch import Paper
 from dailypapers.importer import import_file, parse, read
-from dailypapers.store import Health, KeywordStore, Snapshot, load, save
+from dailypapers.store import Health, KeywordStore, load, save
 from dailypapers.text import fold
+from tests.factories import snapshot_of
 from tests.outputs.assemble import block
 from tests.support import FIXTURES
 
@@ -561,7 +562,7 @@ def test_rendered_rows_import_back_to_the_same_paper(
     paper = Paper(id_, version, title, abstract, comment, updated=day)
     config = parse_config(f"keywords:\n  - World Model\nlink: {link}\n")
     store = KeywordStore(config.keywords[0], (paper,), "2026-11-22")
-    text = "".join(block(Snapshot(config, (store,))))
+    text = "".join(block(snapshot_of(config, (store,))))
     (section,) = parse(text).sections
     assert section.skipped == []
     assert section.papers == [

@@ -174,6 +174,8 @@ class Staging:
         """The SHA-1 of what each ``write`` gave a path, staged or found already there."""
         self._made: list[Path] = []
         """Folders made for staged files, removed again if nothing is committed."""
+        self._folders: set[Path] = set()
+        """Folders staged into, known to exist (made, or found)."""
 
     def __enter__(self) -> Staging:
         return self
@@ -187,13 +189,16 @@ class Staging:
             with contextlib.suppress(OSError):
                 folder.rmdir()
         self._made.clear()
+        self._folders.clear()
 
     def write(self, path: Path, chunks: Iterable[str]) -> bool:
         """Stage ``chunks`` as the new ``path``; returns whether that changes ``path``."""
-        missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
-        for folder in reversed(missing):
-            folder.mkdir(exist_ok=True)
-            self._made.append(folder)
+        if path.parent not in self._folders:  # a thousand files in one folder: looked up once
+            missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
+            for folder in reversed(missing):
+                folder.mkdir(exist_ok=True)
+                self._made.append(folder)
+            self._folders.add(path.parent)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
             digest = hashlib.sha1(usedforsecurity=False)

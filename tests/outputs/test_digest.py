@@ -21,6 +21,7 @@ from dailypapers.outputs.digest import (
     write,
 )
 from dailypapers.store import KeywordStore, Snapshot
+from tests.factories import snapshot_of
 from tests.fakes.arxiv import FakeArxiv, make_papers
 from tests.support import run_cli, tracked_before
 
@@ -53,7 +54,7 @@ def snapshot(
     stores += [KeywordStore(keyword=k) for k in config.keywords[len(stores) :]]
     if revised:
         stores[0] = replace(stores[0], papers=stores[0].papers + tuple(revised))
-    return Snapshot(config, tuple(stores))
+    return snapshot_of(config, tuple(stores))
 
 
 def accounted(body: str) -> int:

@@ -18,6 +18,7 @@ from dailypapers.config import Config, parse_config
 from dailypapers.fetch import Paper
 from dailypapers.outputs import digest, health, summary
 from dailypapers.run import KeywordReport, UpdateReport
+from tests.factories import snapshot_of
 from tests.support import Rendered, Table, gfm
 
 NEWEST = datetime(2026, 11, 21, 23, 0, 0)
@@ -159,7 +160,7 @@ def test_the_daily_issue_lists_each_keywords_rows_and_its_more_line_below_the_ta
         "  - Video Understanding\n  - 'New @topic'\n"
     )
     world, video = papers(0, 60, abstract=""), papers(1, 5, abstract="")
-    snapshot = store.Snapshot(
+    snapshot = snapshot_of(
         config,
         (
             store.KeywordStore(

@@ -9,6 +9,7 @@ from dailypapers.config import parse_config
 from dailypapers.fetch import Paper
 from dailypapers.importer import import_file, read, summary_lines
 from dailypapers.store import KeywordStore, Snapshot, load
+from tests.factories import snapshot_of, stores_of
 from tests.outputs.assemble import write
 
 K0 = parse_config("keywords:\n  - K0\n").keywords[0]
@@ -36,7 +37,7 @@ def render(folder: Path, counts: list[int]) -> tuple[Path, Snapshot]:
     for k, (keyword, n) in enumerate(zip(config.keywords, counts, strict=True)):
         papers = sorted(stored(n, k), key=lambda p: (p.updated, p.id), reverse=True)
         stores.append(KeywordStore(keyword, tuple(papers), "2026-11-22"))
-    snap = Snapshot(config, tuple(stores))
+    snap = snapshot_of(config, tuple(stores))
     readme = folder / "README.md"
     write(snap, readme)
     return readme, snap
@@ -61,7 +62,7 @@ def test_a_cut_readme_imports_every_paper_from_its_complete_tables(tmp_path: Pat
 
     report = import_file(readme, config, data, today="2026-11-23")
 
-    for section in snap.stores:
+    for section in stores_of(snap):
         got = load(data, section.keyword).papers
         assert sorted(p.id for p in got) == sorted(p.id for p in section.papers)
         assert {p.first_seen for p in got} == {"2026-11-22"}
@@ -92,7 +93,7 @@ def test_a_complete_table_imports_on_its_own(tmp_path: Path) -> None:
     _, snap = render(old, [50])
     parsed = read(old / "papers" / "k0.md")
     (section,) = parsed.paper_sections
-    assert [p.id for p in section.papers] == [p.id for p in snap.stores[0].papers]
+    assert [p.id for p in section.papers] == [p.id for p in stores_of(snap)[0].papers]
 
 
 def test_a_readme_that_fitted_imports_as_before(tmp_path: Path) -> None:
@@ -103,5 +104,5 @@ def test_a_readme_that_fitted_imports_as_before(tmp_path: Path) -> None:
     config, data = new_tracker(tmp_path / "new", ["K0"])
     report = import_file(readme, config, data, today="2026-11-23")
     got = load(data, K0).papers
-    assert sorted(p.id for p in got) == sorted(p.id for p in snap.stores[0].papers)
+    assert sorted(p.id for p in got) == sorted(p.id for p in stores_of(snap)[0].papers)
     assert report.notes == []

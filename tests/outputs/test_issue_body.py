@@ -12,6 +12,7 @@ from dailypapers.config import Config, parse_config
 from dailypapers.fetch import Paper
 from dailypapers.outputs.digest import build
 from dailypapers.store import KeywordStore, Snapshot
+from tests.factories import snapshot_of
 from tests.support import gfm_texts, linking
 
 DAY = "2026-11-22"
@@ -38,7 +39,7 @@ def snapshot(config: Config, *new: list[Paper]) -> Snapshot:
         KeywordStore(keyword=k, papers=tuple(p), pending=tuple(x.id for x in p))
         for k, p in zip(config.keywords, new, strict=True)
     ]
-    return Snapshot(config, tuple(stores))
+    return snapshot_of(config, tuple(stores))
 
 
 TWO = parse_config("keywords:\n  - World Model\n  - Video Understanding\n")

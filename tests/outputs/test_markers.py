@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from dailypapers.errors import ReadmeError
 from dailypapers.outputs.readme import END, START, split
+from tests.factories import snapshot_of
 from tests.support import run_cli
 
 
@@ -137,11 +138,11 @@ def test_two_renders_keep_every_line_of_the_owners_text_or_refuse(lines: list[st
     import tempfile
 
     from dailypapers.config import parse_config
-    from dailypapers.store import KeywordStore, Snapshot
+    from dailypapers.store import KeywordStore
     from tests.outputs.assemble import write
 
     config = parse_config("keywords:\n  - World Model\n")
-    snap = Snapshot(config, tuple(KeywordStore(k) for k in config.keywords))
+    snap = snapshot_of(config, tuple(KeywordStore(k) for k in config.keywords))
     text = "\n".join(lines) + "\n"
     with tempfile.TemporaryDirectory() as folder:
         readme = Path(folder) / "README.md"

@@ -13,6 +13,7 @@ from dailypapers.config import Config, parse_config
 from dailypapers.fetch import Paper
 from dailypapers.outputs.readme import END, START
 from dailypapers.store import KeywordStore, Snapshot
+from tests.factories import snapshot_of
 from tests.outputs.assemble import write
 
 WORLD_MODELS = Paper(
@@ -35,7 +36,7 @@ def snapshot(
     stores = tuple(
         KeywordStore(keyword=k, papers=tuple(papers), last_success=day) for k in config.keywords
     )
-    return Snapshot(config, stores)
+    return snapshot_of(config, stores)
 
 
 def render(tmp_path: Path, papers: list[Paper], config: Config | None = None) -> str:

@@ -13,6 +13,7 @@ from dailypapers.fetch import Paper
 from dailypapers.outputs.readme import END, GITHUB_LIMIT, START
 from dailypapers.outputs.tables import MARK, PART_LIMIT
 from dailypapers.store import KeywordStore, Snapshot
+from tests.factories import snapshot_of, stores_of
 from tests.outputs.assemble import write
 from tests.support import readme_tables
 
@@ -40,7 +41,7 @@ def snapshot(config: Config, counts: list[int], abstract: str = ABSTRACT) -> Sna
     for k, (keyword, count) in enumerate(zip(config.keywords, counts, strict=True)):
         stored = sorted(papers(k, count, abstract), key=lambda p: (p.updated, p.id), reverse=True)
         stores.append(KeywordStore(keyword, tuple(stored), "2026-11-22"))
-    return Snapshot(config, tuple(stores))
+    return snapshot_of(config, tuple(stores))
 
 
 def keywords(n: int, extra: str = "") -> Config:
@@ -82,7 +83,7 @@ def test_each_keyword_shows_its_newest_papers_in_the_readme(tmp_path: Path) -> N
     snap = snapshot(keywords(5), [100] * 5)
     write(snap, readme)
     text = readme.read_text(encoding="utf-8")
-    for section in snap.stores:
+    for section in stores_of(snap):
         shown = ids(text.split(f"## {section.keyword.name}\n")[1].split("\n## ")[0])
         assert shown == [p.id for p in section.papers[: len(shown)]]
 
@@ -93,7 +94,7 @@ def test_every_stored_paper_is_in_its_complete_table_in_the_readme_row_format(
     readme = tmp_path / "README.md"
     snap = snapshot(keywords(3), [100, 7, 0])
     write(snap, readme)
-    for section in snap.stores:
+    for section in stores_of(snap):
         table = (tmp_path / "papers" / f"{section.keyword.slug}.md").read_text(encoding="utf-8")
         assert table.startswith(MARK + "\n## " + section.keyword.name + "\n")
         assert ids(table) == [p.id for p in section.papers]
@@ -156,7 +157,7 @@ def test_a_table_over_500_kib_continues_in_linked_parts(tmp_path: Path) -> None:
         if n:
             assert f"[previous part]({parts[n - 1]})" in text
         seen += ids(text)
-    assert seen == [p.id for p in snap.stores[0].papers]
+    assert seen == [p.id for p in stores_of(snap)[0].papers]
 
 
 def test_parts_no_longer_needed_are_removed_but_not_the_owners_files(tmp_path: Path) -> None:
@@ -177,7 +178,7 @@ def test_a_part_never_takes_the_name_of_another_keywords_table(tmp_path: Path) -
     snap = snapshot(config, [2000, 3])
     write(snap, readme)
     folder = tmp_path / "papers"
-    assert ids((folder / "foo-2.md").read_text()) == [p.id for p in snap.stores[1].papers]
+    assert ids((folder / "foo-2.md").read_text()) == [p.id for p in stores_of(snap)[1].papers]
     assert (folder / "foo_2.md").exists()
     assert "](foo_2.md)" in (folder / "foo.md").read_text()
 
@@ -239,7 +240,7 @@ def test_real_papers_five_keywords_of_100_fit_and_all_are_in_the_complete_tables
     for k, keyword in enumerate(config.keywords):
         mine = sorted(real[k * 100 : (k + 1) * 100], key=lambda p: (p.updated, p.id), reverse=True)
         stores.append(KeywordStore(keyword, tuple(mine), "2026-11-22"))
-    snap = Snapshot(config, tuple(stores))
+    snap = snapshot_of(config, tuple(stores))
     readme = tmp_path / "README.md"
     owner_readme(readme, 10_000)
 
@@ -247,7 +248,7 @@ def test_real_papers_five_keywords_of_100_fit_and_all_are_in_the_complete_tables
 
     assert len(readme.read_bytes()) < KIB_500
     tables = readme_tables(readme.read_text(encoding="utf-8"))
-    for store in snap.stores:
+    for store in stores_of(snap):
         table = (tmp_path / "papers" / f"{store.keyword.slug}.md").read_bytes()
         assert len(table) < KIB_500
         linked = re.findall(r"\]\(https://arxiv\.org/pdf/(\S+?)v\d+\)", table.decode())

@@ -35,6 +35,7 @@ from dailypapers.outputs import readme as readme_output
 from dailypapers.outputs.fragments import render_papers
 from dailypapers.store import KeywordStore, Snapshot
 from dailypapers.text import fold, slugify
+from tests.factories import snapshot_of, stores_of
 from tests.outputs import assemble
 from tests.reliability.reliability_support import Figures, invoke
 from tests.support import MARKDOWN, readme_tables
@@ -153,12 +154,12 @@ def snapshots(draw: st.DrawFn) -> Snapshot:
         stored = tuple(draw(papers(number + i)) for i in range(count))
         number += count
         stores.append(KeywordStore(keyword, stored, "2026-11-22"))
-    return Snapshot(config, tuple(stores))
+    return snapshot_of(config, tuple(stores))
 
 
 def _inputs(snapshot: Snapshot) -> int:
-    fields = sum(4 + len(p.authors) for s in snapshot.stores for p in s.papers)
-    return fields + len(snapshot.stores)
+    fields = sum(4 + len(p.authors) for s in stores_of(snapshot) for p in s.papers)
+    return fields + len(stores_of(snapshot))
 
 
 MARKERS = {readme_output.START, readme_output.END}
@@ -183,10 +184,10 @@ def test_readme_tables_keep_their_shape(snapshot: Snapshot, figures: Figures) ->
         for i, t in enumerate(tokens)
         if t.type == "heading_open" and t.tag == "h2"
     ]
-    assert len(headings) == len(snapshot.stores)
+    assert len(headings) == len(stores_of(snapshot))
     tables = readme_tables(text)
-    assert len(tables) == len(snapshot.stores)
-    for heading, section in zip(headings, snapshot.stores, strict=True):
+    assert len(tables) == len(stores_of(snapshot))
+    for heading, section in zip(headings, stores_of(snapshot), strict=True):
         rows = tables[heading]
         assert len(rows) == len(section.papers)
         assert all(len(row) == 4 for row in rows)
@@ -196,7 +197,7 @@ def test_readme_tables_keep_their_shape(snapshot: Snapshot, figures: Figures) ->
 def test_title_brackets_keep_the_row_link_to_the_paper(title: str) -> None:
     paper = Paper(id="2611.00001", version=1, title=title, updated="2026-11-21T10:00:00Z")
     config = parse_config("keywords:\n  - k\n")
-    snapshot = Snapshot(config, (KeywordStore(config.keywords[0], (paper,)),))
+    snapshot = snapshot_of(config, (KeywordStore(config.keywords[0], (paper,)),))
     tokens = MARKDOWN.parse("".join(assemble.block(snapshot)) + "\n")
     hrefs = [
         c.attrs["href"]
@@ -226,7 +227,7 @@ def test_atom_feeds_parse_cleanly_and_carry_every_field(
     """feedparser must not flag the feed; a strict XML parser must read back each field exactly
     (feedparser itself reinterprets C1 control characters, so it cannot judge exactness)."""
     figures.add("hostile_inputs_tried", _inputs(snapshot))
-    for section in snapshot.stores:
+    for section in stores_of(snapshot):
         body = "".join(
             assemble.feed(
                 section.keyword.name,
@@ -308,9 +309,9 @@ def _tame(snapshot: Snapshot) -> Snapshot:
             ),
             s.last_success,
         )
-        for s in snapshot.stores
+        for s in stores_of(snapshot)
     )
-    return Snapshot(snapshot.config, stores)
+    return snapshot_of(snapshot.config, stores)
 
 
 @EXAMPLES
@@ -320,7 +321,7 @@ def test_web_page_markup_comes_only_from_the_template(snapshot: Snapshot, figure
     page = _structure("".join(assemble.page(snapshot)))
     tame = _structure("".join(assemble.page(_tame(snapshot))))
     assert page.tags == tame.tags
-    assert page.titles == [p.title for s in snapshot.stores for p in s.papers]
+    assert page.titles == [p.title for s in stores_of(snapshot) for p in s.papers]
 
 
 # --------------------------------------------------------------------------- keywords.yaml

@@ -94,7 +94,8 @@ def test_a_lone_surrogate_is_named_as_such_not_as_truncated_input(tmp_path: Path
     path.write_text(text, encoding="utf-8")
     with pytest.raises(StoreError) as caught:
         store.load(tmp_path, A)
-    assert "papers[0].title holds a lone surrogate" in str(caught.value)
+    line = text[: text.index("\\ud800")].count("\n") + 1
+    assert f"line {line}, title holds a lone surrogate" in str(caught.value)
     assert "truncated" not in str(caught.value)
 
 

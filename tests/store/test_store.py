@@ -203,7 +203,7 @@ def _document_with(location: tuple[str | int, ...], raw: str) -> str:
 ODD_VALUES = [
     (("papers", 0, "version"), "9" * 5001, "papers[0].version must be a whole number"),
     (("papers", 0, "version"), "1e400", "papers[0].version must be a whole number"),
-    (("papers", 0, "version"), "NaN", "NaN is not a JSON number"),
+    (("papers", 0, "version"), "NaN", "line 1, NaN is not a JSON number"),
     (("papers", 0, "version"), "-Infinity", "-Infinity is not a JSON number"),
     (("papers", 0, "version"), "0", "papers[0].version must be a whole number from 1 to 999"),
     (("papers", 0, "version"), "1000", "from 1 to 999"),
@@ -211,8 +211,8 @@ ODD_VALUES = [
     (("papers", 0, "version"), "1.5", "from 1 to 999"),
     (("papers", 0, "id"), '"../../etc/passwd"', "papers[0].id must be an arXiv id"),
     (("papers", 0, "id"), '"2611.00002"', "paper 2611.00002 is stored twice"),
-    (("papers", 0, "title"), '"\\ud800"', "papers[0].title holds a lone surrogate"),
-    (("papers", 0, "authors"), '["ok", "\\udfff x"]', "papers[0].authors[1] holds a lone"),
+    (("papers", 0, "title"), '"\\ud800"', "line 1, title holds a lone surrogate"),
+    (("papers", 0, "authors"), '["ok", "\\udfff x"]', "line 1, authors holds a lone"),
     (("papers", 0, "authors"), '"A. Author"', "papers[0].authors must be a list of text"),
     (("papers", 0, "categories"), "[1]", "papers[0].categories[0] must be text"),
     (("papers", 0, "updated"), '"yesterday"', "papers[0].updated must be a UTC time"),
@@ -231,7 +231,7 @@ ODD_VALUES = [
     (("health", "failures"), "-1", "health.failures must be a whole number"),
     (("health", "failures"), '"3"', "health.failures must be a whole number"),
     (("health", "since"), '"soon"', "health.since must be a day"),
-    (("health", "error"), '"\\ud83d"', "health.error holds a lone surrogate"),
+    (("health", "error"), '"\\ud83d"', "line 1, error holds a lone surrogate"),
     (("health", "extra"), "1", "health: unknown field"),
     (("total_results",), "-3", "total_results must be a whole number"),
     (("total_results",), "9" * 30, "total_results must be a whole number"),
@@ -273,4 +273,17 @@ def test_a_json_constant_is_named_once(tmp_path: Path, constant: str) -> None:
     path.write_text(_document_with(("total_results",), constant), encoding="utf-8")
     with pytest.raises(StoreError) as caught:
         store.load(tmp_path, K)
-    assert str(caught.value).endswith(f"({constant} is not a JSON number); left untouched")
+    assert str(caught.value).endswith(f", {constant} is not a JSON number); left untouched")
+
+
+@pytest.mark.parametrize("title", ['"\\ud83d\\ude00 a pair"', '"\\\\ud800 as text"'])
+def test_a_surrogate_pair_or_an_escaped_backslash_is_not_taken_for_a_lone_surrogate(
+    tmp_path: Path, title: str
+) -> None:
+    path = tmp_path / "k.json"
+    odd = _document_with(("papers", 1, "version"), "NaN").replace('"Paper 1"', title)
+    path.write_text(odd, encoding="utf-8")
+    with pytest.raises(StoreError, match="line 1, NaN is not a JSON number"):
+        store.load(tmp_path, K)
+    path.write_text(_document_with(("papers", 0, "title"), title), encoding="utf-8")
+    assert store.load(tmp_path, K).papers[0].title == json.loads(title)

@@ -15,7 +15,7 @@ from ..config import SortKey
 from ..fetch import Paper
 from . import bibtex
 from .escape import Safe, script_json
-from .links import paper_links
+from .links import CodeLink, paper_links
 from .templating import template
 
 
@@ -31,20 +31,16 @@ class Fragment:
 
 
 def render_papers(papers: Sequence[Paper], sort: SortKey) -> list[Fragment]:
+    # A paper's links, found once, go into both its Atom entry and its record.
+    entry = template("feed_entry.xml.j2").module.entry  # type: ignore[attr-defined]
     out = []
-    for paper, entry in zip(papers, atom_entries(papers), strict=True):
-        bib = bibtex.entry(paper)
-        out.append(Fragment(paper, bib, entry, record(paper, sort, bib)))
+    for paper in papers:
+        bib, links = bibtex.entry(paper), paper_links(paper)
+        out.append(Fragment(paper, bib, Safe(entry(paper, links)), record(paper, sort, bib, links)))
     return out
 
 
-def atom_entries(papers: Sequence[Paper]) -> list[Safe]:
-    """Each paper's Atom ``<entry>`` (templates/feed_entry.xml.j2)."""
-    entry = template("feed_entry.xml.j2").module.entry  # type: ignore[attr-defined]
-    return [Safe(entry(paper)) for paper in papers]
-
-
-def record(paper: Paper, sort: SortKey, bib: str) -> Safe:
+def record(paper: Paper, sort: SortKey, bib: str, links: Sequence[CodeLink]) -> Safe:
     """The page's JSON record of a paper: positional, because 50,000 of them are parsed on load.
 
     The order is the page script's contract (templates/page.js): versioned id, title, authors,
@@ -63,6 +59,6 @@ def record(paper: Paper, sort: SortKey, bib: str) -> Safe:
             paper.abstract,
             paper.first_seen,
             bib,
-            [[link.label, link.url] for link in paper_links(paper)],
+            [[link.label, link.url] for link in links],
         ]
     )

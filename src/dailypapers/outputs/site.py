@@ -355,7 +355,9 @@ def _chosen(
                 best[row[1]] = (row[2], n, r)
     rows = [indexes[keyword.slug].rows for keyword in keywords]
     chosen = [((rows[n][r][0], ident), n, r) for ident, (_, n, r) in best.items()]
-    chosen.sort(reverse=True)
+    # By the (order date, id) pair alone, which is unique: a sort of flat pairs of text takes a
+    # third of the time of one of nested tuples (CPython compares the first texts directly).
+    chosen.sort(key=itemgetter(0), reverse=True)
     return chosen
 
 
@@ -403,10 +405,9 @@ def _all_feed(
     chosen: list[tuple[tuple[str, str], int, int]],
     feeds_dir: Path,
 ) -> Iterator[bytes]:
-    rows = [indexes[keywords[n].slug].rows for _, n, _ in chosen]
+    rows = [indexes[keyword.slug].rows for keyword in keywords]
     # (first-seen day, Atom <updated>, keyword, row): the day first, for a C-level sort key.
-    items = [(rows[i][r][3], rows[i][r][4], n, r) for i, (_, n, r) in enumerate(chosen)]
-    del rows
+    items = [(rows[n][r][3], rows[n][r][4], n, r) for _, n, r in chosen]
     window = feeds_output.window(items, first_seen=itemgetter(0))
     wanted: dict[int, list[int]] = {}
     for _, _, n, r in window:
@@ -446,7 +447,7 @@ class SiteOutput:
     def start(self, job: RenderJob) -> Pass:
         to = job.to
         cache_path = to.cache or render_cache(to.site)
-        keywords = [store.keyword for store in job.snapshot.stores]
+        keywords = [entry.keyword for entry in job.snapshot.entries]
         return SitePass(job.snapshot.config.sort, to.site, cache_path, job.ranking, keywords)
 
 

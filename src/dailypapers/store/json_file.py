@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable
-from dataclasses import asdict, fields
+from dataclasses import asdict, fields, replace
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -52,15 +52,21 @@ class _Paper(Struct, forbid_unknown_fields=True):
     doi: str = ""
     first_seen: _Day = ""
 
+    def __post_init__(self) -> None:
+        _on_calendar(self, "published", "updated", "first_seen")
+
 
 class _Health(Struct, forbid_unknown_fields=True):
     failures: _Count = 0
     since: _Day = ""
     error: str = ""
 
+    def __post_init__(self) -> None:
+        _on_calendar(self, "since")
+
 
 class _Document(Struct, forbid_unknown_fields=True):
-    schema: int
+    schema: Annotated[int, Meta(ge=SCHEMA, le=SCHEMA)]
     papers: list[_Paper]
     keyword: str = ""
     last_success: _Day = ""
@@ -68,6 +74,13 @@ class _Document(Struct, forbid_unknown_fields=True):
     query: str = ""
     total_results: _Count | None = None
     pending: list[_Id] = []
+
+    def __post_init__(self) -> None:
+        _on_calendar(self, "last_success")
+        ids = [paper.id for paper in self.papers]
+        if len(set(ids)) < len(ids):
+            twice = next(i for n, i in enumerate(ids) if i in ids[:n])
+            raise ValueError(f"paper {twice} is stored twice")
 
 
 _DECODER = msgspec.json.Decoder(_Document)
@@ -82,109 +95,77 @@ _MUST = {"version": f"a whole number from 1 to {MAX_VERSION}", "failures": _WHOL
          "pending[]": "an arXiv id", "published": _TIME, "updated": _TIME, "first_seen": _DAY_IS,
          "since": _DAY_IS, "last_success": _DAY_IS, "authors": _TEXTS, "categories": _TEXTS,
          "papers": "a list of papers", "papers[]": "an object", "health": "an object"}  # fmt: skip
-_AT = re.compile(r"(?P<what>.*?)(?: - at `\$\.?(?P<where>[^`]*)`)?")
-_INDEX = re.compile(r"\[\d+\]$")
-_LONE = re.compile("[\ud800-\udfff]")
+# A \u escape of half a surrogate pair (not after a backslash itself escaped); NaN, Infinity.
+_HIGH, _LOW = rb"\\ud[89ab]..", rb"\\ud[c-f].."
+_LONE = re.compile(rb"(?<!\\)(?:\\\\)*(?:%b(?!%b)|(?<!%b)%b)" % (_HIGH, _LOW, _HIGH, _LOW), re.I)
+_CONSTANT = re.compile(rb"-?(?:NaN|Infinity)")
 
 
-class _Odd(ValueError):
-    """A value the tracker never writes; the message says where in the file it is."""
+def _on_calendar(struct: Struct, *names: str) -> None:
+    """What a pattern cannot say: that each day and time is on the calendar. The error names
+    the field; msgspec adds where the struct is."""
+    for name in names:
+        value = getattr(struct, name)
+        try:
+            if value:
+                (date if len(value) == 10 else datetime).fromisoformat(value.rstrip("Z"))
+        except ValueError:
+            raise ValueError(name) from None
 
 
 def _explain(error: msgspec.ValidationError) -> str:
     """msgspec's message in plain words: the field, and what it must be."""
-    match = _AT.fullmatch(str(error))
-    what, where = (match["what"], match["where"] or "") if match else (str(error), "")
-    name = what.rsplit(" ", 1)[-1].strip("`")
-    if "unknown field" in what:
+    what, _, where = str(error).partition(" - at `$")
+    where, name = where.strip(".`"), what.rsplit(" ", 1)[-1].strip("`")
+    if what in _MUST:  # raised by _on_calendar
+        where = f"{where}.{what}".lstrip(".")
+    elif " twice" in what:  # raised by _Document
+        return what
+    elif "unknown field" in what:
         return f"{where or 'the store'}: unknown field {name!r}"
-    if where in ("", "schema"):
+    elif where in ("", "schema"):
         return "schema"
-    if "missing required field" in what:
+    elif "missing required field" in what:
         return f"{where} has no {name!r}"
     field = re.sub(r"\[\d+\]", "", where.rsplit(".", 1)[-1])
-    return f"{where} must be {_MUST.get(field + '[]' if _INDEX.search(where) else field, 'text')}"
+    return f"{where} must be {_MUST.get(field + '[]' if where.endswith(']') else field, 'text')}"
 
 
 def _undecodable(data: bytes, error: msgspec.DecodeError) -> str:
-    """Why bytes that msgspec refused as JSON are not a store, naming the field when Python's
-    json module reads them (it lets lone surrogates, NaN and Infinity through)."""
-    odd: list[str] = []
-    try:
-        where = _surrogate(json.loads(data, parse_constant=odd.append))
-    except (ValueError, RecursionError):
-        where = None
-    if odd:
-        return f"{odd[0]} is not a JSON number"
-    if where is not None:
-        return f"{where or 'a key'} holds a lone surrogate"
+    """Why bytes msgspec refused as JSON are not a store, by line, naming what Python's json
+    module would have let through: a lone surrogate (and the field it is in), NaN, Infinity."""
     found = re.search(r"\(byte (\d+)\)", str(error))
-    line = data.count(b"\n", 0, int(found[1]) if found else len(data)) + 1
-    reason = str(error).removeprefix("JSON is malformed: ").split(" (byte")[0]
-    return f"not valid JSON (line {line}: {reason})"
-
-
-def _surrogate(value: Any, where: str = "") -> str | None:
-    """Where in ``value`` a lone surrogate is, if anywhere (one in a key: that object)."""
-    if isinstance(value, str):
-        return where if _LONE.search(value) else None
-    if not isinstance(value, (dict, list)):
-        return None
-    for key, item in value.items() if isinstance(value, dict) else enumerate(value):
-        at = f"{where}[{key}]" if isinstance(key, int) else f"{where}.{key}".lstrip(".")
-        found = _surrogate(key, where) if isinstance(key, str) else None
-        if (found := found if found is not None else _surrogate(item, at)) is not None:
-            return found
-    return None
-
-
-def _calendar(document: _Document) -> None:
-    """What a pattern cannot say: that each day and time is on the calendar, ids once each."""
-    found = [(document.last_success, "last_success", date.fromisoformat)]
-    found.append((getattr(document.health, "since", ""), "health.since", date.fromisoformat))
-    seen: set[str] = set()
-    for i, paper in enumerate(document.papers):
-        found.append((paper.first_seen, f"papers[{i}].first_seen", date.fromisoformat))
-        found.append((paper.published[:-1], f"papers[{i}].published", datetime.fromisoformat))
-        found.append((paper.updated[:-1], f"papers[{i}].updated", datetime.fromisoformat))
-        if paper.id in seen:
-            raise _Odd(f"papers[{i}]: paper {paper.id} is stored twice")
-        seen.add(paper.id)
-    for value, where, parse in found:
-        try:
-            if value:
-                parse(value)
-        except ValueError:
-            raise _Odd(f"{where} must be {_MUST[where.rsplit('.', 1)[-1]]}") from None
+    at = int(found[1]) if found else len(data)
+    lone, constant = _LONE.search(data, 0, at), _CONSTANT.match(data, max(at - 1, 0))
+    if lone:
+        at, keys = lone.start(), re.findall(rb'"(\w+)": ', data[: lone.start()])
+        reason = f"{keys[-1].decode() if keys else 'a key'} holds a lone surrogate"
+    elif constant := constant or _CONSTANT.match(data, at):
+        reason = f"{constant[0].decode()} is not a JSON number"
+    else:
+        reason = "not valid JSON: " + str(error).removeprefix("JSON is malformed: ").split(" (")[0]
+    line = data.count(b"\n", 0, at) + 1
+    return f"line {line}, {reason}"
 
 
 def _decoded(data: bytes, path: str) -> _Document:
     try:
-        document = _DECODER.decode(data)
-        if document.schema != SCHEMA:
-            raise _Odd("schema")
-        _calendar(document)
-        return document
+        return _DECODER.decode(data)
     except msgspec.ValidationError as exc:
         reason = _explain(exc)
     except msgspec.DecodeError as exc:
         reason = _undecodable(data, exc)
-        if reason.startswith("not valid JSON"):
-            raise StoreError(path, f"{reason}; left untouched") from None
-    except _Odd as exc:
-        reason = str(exc)
     if reason == "schema":
         raise StoreError(path, f"not a dailypapers store of schema {SCHEMA}; left untouched")
     raise StoreError(path, f"unreadable store ({reason}); left untouched")
 
 
 def _store(document: _Document, keyword: Keyword) -> KeywordStore:
-    health = document.health or _Health()
     return KeywordStore(
         keyword=keyword,
-        papers=tuple(Paper(*astuple(p)) for p in document.papers),
+        papers=tuple(msgspec.convert(document.papers, list[Paper], from_attributes=True)),
         last_success=document.last_success,
-        health=Health(health.failures, health.since, health.error),
+        health=Health(*astuple(document.health or _Health())),
         query=document.query,
         total_results=document.total_results,
         pending=tuple(sorted(set(document.pending))),
@@ -206,9 +187,12 @@ def dumps(store: KeywordStore) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def loads(text: str | bytes, path: str, keyword: Keyword) -> KeywordStore:
+def loads(text: str | bytes | None, path: str, keyword: Keyword) -> KeywordStore:
     """A store file, refused whole (StoreError, exit 3) unless every value is one we write:
-    outputs trust the store, so an odd value would surface later as a traceback."""
+    outputs trust the store, so an odd value would surface later as a traceback. No file yet
+    (None) is the keyword's empty store."""
+    if text is None:
+        return KeywordStore(keyword=keyword)
     data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
     return _store(_decoded(data, path), keyword)
 
@@ -228,8 +212,7 @@ def _read(path: Path) -> bytes | None:
 
 def load(data_dir: Path, keyword: Keyword) -> KeywordStore:
     path = store_path(data_dir, keyword.slug)
-    data = _read(path)
-    return KeywordStore(keyword=keyword) if data is None else loads(data, str(path), keyword)
+    return loads(_read(path), str(path), keyword)
 
 
 def save(data_dir: Path, store: KeywordStore) -> bool:
@@ -261,18 +244,14 @@ def load_snapshot(config: Config, data_dir: Path) -> Snapshot:
     entries = []
     paths = [store_path(data_dir, keyword.slug) for keyword in config.keywords]
     for keyword, path, found in zip(config.keywords, paths, ahead(_scan, paths), strict=True):
-        if found is None:
-            entries.append(StoreEntry.of(KeywordStore(keyword=keyword)))
-            continue
-        data, at, head, papers = found
-        if at < 0:
-            store = loads(data, str(path), keyword)
+        if found is None or found[1] < 0:
+            store = loads(found and found[0], str(path), keyword)
             summary, papers = Summary.of(store), papers_fingerprint(store)
         else:
+            data, at, head, papers = found
             front = _store(_decoded(head + b' "papers": []}', str(path)), keyword)
-            count = data.count(_PAPER_START, at)
-            summary = Summary(front.last_success, front.health, front.pending, count)
-        loader = _checked_loader(path, keyword, found[1:], summary)
+            summary = replace(Summary.of(front), count=data.count(_PAPER_START, at))
+        loader = partial(_load_checked, path, keyword, found and found[1:], summary)
         entries.append(StoreEntry(keyword, loader, summary, papers))
     return Snapshot(config, tuple(entries))
 
@@ -290,19 +269,15 @@ def _scan(path: Path) -> tuple[bytes, int, bytes, str] | None:
     return data, at, data[:at], fingerprint(memoryview(data)[at:])
 
 
-def _checked_loader(
-    path: Path, keyword: Keyword, seen: tuple[int, bytes, str], summary: Summary
-) -> Callable[[], KeywordStore]:
-    """Loads the store the snapshot fingerprinted, or refuses one rewritten since, or one whose
-    whole says otherwise than what precedes its papers (a second "papers" member, hand-made)."""
-
-    def load_it() -> KeywordStore:
-        found = _scan(path)
-        if found is None or found[1:] != seen:
-            raise StoreError(str(path), "changed while being rendered; run again")
-        store = loads(found[0], str(path), keyword)
-        if Summary.of(store) != summary:
-            raise StoreError(str(path), "not laid out as dailypapers writes it; left untouched")
-        return store
-
-    return load_it
+def _load_checked(
+    path: Path, keyword: Keyword, seen: tuple[int, bytes, str] | None, summary: Summary
+) -> KeywordStore:
+    """The store the snapshot fingerprinted, refusing one rewritten since, or one whose whole
+    says otherwise than what precedes its papers (a second "papers" member, hand-made)."""
+    found = _scan(path)
+    if (found and found[1:]) != seen:
+        raise StoreError(str(path), "changed while being rendered; run again")
+    store = loads(found and found[0], str(path), keyword)
+    if Summary.of(store) != summary:
+        raise StoreError(str(path), "not laid out as dailypapers writes it; left untouched")
+    return store

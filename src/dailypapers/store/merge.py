@@ -66,10 +66,6 @@ def _fill(new: Paper, old: Paper) -> Paper:
     An import from an issue body has no abstract and a README has no authors; neither may erase
     what a richer source already stored. The first-seen date never moves.
     """
-    filled = {
-        f.name: getattr(old, f.name)
-        for f in fields(Paper)
-        if not getattr(new, f.name) and getattr(old, f.name)
-    }
+    filled = {f.name: getattr(old, f.name) for f in fields(Paper) if not getattr(new, f.name)}
     filled["first_seen"] = old.first_seen or new.first_seen
     return replace(new, **filled)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -79,24 +78,10 @@ class StoreEntry:
     papers_fingerprint: str
     """A digest of the papers as saved (what tables and site show): equal digests, equal papers."""
 
-    @staticmethod
-    def of(store: KeywordStore) -> StoreEntry:
-        """An entry for a store in memory, its papers keyed by their value, not by file bytes."""
-        digest = hashlib.sha1(repr(store.papers).encode(), usedforsecurity=False).hexdigest()
-        return StoreEntry(store.keyword, lambda: store, Summary.of(store), f"memory {digest}")
-
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The whole store as of one moment, in keywords.yaml order: what every output renders.
-
-    ``stores`` may hold stores in memory (tests, small trackers) or entries whose papers are
-    loaded on demand (``load_snapshot``); outputs see both through ``entries``.
-    """
+    """The whole store as of one moment, in keywords.yaml order: what every output renders."""
 
     config: Config
-    stores: tuple[KeywordStore | StoreEntry, ...]
-
-    @property
-    def entries(self) -> tuple[StoreEntry, ...]:
-        return tuple(s if isinstance(s, StoreEntry) else StoreEntry.of(s) for s in self.stores)
+    entries: tuple[StoreEntry, ...]
