@@ -6,8 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dailypapers.rank import Document, rank
-from dailypapers.rank import scorer
+from dailypapers.rank import Document, rank, scorer
 from dailypapers.rank.scorer import Corpus, profile
 from dailypapers.rank.vectors import centroid, dot
 

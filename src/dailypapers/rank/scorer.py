@@ -146,8 +146,9 @@ def rank(
     """``candidates`` best first, each with its score in 0..1 and its closest reference.
 
     ``background`` is the rest of the store: it gives idf with the candidates and the
-    references, the negative part of the profile, and the closest papers that widen it. Equal (rounded) scores keep the order
-    the candidates came in, so with no references at all the order is unchanged.
+    references, the negative part of the profile, and the closest papers that widen it. Equal
+    (rounded) scores keep the order the candidates came in, so with no references at all the
+    order is unchanged.
     """
     return Corpus([*candidates, *background], references).rank(references, candidates)
 
