@@ -34,7 +34,7 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 SLOW = (
     "tests/test_benchmarks.py::",  # the benchmark script end to end: about 20 s
     "tests/test_workflow.py::",  # the daily workflow's steps, git and a fake gh: 60 s in all
-    "tests/reliability/test_crash.py::test_sigkill_at_any_moment",  # 30 kills: about 15 s
+    "tests/reliability/test_crash.py::test_sigkill_at_each_step",  # 24 kills: about 8 s
     "tests/outputs/test_browser.py::",  # Chromium: about 7 s in all
     "tests/fakes/test_arxiv.py::test_corpus_",  # loading the shared corpus: about 5 s
     "tests/rank/test_devset.py::",  # the ranker on the shared dev set's weeks: about 10 s
@@ -46,7 +46,7 @@ SLOW = (
 FIRST = (
     "tests/test_benchmarks.py::",  # 24 (the first two go to the first worker, the next two
     "tests/rank/test_devset.py::",  # 10  to the second)
-    "tests/reliability/test_crash.py::test_sigkill_at_any_moment",  # 15
+    "tests/reliability/test_crash.py::test_sigkill_at_each_step",  # 8
     "tests/test_workflow.py::test_repeated_failures",  # 10
     "tests/test_workflow.py::",  # 2-6 each
     "tests/outputs/test_browser.py::",
