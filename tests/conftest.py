@@ -37,7 +37,7 @@ SLOW = (
     "tests/reliability/test_crash.py::test_sigkill_at_each_step",  # 24 kills: about 8 s
     "tests/outputs/test_browser.py::",  # Chromium: about 7 s in all
     "tests/fakes/test_arxiv.py::test_corpus_",  # loading the shared corpus: about 5 s
-    "tests/rank/test_devset.py::",  # the ranker on the shared dev set's weeks: about 10 s
+    "tests/rank/test_devset.py::",  # the ranker on the shared dev set's weeks: about 5 s
 )
 
 # What runs first, longest first (seconds on an idle core): with one test handed to a worker at a
@@ -47,10 +47,10 @@ SLOW = (
 # first there.
 FIRST = (
     "tests/test_benchmarks.py::",  # 19
-    "tests/rank/test_devset.py::",  # 10
     "tests/test_workflow.py::test_repeated_failures",  # 9
     "tests/test_workflow.py::test_someone_elses_open_health_issue",  # 9
     "tests/reliability/test_crash.py::test_sigkill_at_each_step",  # 7
+    "tests/rank/test_devset.py::",  # 5
     "tests/test_workflow.py::",  # 2-6 each
     "tests/outputs/test_browser.py::",
     "tests/fakes/test_arxiv.py::test_corpus_",
