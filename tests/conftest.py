@@ -34,29 +34,42 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 SLOW = (
     "tests/test_benchmarks.py::",  # the benchmark script end to end: about 20 s
     "tests/test_workflow.py::",  # the daily workflow's steps, git and a fake gh: 60 s in all
-    "tests/reliability/test_crash.py::test_sigkill_at_any_moment",  # 30 kills: about 15 s
+    "tests/reliability/test_crash.py::test_sigkill_at_each_step",  # 24 kills: about 8 s
     "tests/outputs/test_browser.py::",  # Chromium: about 7 s in all
     "tests/fakes/test_arxiv.py::test_corpus_",  # loading the shared corpus: about 5 s
-    "tests/rank/test_devset.py::",  # the ranker on the shared dev set's weeks: about 10 s
+    "tests/rank/test_devset.py::",  # the ranker on the shared dev set's weeks: about 5 s
 )
 
 # What runs first, longest first (seconds on an idle core): with one test handed to a worker at a
 # time (``--dist load --maxschedchunk 1``), the long ones spread over the workers and the many
-# short ones fill in behind them, instead of one long test ending the run alone.
+# short ones fill in behind them, instead of one long test ending the run alone. The inner
+# loop's own long tests (``-m "not slow and not reliability"``) are here too, so they start
+# first there.
 FIRST = (
-    "tests/test_benchmarks.py::",  # 24 (the first two go to the first worker, the next two
-    "tests/rank/test_devset.py::",  # 10  to the second)
-    "tests/reliability/test_crash.py::test_sigkill_at_any_moment",  # 15
-    "tests/test_workflow.py::test_repeated_failures",  # 10
+    "tests/test_benchmarks.py::",  # 19
+    "tests/test_workflow.py::test_repeated_failures",  # 9
+    "tests/test_workflow.py::test_someone_elses_open_health_issue",  # 9
+    "tests/reliability/test_crash.py::test_sigkill_at_each_step",  # 7
+    "tests/rank/test_devset.py::",  # 5
     "tests/test_workflow.py::",  # 2-6 each
     "tests/outputs/test_browser.py::",
     "tests/fakes/test_arxiv.py::test_corpus_",
     "tests/reliability/test_announce.py::test_forty_days",
     "tests/reliability/test_hostile.py::",
     "tests/reliability/test_odd_atom.py::",
+    "tests/cli/test_cli.py::test_requests_start_at_least_three_seconds_apart",  # 4 (waits 3)
+    "tests/outputs/test_sequences.py::",  # 3.5
+    "tests/cli/test_group.py::test_notify_mentions",  # 3
+    "tests/cli/test_group.py::test_add_writes",  # 3
+    "tests/cli/test_rank.py::test_a_failed_reference_fetch",  # 2.8
+    "tests/test_importer.py::test_rendered_rows_import_back",  # 2.5
+    "tests/outputs/test_readme.py::test_hostile_text",  # 2.3
     "tests/reliability/test_corrupt_store.py::test_any_json",
-    "tests/outputs/test_readme.py::test_hostile_text",
-    "tests/outputs/test_sequences.py::",
+    "tests/outputs/test_digest.py::test_update_command_writes_the_digest",  # 2
+    "tests/outputs/test_escape_issue.py::test_hostile_paper_text",  # 2
+    "tests/cli/test_cli.py::test_next_day_adds_only_the_new_papers",  # 2
+    "tests/cli/test_announce.py::",  # 1-2 each
+    "tests/cli/test_rank.py::",  # 1-2 each
     "tests/reliability/test_log_lines.py::",
     "tests/reliability/test_concurrency.py::",
 )

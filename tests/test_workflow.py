@@ -11,6 +11,7 @@ test's Python environment, whose bin folder comes first on PATH.
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import itertools
 import json
 import os
@@ -80,6 +81,10 @@ class Run:
 class Tracker:
     """A tracker repository on a fake GitHub: a bare remote, its issues, and a job runner."""
 
+    templates: Path | None = None
+    """Where the owner's first commit is kept once per set of keywords (``remote_templates``):
+    each test's remote is a copy, not five git processes of its own."""
+
     def __init__(
         self, root: Path, api_url: str, keywords: str = KEYWORDS, *, past_day_one: bool = True
     ) -> None:
@@ -126,9 +131,21 @@ class Tracker:
     def _seed(self, keywords: str, past_day_one: bool) -> None:
         """The owner's first commit; past day one, every keyword was fetched once and found
         nothing, so that the papers a run finds are news rather than a first fill."""
-        git("init", "--quiet", "--bare", "--initial-branch=main", str(self.remote), cwd=self.root)
-        seed = self.root / "seed"
-        git("init", "--quiet", "--initial-branch=main", str(seed), cwd=self.root)
+        if self.templates is None:
+            self._first_commit(self.root, keywords, past_day_one)
+            return
+        key = hashlib.sha1(f"{keywords}\0{past_day_one}".encode(), usedforsecurity=False)
+        template = self.templates / key.hexdigest()
+        if not template.exists():
+            template.mkdir()
+            self._first_commit(template, keywords, past_day_one)
+        shutil.copytree(template / "remote.git", self.remote)
+
+    def _first_commit(self, root: Path, keywords: str, past_day_one: bool) -> None:
+        remote = root / "remote.git"
+        git("init", "--quiet", "--bare", "--initial-branch=main", str(remote), cwd=root)
+        seed = root / "seed"
+        git("init", "--quiet", "--initial-branch=main", str(seed), cwd=root)
         (seed / "keywords.yaml").write_text(keywords, encoding="utf-8")
         (seed / "README.md").write_text(README, encoding="utf-8")
         (seed / "data").mkdir()
@@ -137,7 +154,7 @@ class Tracker:
             tracked_before(seed)
         git("add", ".", cwd=seed, env=self.env())
         git(*AS_OWNER, "commit", "--quiet", "-m", "My tracker", cwd=seed, env=self.env())
-        git("push", "--quiet", str(self.remote), "main", cwd=seed, env=self.env())
+        git("push", "--quiet", str(remote), "main", cwd=seed, env=self.env())
 
     def env(self) -> dict[str, str]:
         """What every process sees: nothing from the machine running the tests but PATH, and
@@ -346,6 +363,13 @@ def world(n: int = 4, **kwargs: Any) -> list[FakePaper]:
 
 def foo(n: int = 3) -> list[FakePaper]:
     return make_papers(n, "Foo Detection", first_number=900)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def remote_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    Tracker.templates = tmp_path_factory.mktemp("remotes")
+    yield
+    Tracker.templates = None
 
 
 @pytest.fixture

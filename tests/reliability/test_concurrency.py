@@ -2,8 +2,9 @@
 
 The documented behaviour: the data folder's lock (``data/.lock``) goes to one of them; the other
 exits at once with status 4 and a message naming the lock and its holder, before it reads,
-fetches or writes anything. The server holds its first answer back long enough that the two runs
-surely overlap, so which one wins may vary but the outcome may not.
+fetches or writes anything. The server holds every answer back until the loser has exited, so
+the two runs surely overlap, and no test waits for a guessed time; which one wins may vary but the
+outcome may not.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ pytestmark = pytest.mark.reliability
 
 KEYWORDS = ("World Model", "Video Understanding")
 ROUNDS = 3
-HOLD = 2.0
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -60,7 +60,8 @@ def test_two_runs_at_once_one_works_the_other_exits_4(
         *make_papers(30, KEYWORDS[0], first_number=1),
         *make_papers(30, KEYWORDS[1], first_number=500),
     ]
-    with FakeArxiv(papers, latency=HOLD) as server:
+    with FakeArxiv(papers) as server:
+        server.hold()
         env = cli_env(server.url, retries=0, timeout=30)
         before = files(folder)
         runs = [spawn(folder, "update", env=env), spawn(folder, "update", env=env)]
@@ -69,7 +70,7 @@ def test_two_runs_at_once_one_works_the_other_exits_4(
         loser, winner = runs[loser_index], runs[1 - loser_index]
         _, loser_err = loser.communicate(timeout=10)
         written_while_loser_ran = files(folder)
-        server.latency = 0.0
+        server.release()
         _, winner_err = winner.communicate(timeout=60)
 
     figures.add("concurrent_runs_started", 2)

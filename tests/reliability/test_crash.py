@@ -1,18 +1,22 @@
-"""Crash safety: `dailypapers update` killed with SIGKILL at random moments, again and again.
+"""Crash safety: `dailypapers update` SIGKILLed at each kind of step that changes the disk.
 
-Each round the loopback server announces a new day of papers, a real `dailypapers update` process
-starts, and is killed after a random share of a full run's duration (seeded, so a failure replays).
-Whatever moment the kill hits, every store file, README.md and every site file must be exactly
-its version from before the run or the version the finished run writes, never a mix; and the next
-run must finish with exit 0 and hold every paper the server has.
+One clean run is traced: every call that changes the disk inside the tracker (a file opened for
+writing, a rename, a removal, a folder made, a mode change), by kind and folder. The kill points
+are the first and the last call of each kind in each folder. Then, one round per point, the
+loopback server announces a new day of papers, a real `dailypapers update` (forked from a
+warmed-up process, ``forkserver.py``) runs and is SIGKILLed just before that call. Wherever the
+kill hits, every store file, README.md and every site file must be exactly its version from
+before the run or the version the finished run writes, never a mix; and the next run must finish
+with exit 0 and hold every paper the server has. The trace also shows that no tracked file is
+ever opened for writing in place: only temporary siblings are, which are renamed over the files,
+so no kill between two calls can leave a half-written file.
 """
 
 from __future__ import annotations
 
-import random
+import re
 import signal
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +24,7 @@ import pytest
 from dailypapers.fileio import write_atomic
 from dailypapers.text import slugify
 from tests.fakes.arxiv import FakeArxiv, FakePaper, make_papers
+from tests.reliability.forkserver import ForkServer
 from tests.reliability.reliability_support import (
     Figures,
     check_readme,
@@ -27,25 +32,24 @@ from tests.reliability.reliability_support import (
     cli_env,
     invoke,
     lost_papers,
-    spawn,
     stored_ids,
     write_tracker,
 )
 
 pytestmark = [
     pytest.mark.reliability,
-    pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX"),
+    pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and fork are POSIX"),
 ]
 
 KEYWORDS = ("World Model", "Video Understanding", "Graph Neural Network")
-KILLS = 30
-SEED = 20261122
-LATENCY = 0.01
+TEMP = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
 
 
 def day_papers(day: int) -> list[FakePaper]:
-    """Ten papers per keyword announced on ``day`` (day 0 is the history a tracker starts with)."""
-    count = 20 if day == 0 else 10
+    """Four papers per keyword announced on ``day`` (day 0 is the history a tracker starts
+    with): enough that every run writes every file, few enough that the files stay small over
+    the rounds."""
+    count = 20 if day == 0 else 4
     start = f"2026-10-{1 + day:02d}T12:00:00Z" if day < 31 else f"2026-11-{day - 30:02d}T12:00:00Z"
     return [
         paper
@@ -78,34 +82,45 @@ def temp_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*.tmp") if p.is_file())
 
 
-def full_run_seconds(folder: Path, env: dict[str, str]) -> float:
-    started = time.monotonic()
-    process = spawn(folder, "update", env=env)
-    _, err = process.communicate(timeout=60)
-    assert process.returncode == 0, err
-    return time.monotonic() - started
+def kill_points(calls: list[tuple[str, str, str]]) -> list[tuple[str, str, int]]:
+    """The first and the last call of each kind in each folder, in the order they come.
+
+    A temporary file's mode change is left out: it comes between the file's writing and its
+    rename, and a kill just before it leaves what a kill just before the rename leaves, a whole
+    temporary file beside the untouched target.
+    """
+    seen: dict[tuple[str, str], int] = {}
+    for kind, folder, _ in calls:
+        if kind == "chmod":
+            continue
+        seen[kind, folder] = seen.get((kind, folder), 0) + 1
+    points: list[tuple[str, str, int]] = []
+    for (kind, folder), last in seen.items():
+        points += [(kind, folder, 1)] + ([(kind, folder, last)] if last > 1 else [])
+    return points
 
 
-def test_sigkill_at_any_moment_leaves_each_file_old_or_new(
-    tmp_path: Path, figures: Figures
-) -> None:
-    rng = random.Random(SEED)
+def test_sigkill_at_each_step_leaves_each_file_old_or_new(tmp_path: Path, figures: Figures) -> None:
     folder = write_tracker(tmp_path / "tracker", KEYWORDS)
     served: list[FakePaper] = []
-    with FakeArxiv(latency=LATENCY) as server:
+    with FakeArxiv() as server, ForkServer(tmp_path) as runs:
         env = cli_env(server.url, retries=0, timeout=10)
-        served += day_papers(0)
-        server.add(day_papers(0))
-        duration = full_run_seconds(folder, env)
-        for day in range(1, KILLS + 1):
+        for day in (0, 1):
+            served += day_papers(day)
+            server.add(day_papers(day))
+            clean, calls = runs.run(folder, ["update"], env, trace=True)
+            assert clean.status == 0, clean.stderr
+        in_place = [c for c in calls if c[0] in ("write", "truncate") and not TEMP.fullmatch(c[2])]
+        assert in_place == [("write", "data", ".lock")]
+        points = kill_points(calls)
+        assert len(points) >= 20, points
+        for day, point in enumerate(points, start=2):
             served += day_papers(day)
             server.add(day_papers(day))
             before, before_ids = tree(folder), stored_ids(folder)
 
-            process = spawn(folder, "update", env=env)
-            time.sleep(rng.uniform(0, duration))
-            process.send_signal(signal.SIGKILL)
-            process.communicate(timeout=60)
+            killed_run, _ = runs.run(folder, ["update"], env, kill=point)
+            assert killed_run.signal == signal.SIGKILL, (point, killed_run)
             killed = tree(folder)
             killed_ids = stored_ids(folder)
             leftovers = len(temp_files(folder))
@@ -119,14 +134,14 @@ def test_sigkill_at_any_moment_leaves_each_file_old_or_new(
             figures.add("temp_files_left_by_kills", leftovers)
             figures.add("papers_lost", lost_papers(before_ids, killed_ids))
             for name in sorted(set(before) | set(after) | set(killed)):
-                assert killed.get(name) in (before.get(name), after.get(name)), (day, name)
+                assert killed.get(name) in (before.get(name), after.get(name)), (point, name)
             assert lost_papers(before_ids, killed_ids) == 0
             for k, name in enumerate(KEYWORDS):
                 wanted = {p.id for p in served if p.title.startswith(name)}
-                assert stored_ids(folder)[f"{slugify(name)}.json"] == wanted, (day, k)
+                assert stored_ids(folder)[f"{slugify(name)}.json"] == wanted, (point, k)
             check_readme(folder, KEYWORDS)
             check_site(folder)
-            assert not temp_files(folder), day
+            assert not temp_files(folder), point
 
 
 def test_next_write_removes_a_temp_file_a_killed_writer_left(tmp_path: Path) -> None:

@@ -166,6 +166,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             if fake.latency > 0:
                 stop.wait(fake.latency)
+            fake._released.wait()  # set unless a test holds the answers back (``hold``)
             if len(self.path) > MAX_TARGET:
                 body = b"URI Too Long\n"
                 log.status, log.bytes_sent = 414, len(body)
@@ -293,6 +294,8 @@ class FakeArxiv:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._stop_event = threading.Event()
+        self._released = threading.Event()
+        self._released.set()
         self._cache: dict[int, _Rec] = {}
         self._snap_key: tuple[int, ...] | None = None
         self._snap: list[_Rec] = []
@@ -332,6 +335,7 @@ class FakeArxiv:
             return
         self._server = self._thread = None
         self._stop_event.set()
+        self._released.set()
         server.shutdown()
         server.server_close()
         with server.conns_lock:
@@ -381,6 +385,16 @@ class FakeArxiv:
         )
         self.add([notice])
         return notice
+
+    def hold(self) -> None:
+        """Hold every answer back from now until ``release`` (or ``stop``): for a test that
+        needs a run to be surely in the middle of its first request, without guessing how long
+        that takes on a busy machine."""
+        self._released.clear()
+
+    def release(self) -> None:
+        """Let the held answers, and every later one, go."""
+        self._released.set()
 
     def inject(self, fault: Fault) -> None:
         with self._lock:
