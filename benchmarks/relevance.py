@@ -410,7 +410,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.quick:
         seconds, n, m = timing(units, references)
         print(f"\nrank(): {seconds:.2f} s for {n} candidates with {m} background papers")
-        for keywords in (5, 50):
+        for keywords in (5, 50, 98):
             seconds = store_timing(units, references, keywords)
             print(
                 f"a store of {keywords} keywords x 100 papers, weighed and ranked: {seconds:.2f} s"
