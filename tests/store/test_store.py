@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
@@ -171,6 +171,24 @@ def test_corrupt_store_is_refused_naming_the_file_and_left_untouched(
         store.load(tmp_path, K)
     assert str(path) in str(caught.value)
     assert path.read_text(encoding="utf-8") == content
+
+
+def test_the_schema_lists_every_field_of_a_paper_and_of_health_in_their_order() -> None:
+    """Papers are written from ``Paper`` and read through the schema, health by position: a
+    field added to one and not the other would be lost or misplaced on the next load."""
+    assert json_file._Paper.__struct_fields__ == tuple(f.name for f in fields(Paper))
+    assert json_file._Health.__struct_fields__ == tuple(f.name for f in fields(store.Health))
+
+
+def test_bytes_that_are_not_utf8_are_named_by_their_own_line(tmp_path: Path) -> None:
+    """msgspec gives no position for them; the line is where the first bad byte is, not the
+    file's end (a store saved by an editor in Latin-1)."""
+    data = json_file.dumps(store.KeywordStore(keyword=K, papers=(paper(1), paper(2)))).encode()
+    broken = data.replace(b"Paper 1", b"Caf\xe9 1")
+    (tmp_path / "k.json").write_bytes(broken)
+    line = broken[: broken.index(b"\xe9")].count(b"\n") + 1
+    with pytest.raises(StoreError, match=rf"\(line {line}, not valid JSON: .*UTF-8"):
+        store.load(tmp_path, K)
 
 
 def test_no_temporary_files_are_left_behind(tmp_path: Path) -> None:

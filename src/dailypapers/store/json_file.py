@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict, fields, replace
+from dataclasses import asdict, replace
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
@@ -84,8 +84,6 @@ class _Document(Struct, forbid_unknown_fields=True):
 
 
 _DECODER = msgspec.json.Decoder(_Document)
-if tuple(f.name for f in fields(Paper)) != _Paper.__struct_fields__:
-    raise ImportError("store.json_file._Paper must list Paper's fields in their order")
 
 # What each field must be, in the words of an error message.
 _WHOLE, _DAY_IS = f"a whole number from 0 to {_MAX_COUNT}", "a day (YYYY-MM-DD)"
@@ -135,7 +133,10 @@ def _undecodable(data: bytes, error: msgspec.DecodeError) -> str:
     """Why bytes msgspec refused as JSON are not a store, by line, naming what Python's json
     module would have let through: a lone surrogate (and the field it is in), NaN, Infinity."""
     found = re.search(r"\(byte (\d+)\)", str(error))
-    at = int(found[1]) if found else len(data)
+    try:
+        at = int(found[1]) if found else len(data.decode("utf-8").encode())
+    except UnicodeDecodeError as invalid:  # msgspec gives no position for it
+        at = invalid.start
     lone, constant = _LONE.search(data, 0, at), _CONSTANT.match(data, max(at - 1, 0))
     if lone:
         at, keys = lone.start(), re.findall(rb'"(\w+)": ', data[: lone.start()])
@@ -180,8 +181,7 @@ def dumps(store: KeywordStore) -> str:
     stored = {p.id for p in store.papers}
     pending = sorted(i for i in set(store.pending) if i in stored)
     if pending:
-        # Only while something waits, so that stores written before this field, and stores
-        # with nothing to announce, keep their bytes.
+        # Only while something waits: older stores, and ones with nothing pending, keep their bytes.
         document["pending"] = pending
     document["papers"] = [asdict(p) for p in store.papers]  # tuples are written as lists
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
