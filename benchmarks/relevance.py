@@ -315,8 +315,11 @@ def half_references(method: Method) -> Method:
     return halved
 
 
-VARIANTS: dict[str, dict[str, float]] = {
+VARIANTS: dict[str, dict[str, float | None]] = {
     "ours": {},
+    "references' counts like a paper's (1 + ln count)": {"REFERENCE_TF_POWER": None},
+    "references' raw counts": {"REFERENCE_TF_POWER": 1.0},
+    "references' counts to the power 0.5": {"REFERENCE_TF_POWER": 0.5},
     "no feedback from the store": {"STORE_FEEDBACK": 0.0},
     "store feedback from the best 5": {"STORE_FEEDBACK_DEPTH": 5},
     "store feedback from the best 20": {"STORE_FEEDBACK_DEPTH": 20},

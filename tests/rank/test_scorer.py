@@ -100,7 +100,7 @@ def test_a_paper_is_not_scored_with_its_own_feedback() -> None:
     scored without its own part, or a lone candidate would score against itself."""
     cand = Document("c", "Quokka tracking and soup", "Sparse quokkas eat lattice soup.")
     corpus = Corpus([cand], REFS)
-    query = profile([corpus.vector(doc) for doc in REFS], {})
+    query = profile([corpus.reference(doc) for doc in REFS], {})
     assert rank(REFS, [cand])[0].score == round(dot(query, corpus.vector(cand)), 4)
 
 
@@ -154,3 +154,14 @@ def test_a_keywords_background_is_the_centroid_of_the_rest_of_the_corpus(
     wanted = {t: explicit.get(t, 0.0) for t in negative}
     assert negative == pytest.approx(wanted, abs=1e-9)
     assert set(explicit) & {t for vec in refs for t in vec} <= set(negative)
+
+
+def test_a_word_the_references_repeat_weighs_more_than_words_they_name_once() -> None:
+    # Sublinear tf would weigh the thrice-named "quokka" 2.10 against three single words at
+    # 1 each, and put the paper with those three first; the references' counts are damped less.
+    refs = [Document("2401.00003", "", "quokka quokka quokka marmot wombat possum")]
+    cands = [
+        Document("one", "", "quokka"),
+        Document("three", "", "marmot wombat possum"),
+    ]
+    assert ids(rank(refs, cands, BACKGROUND)) == ["one", "three"]

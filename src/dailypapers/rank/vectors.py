@@ -25,9 +25,22 @@ def idf(documents: Iterable[Iterable[str]]) -> dict[str, float]:
     return {term: math.log((1 + n) / (1 + count)) + 1.0 for term, count in df.items()}
 
 
-def weigh(counts: Mapping[str, float], weights: Mapping[str, float], default: float) -> Vector:
-    """Sublinear tf times idf, scaled to unit length (an empty text gives an empty vector)."""
-    vec = {t: (1.0 + math.log(c)) * weights.get(t, default) for t, c in counts.items() if c > 0}
+def weigh(
+    counts: Mapping[str, float],
+    weights: Mapping[str, float],
+    default: float,
+    power: float | None = None,
+) -> Vector:
+    """tf times idf, scaled to unit length (an empty text gives an empty vector).
+
+    tf is sublinear (1 + ln count) by default, so that a paper that repeats a word is not taken
+    for being more about it; ``power`` gives count ** power instead, for texts whose repetitions
+    are the signal.
+    """
+    if power is None:
+        vec = {t: (1.0 + math.log(c)) * weights.get(t, default) for t, c in counts.items() if c > 0}
+    else:
+        vec = {t: c**power * weights.get(t, default) for t, c in counts.items() if c > 0}
     return normalise(vec)
 
 
