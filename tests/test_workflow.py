@@ -105,7 +105,10 @@ class Tracker:
 
     def _fake_tools(self) -> None:
         gh = self.bin / "gh"
-        gh.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{FAKE_GH}" "$@"\n', encoding="utf-8")
+        # -I -S: the fake needs nothing beyond the standard library, nor the site's start-up.
+        gh.write_text(
+            f'#!/bin/sh\nexec "{sys.executable}" -I -S "{FAKE_GH}" "$@"\n', encoding="utf-8"
+        )
         # The project is installed in this environment already; the install step must still
         # ask for exactly what the README says.
         pip = self.bin / "pip"
