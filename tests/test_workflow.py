@@ -377,7 +377,9 @@ def foo(n: int = 3) -> list[FakePaper]:
     return make_papers(n, "Foo Detection", first_number=900)
 
 
-@pytest.fixture(scope="module", autouse=True)
+# Session-scoped: a worker of a parallel run goes from module to module, test by test, and would
+# tear a module-scoped one down at each switch.
+@pytest.fixture(scope="session", autouse=True)
 def remote_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     Tracker.templates = tmp_path_factory.mktemp("remotes")
     yield
@@ -395,7 +397,7 @@ def tracker(tmp_path: Path, arxiv: FakeArxiv) -> Tracker:
     return Tracker(tmp_path, arxiv.url)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def first_run(remote_templates: None, tmp_path_factory: pytest.TempPathFactory) -> Tracker:
     """The default tracker after its first scheduled run (7 new papers, one issue), made once
     per worker against a fake arXiv with the default papers."""
