@@ -75,6 +75,12 @@ FIRST = (
 )
 
 
+# A fixture made once for a module's tests (a browser, a server, a tracker that ran yesterday) is
+# session-scoped, i.e. once per worker: with one test handed out at a time, a worker can go from
+# module to module, and pytest tears a module-scoped fixture down at each switch and makes it
+# again at the module's next test.
+
+
 def _rank(item: pytest.Item) -> int:
     return next((i for i, p in enumerate(FIRST) if item.nodeid.startswith(p)), len(FIRST))
 
