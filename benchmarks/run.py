@@ -585,13 +585,19 @@ def bench_day_render(
             build_store(base, keywords, texts)
             checked(run_cli(["render"], base), f"render {keywords}")
             work, scratch = Path(tmp) / "work", Path(tmp) / "scratch"
+            # Without site/ and the caches, the first two cases are the same data: one render
+            # from scratch serves both; only after an update has every store moved.
+            from_scratch: dict[bool, dict[str, bytes]] = {}
             for case in (PRESENT, SCHEDULED, AFTER_UPDATE):
-                day_after(base, scratch, keywords, texts, case)
-                for entry in ("site", *CACHES):
-                    path = scratch / entry
-                    shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
-                checked(run_cli(["render"], scratch), "render from scratch")
-                expected = outputs_of(scratch)
+                moved = case == AFTER_UPDATE
+                if moved not in from_scratch:
+                    day_after(base, scratch, keywords, texts, case)
+                    for entry in ("site", *CACHES):
+                        path = scratch / entry
+                        shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+                    checked(run_cli(["render"], scratch), "render from scratch")
+                    from_scratch[moved] = outputs_of(scratch)
+                expected = from_scratch[moved]
                 runs, identical = [], True
                 for _ in range(repeat):
                     day_after(base, work, keywords, texts, case)

@@ -32,8 +32,8 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 
 # The few long tests, kept out of the inner loop (``-m "not slow"``).
 SLOW = (
-    "tests/test_benchmarks.py::",  # the benchmark script end to end: about 20 s
-    "tests/test_workflow.py::",  # the daily workflow's steps, git and a fake gh: 60 s in all
+    "tests/test_benchmarks.py::",  # the benchmark script end to end: about 17 s
+    "tests/test_workflow.py::",  # the daily workflow's steps, git and a fake gh: 40 s in all
     "tests/reliability/test_crash.py::test_sigkill_at_each_step",  # 24 kills: about 8 s
     "tests/outputs/test_browser.py::",  # Chromium: about 7 s in all
     "tests/fakes/test_arxiv.py::test_corpus_",  # loading the shared corpus: about 5 s
@@ -46,9 +46,9 @@ SLOW = (
 # loop's own long tests (``-m "not slow and not reliability"``) are here too, so they start
 # first there.
 FIRST = (
-    "tests/test_benchmarks.py::",  # 19
-    "tests/test_workflow.py::test_repeated_failures",  # 9
-    "tests/test_workflow.py::test_someone_elses_open_health_issue",  # 9
+    "tests/test_benchmarks.py::",  # 17
+    "tests/test_workflow.py::test_repeated_failures",  # 7
+    "tests/test_workflow.py::test_someone_elses_open_health_issue",  # 6
     "tests/reliability/test_crash.py::test_sigkill_at_each_step",  # 7
     "tests/rank/test_devset.py::",  # 5
     "tests/test_workflow.py::",  # 2-6 each
@@ -73,6 +73,12 @@ FIRST = (
     "tests/reliability/test_log_lines.py::",
     "tests/reliability/test_concurrency.py::",
 )
+
+
+# A fixture made once for a module's tests (a browser, a server, a tracker that ran yesterday) is
+# session-scoped, i.e. once per worker: with one test handed out at a time, a worker can go from
+# module to module, and pytest tears a module-scoped fixture down at each switch and makes it
+# again at the module's next test.
 
 
 def _rank(item: pytest.Item) -> int:

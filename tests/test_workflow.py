@@ -84,6 +84,8 @@ class Tracker:
     templates: Path | None = None
     """Where the owner's first commit is kept once per set of keywords (``remote_templates``):
     each test's remote is a copy, not five git processes of its own."""
+    first_run: Run | None = None
+    """The first scheduled run, for a tracker copied from one (``after_first_run``)."""
 
     def __init__(
         self, root: Path, api_url: str, keywords: str = KEYWORDS, *, past_day_one: bool = True
@@ -103,7 +105,10 @@ class Tracker:
 
     def _fake_tools(self) -> None:
         gh = self.bin / "gh"
-        gh.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{FAKE_GH}" "$@"\n', encoding="utf-8")
+        # -I -S: the fake needs nothing beyond the standard library, nor the site's start-up.
+        gh.write_text(
+            f'#!/bin/sh\nexec "{sys.executable}" -I -S "{FAKE_GH}" "$@"\n', encoding="utf-8"
+        )
         # The project is installed in this environment already; the install step must still
         # ask for exactly what the README says.
         pip = self.bin / "pip"
@@ -155,6 +160,13 @@ class Tracker:
         git("add", ".", cwd=seed, env=self.env())
         git(*AS_OWNER, "commit", "--quiet", "-m", "My tracker", cwd=seed, env=self.env())
         git("push", "--quiet", str(remote), "main", cwd=seed, env=self.env())
+
+    def copy_state(self, other: Tracker) -> None:
+        """This tracker as ``other`` is now on GitHub: its remote and its issues."""
+        shutil.rmtree(self.remote)
+        shutil.copytree(other.remote, self.remote)
+        if other.gh_state.exists():
+            shutil.copyfile(other.gh_state, self.gh_state)
 
     def env(self) -> dict[str, str]:
         """What every process sees: nothing from the machine running the tests but PATH, and
@@ -365,7 +377,9 @@ def foo(n: int = 3) -> list[FakePaper]:
     return make_papers(n, "Foo Detection", first_number=900)
 
 
-@pytest.fixture(scope="module", autouse=True)
+# Session-scoped: a worker of a parallel run goes from module to module, test by test, and would
+# tear a module-scoped one down at each switch.
+@pytest.fixture(scope="session", autouse=True)
 def remote_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     Tracker.templates = tmp_path_factory.mktemp("remotes")
     yield
@@ -383,6 +397,27 @@ def tracker(tmp_path: Path, arxiv: FakeArxiv) -> Tracker:
     return Tracker(tmp_path, arxiv.url)
 
 
+@pytest.fixture(scope="session")
+def first_run(remote_templates: None, tmp_path_factory: pytest.TempPathFactory) -> Tracker:
+    """The default tracker after its first scheduled run (7 new papers, one issue), made once
+    per worker against a fake arXiv with the default papers."""
+    with FakeArxiv(world() + foo()) as server:
+        first = Tracker(tmp_path_factory.mktemp("first-run"), server.url)
+        first.first_run = first.run()
+    return first
+
+
+@pytest.fixture
+def after_first_run(tmp_path: Path, arxiv: FakeArxiv, first_run: Tracker) -> Tracker:
+    """The default tracker just after its first scheduled run, where many scenarios start: a
+    copy of the remote and the issues that run left (``first_run`` is its result), so that each
+    of them does not make the same run again."""
+    tracker = Tracker(tmp_path, arxiv.url)
+    tracker.copy_state(first_run)
+    tracker.first_run = first_run.first_run
+    return tracker
+
+
 def health_threshold() -> int:
     workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
     return int(workflow["jobs"]["update"]["env"]["HEALTH_MIN_FAILURES"])
@@ -391,8 +426,11 @@ def health_threshold() -> int:
 # ---------------------------------------------------------------------- scenarios
 
 
-def test_first_run_commits_the_papers_as_the_bot_and_opens_one_issue(tracker: Tracker) -> None:
-    run = tracker.run()
+def test_first_run_commits_the_papers_as_the_bot_and_opens_one_issue(
+    after_first_run: Tracker,
+) -> None:
+    tracker = after_first_run
+    run = tracker.first_run
 
     assert run.ok, run.log
     recorded, update = tracker.commits()[:2]
@@ -410,8 +448,8 @@ def test_first_run_commits_the_papers_as_the_bot_and_opens_one_issue(tracker: Tr
         assert paper.title in issue["body"]
 
 
-def test_second_run_commits_nothing_and_opens_no_issue(tracker: Tracker) -> None:
-    tracker.run()
+def test_second_run_commits_nothing_and_opens_no_issue(after_first_run: Tracker) -> None:
+    tracker = after_first_run
     head = tracker.head()
 
     run = tracker.run()
@@ -442,8 +480,10 @@ def test_a_failing_keyword_commits_the_others_and_fails_the_job(
     assert "Foo Detection" not in issue["body"]
 
 
-def test_arxiv_down_changes_no_paper_and_no_table(tracker: Tracker, arxiv: FakeArxiv) -> None:
-    tracker.run()
+def test_arxiv_down_changes_no_paper_and_no_table(
+    after_first_run: Tracker, arxiv: FakeArxiv
+) -> None:
+    tracker = after_first_run
     readme = tracker.committed("README.md")
     papers = {slug: tracker.store(slug)["papers"] for slug in ("world-model", "foo-detection")}
     arxiv.stop()
@@ -460,10 +500,10 @@ def test_arxiv_down_changes_no_paper_and_no_table(tracker: Tracker, arxiv: FakeA
 
 
 def test_repeated_failures_open_one_health_issue_that_the_next_good_run_closes(
-    tracker: Tracker, arxiv: FakeArxiv
+    after_first_run: Tracker, arxiv: FakeArxiv
 ) -> None:
+    tracker = after_first_run
     threshold = health_threshold()
-    tracker.run()
     arxiv.stop()
     for _ in range(threshold - 1):
         tracker.run()
@@ -561,8 +601,9 @@ def test_day_one_opens_one_short_issue_naming_each_keyword_now_tracked(
 ALL_IDS = {p.id for p in world() + foo()}
 
 
-def test_after_a_run_no_paper_is_left_pending(tracker: Tracker) -> None:
-    run = tracker.run()
+def test_after_a_run_no_paper_is_left_pending(after_first_run: Tracker) -> None:
+    tracker = after_first_run
+    run = tracker.first_run
 
     assert run.ok, run.log
     assert tracker.pending() == {"world-model": [], "foo-detection": []}
@@ -697,9 +738,9 @@ def test_without_an_answer_about_issues_the_run_goes_on_as_if_they_were_on(
 
 
 def test_an_issue_someone_else_opened_with_the_marker_confirms_nothing(
-    tracker: Tracker, arxiv: FakeArxiv
+    after_first_run: Tracker, arxiv: FakeArxiv
 ) -> None:
-    tracker.run()
+    tracker = after_first_run
     later = make_papers(2, "World Model", start="2026-11-21T12:00:00Z", first_number=700)
     arxiv.add(later)
     tracker.gh_fails("issue create", "before")
@@ -717,9 +758,9 @@ def test_an_issue_someone_else_opened_with_the_marker_confirms_nothing(
 
 
 def test_someone_elses_open_health_issue_is_neither_edited_nor_closed(
-    tracker: Tracker, arxiv: FakeArxiv
+    after_first_run: Tracker, arxiv: FakeArxiv
 ) -> None:
-    tracker.run()
+    tracker = after_first_run
     tracker.someone_opens("tracker-health", "My own notes on the tracker's health.")
     arxiv.stop()
     for _ in range(health_threshold()):

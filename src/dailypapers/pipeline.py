@@ -17,16 +17,16 @@ from .config import Config, Keyword, load_config
 from .errors import InputError, ReferencesUnavailable
 from .fetch import Paper, Searcher
 from .fileio import data_lock, render_cache
-from .outputs import Destinations, RenderJob, RenderReport, write_all
-from .outputs.digest import readme_url, tables_url
-from .outputs.readme import check as check_readme
 from .run import Progress, UpdateReport
 from .settings import Settings
 from .store import Snapshot, load_snapshot
 
+# The outputs (Jinja and every template's code) are imported where they are used: `confirm`
+# and `health` run in the daily workflow on every run and need none of them.
 if TYPE_CHECKING:
     import httpx
 
+    from .outputs import Destinations, RenderReport
     from .rank.interface import Scored
     from .rank.ranking import Ranking
 
@@ -57,6 +57,9 @@ class Paths:
         return render_cache(self.site)
 
     def destinations(self, environ: Mapping[str, str] | None = None) -> Destinations:
+        from .outputs import Destinations
+        from .outputs.digest import readme_url, tables_url
+
         return Destinations(
             readme=self.readme,
             site=self.site,
@@ -79,6 +82,8 @@ def write_outputs(
 ) -> RenderReport:
     """Every output from the store on disk, loading only the keywords that must be rendered
     again."""
+    from .outputs import RenderJob, write_all
+
     snapshot = load_snapshot(config, paths.data)
     for retired in (render_cache(paths.data), render_cache(paths.readme)):
         retired.unlink(missing_ok=True)  # the caches of earlier versions: no longer read
@@ -141,6 +146,8 @@ def render(config: Config, paths: Paths, environ: Mapping[str, str] | None = Non
     """
     from contextlib import nullcontext
 
+    from .outputs.readme import check as check_readme
+
     check_readme(paths.readme)
     with data_lock(paths.data) if paths.data.is_dir() else nullcontext():
         return write_outputs(config, paths, None, environ)
@@ -168,6 +175,7 @@ def update(
     import random
 
     from .fetch.client import ArxivClient
+    from .outputs.readme import check as check_readme
     from .run.update import run_update
 
     # A README whose markers cannot be trusted stops the run before anything is fetched or saved.
@@ -254,7 +262,7 @@ def confirm(config: Config, paths: Paths, bodies: list[str]) -> int:
     """
     from dataclasses import replace
 
-    from .outputs.digest import announced_ids
+    from .outputs.announced import announced_ids
     from .store import save
 
     ids = announced_ids(bodies)

@@ -266,6 +266,42 @@ def test_render_needs_no_network(tracker: Path, server: FakeArxiv) -> None:
     assert readme.read_bytes() == expected
 
 
+# What the commands the daily workflow runs on every run besides `update` (`confirm`, `health`)
+# and the quick ones (`--version`, `list`) leave unloaded: a third of their start-up.
+HEAVY = ("jinja2", "httpx", "feedparser")
+ONE_PROCESS = f"""
+import sys
+from dailypapers.cli import app
+for args in sys.argv[1:]:
+    try:
+        app(args.split(), prog_name="dailypapers")
+    except SystemExit as exc:
+        assert not exc.code, (args, exc.code)
+print("loaded:", *sorted(m for m in {HEAVY!r} if m in sys.modules))
+"""
+
+
+def test_confirm_health_list_and_version_load_no_template_engine_and_no_http_client(
+    tracker: Path,
+) -> None:
+    (tracker / "data").mkdir()
+    (tracker / "body.md").write_text("An issue without marker lines.\n", encoding="utf-8")
+    commands = ["--version", "list", "confirm body.md", "health"]
+    done = subprocess.run(
+        [sys.executable, "-c", ONE_PROCESS, *commands],
+        cwd=tracker,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("dailypapers ")
+    assert "0 paper(s) marked as announced" in lines
+    assert "no keyword has failed 3 or more runs in a row" in lines
+    assert lines[-1] == "loaded:"
+
+
 def test_logs_are_one_line_per_keyword_when_not_a_terminal(
     tracker: Path, server: FakeArxiv
 ) -> None:

@@ -21,8 +21,11 @@ import argparse
 import json
 import os
 import sys
-from pathlib import Path
-from typing import Any
+
+# Started for every `gh` call of a workflow run: only what it needs (no pathlib, no typing).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 BOT = {"is_bot": True, "login": "app/github-actions"}
 BY_BOT = '.author.login == "app/github-actions"'
@@ -54,9 +57,14 @@ JQ_PROGRAMS = {
 JSON_FIELDS = {"number", "body", "author"}
 
 
-def load(path: Path) -> dict[str, Any]:
-    if path.exists():
-        state: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+def _read(path: str) -> str:
+    with open(path, encoding="utf-8") as file:
+        return file.read()
+
+
+def load(path: str) -> dict[str, Any]:
+    if os.path.exists(path):
+        state: dict[str, Any] = json.loads(_read(path))
         return state
     return {"calls": [], "labels": {}, "issues": [], "fail": {}}
 
@@ -70,7 +78,7 @@ def _issue(state: dict[str, Any], number: str) -> dict[str, Any]:
 
 def _body(args: argparse.Namespace) -> str:
     if getattr(args, "body_file", None):
-        return Path(args.body_file).read_text(encoding="utf-8")
+        return _read(args.body_file)
     return str(getattr(args, "body", None) or "")
 
 
@@ -188,7 +196,7 @@ def _apply(where: str, args: argparse.Namespace, state: dict[str, Any]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    path = Path(os.environ["FAKE_GH_STATE"])
+    path = os.environ["FAKE_GH_STATE"]
     state = load(path)
     state["calls"].append(argv)
     status, output = 0, ""
@@ -203,7 +211,8 @@ def main(argv: list[str]) -> int:
         if isinstance(exc.code, str):
             sys.stderr.write(f"{exc.code}\n")
         status = exc.code if isinstance(exc.code, int) else 1
-    path.write_text(json.dumps(state, indent=2), encoding="utf-8")
+    with open(path, "w", encoding="utf-8") as file:
+        file.write(json.dumps(state, indent=2))
     sys.stdout.write(output)
     return status
 

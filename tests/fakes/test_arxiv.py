@@ -545,7 +545,7 @@ def test_make_papers_is_deterministic() -> None:
     ]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # per worker: see tests/conftest.py
 def corpus() -> list[FakePaper]:
     try:
         return load_corpus()

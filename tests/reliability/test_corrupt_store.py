@@ -60,13 +60,13 @@ CORRUPTIONS = [
 ]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # per worker: see tests/conftest.py
 def server() -> Iterator[FakeArxiv]:
     with FakeArxiv(make_papers(3, "world model")) as fake:
         yield fake
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def written(server: FakeArxiv, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The store file a real run writes, as a JSON document to corrupt."""
     folder = write_tracker(tmp_path_factory.mktemp("first"), ["World Model"])

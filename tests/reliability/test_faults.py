@@ -126,7 +126,7 @@ def _for_keyword(name: str) -> Callable[[dict[str, str]], bool]:
     return lambda params: _keyword_of(params) == name
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # per worker: see tests/conftest.py
 def baselines(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Two trackers that ran yesterday: one keyword, and all three."""
     result: dict[str, Path] = {}

@@ -55,7 +55,7 @@ class _Proxy(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # per worker: see tests/conftest.py
 def proxy() -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Proxy)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

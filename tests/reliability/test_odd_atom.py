@@ -87,7 +87,7 @@ class OddTransport(httpx.HTTPTransport):
         return super().handle_request(request)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # per worker: see tests/conftest.py
 def server() -> Iterator[FakeArxiv]:
     papers = make_papers(2, "World Model") + make_papers(2, "Graph Sampling", first_number=50)
     with FakeArxiv(papers) as fake:

@@ -1,44 +1,17 @@
 """Stage 5, the outputs: everything written from the store, each behind one interface.
 
-``OUTPUTS`` is the one list of them, in the order they are written.
+``OUTPUTS`` (in ``writer``) is the one list of them, in the order they are written. The names
+below are imported on first use: a process that needs only a leaf (``escape``, to print a line)
+does not load Jinja and every output with it.
 """
 
 from __future__ import annotations
 
-from ..fileio import Staging
-from .digest import OUTPUT as DIGEST
-from .health import OUTPUT as HEALTH
-from .interface import Destinations, Output, Pass, RenderJob, RenderReport, Visit
-from .key import keyword_key, taken_names
-from .readme import OUTPUT as README
-from .site import OUTPUT as SITE
-from .summary import OUTPUT as SUMMARY
+from typing import TYPE_CHECKING, Any
 
-OUTPUTS: tuple[Output, ...] = (README, SITE, DIGEST, SUMMARY, HEALTH)
-
-
-def write_all(job: RenderJob, outputs: tuple[Output, ...] = OUTPUTS) -> RenderReport:
-    """Write every output of ``job`` in one pass over the keywords; reports what it wrote,
-    removed, rendered and reused. Files staged during the pass land only if every keyword went
-    through."""
-    report = RenderReport()
-    config, readme = job.snapshot.config, job.to.readme.name
-    taken = taken_names(config)
-    passes = [output.start(job) for output in outputs]
-    with Staging() as staging:
-        for entry in job.snapshot.entries:
-            slug = entry.keyword.slug
-            key = keyword_key(config, entry.keyword, entry.papers_fingerprint, readme, taken[slug])
-            visit = Visit(entry, key, report)
-            for each in passes:
-                each.keyword(visit, staging)
-        changed = staging.commit()
-    for each in passes:
-        changed += each.finish()
-    for path in changed:
-        (report.written if path.exists() else report.removed).append(path)
-    return report
-
+if TYPE_CHECKING:
+    from .interface import Destinations, Output, Pass, RenderJob, RenderReport, Visit
+    from .writer import OUTPUTS, write_all
 
 __all__ = [
     "OUTPUTS",
@@ -50,3 +23,15 @@ __all__ = [
     "Visit",
     "write_all",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("OUTPUTS", "write_all"):
+        from . import writer
+
+        return getattr(writer, name)
+    if name in __all__:
+        from . import interface
+
+        return getattr(interface, name)
+    raise AttributeError(f"module 'dailypapers.outputs' has no attribute {name!r}")

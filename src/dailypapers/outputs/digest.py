@@ -16,18 +16,19 @@ mark on issue 12.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from ..config import Config, Keyword
 from ..fetch import ARXIV_BASE, Paper
 from ..fileio import Staging
 from ..rank.ranking import Ranking
 from ..store import KeywordStore, Snapshot, Summary, order_key
+from .announced import MARKER
+from .announced import announced_ids as announced_ids
 from .budget import Piece, fit
 from .escape import Safe, md_marker
 from .interface import NOTHING_PER_KEYWORD, Output, Pass, RenderJob, Visit, write_or_remove
@@ -143,10 +144,6 @@ def title(count: int, iso_day: str, tracking: int = 0) -> str:
     return f"{count} new {noun} - {long_date(iso_day)}"
 
 
-MARKER = "dailypapers:announced"
-_MARKER_LINE = re.compile(rf"<!-- {MARKER}((?: [^\s<>]+)*) -->")
-
-
 def pending(snapshot: Snapshot) -> list[tuple[Keyword, list[Paper]]]:
     """Each keyword's papers that wait for an issue, newest first; keywords without any left out."""
     found = (waiting(e.keyword, e.summary, e.load, snapshot.config) for e in snapshot.entries)
@@ -165,21 +162,6 @@ def waiting(
     if not papers:
         return None
     return keyword, sorted(papers, key=order_key(config.sort), reverse=True)
-
-
-def announced_ids(bodies: Iterable[str]) -> set[str]:
-    """The papers that issue bodies announced: the ids on their whole, intact marker lines.
-
-    A body cut short loses the marker of the section it cut, so that section's papers stay
-    pending and come again rather than vanish.
-    """
-    ids: set[str] = set()
-    for body in bodies:
-        for line in body.splitlines():
-            match = _MARKER_LINE.fullmatch(line.strip())
-            if match:
-                ids.update(unquote(i) for i in match.group(1).split())
-    return ids
 
 
 def build(

@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from ..fetch import Paper
 from . import escape
 from .escape import Safe
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 def templates_dir() -> Path:
@@ -49,6 +51,10 @@ def environment(fmt: str) -> jinja2.Environment:
     """The environment for templates of format ``fmt`` (``md``, ``html`` or ``xml``)."""
     # Helpers of single outputs are filters: Jinja calls a filter directly, while a function
     # passed in the context goes through Context.call, which cost a third of a large render.
+    # Jinja is imported here, on a process's first template: `confirm`, `health` with nothing
+    # to report and every line the CLI prints need none, and it is a sixth of their start-up.
+    import jinja2
+
     from . import atom, links
 
     env = jinja2.Environment(
