@@ -17,7 +17,7 @@ from .config import Config, Keyword, load_config
 from .errors import InputError, ReferencesUnavailable
 from .fetch import Paper, Searcher
 from .fileio import data_lock, render_cache
-from .outputs import Destinations, RenderJob, RenderReport, write_all
+from .outputs import Destinations, Render, RenderJob, RenderReport
 from .outputs.digest import readme_url, tables_url
 from .outputs.readme import check as check_readme
 from .run import Progress, UpdateReport
@@ -78,12 +78,15 @@ def write_outputs(
     environ: Mapping[str, str] | None = None,
 ) -> RenderReport:
     """Every output from the store on disk, loading only the keywords that must be rendered
-    again."""
-    snapshot = load_snapshot(config, paths.data)
-    for retired in (render_cache(paths.data), render_cache(paths.readme)):
-        retired.unlink(missing_ok=True)  # the caches of earlier versions: no longer read
-    ranking = ranking_of(snapshot, paths.data)
-    return write_all(RenderJob(snapshot, paths.destinations(environ), report, ranking))
+    again. The outputs are begun first: the files they may reuse are read and checked in other
+    threads while the store loads."""
+    to = paths.destinations(environ)
+    with Render(config, to) as render:
+        snapshot = load_snapshot(config, paths.data)
+        for retired in (render_cache(paths.data), render_cache(paths.readme)):
+            retired.unlink(missing_ok=True)  # the caches of earlier versions: no longer read
+        ranking = ranking_of(snapshot, paths.data)
+        return render.write(RenderJob(snapshot, to, report, ranking))
 
 
 def ranking_of(snapshot: Snapshot, data: Path) -> Ranking | None:

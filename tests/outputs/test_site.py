@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -261,3 +262,47 @@ def test_the_only_cache_left_is_the_sites(tmp_path: Path) -> None:
         (tmp_path / retired).write_text("from an earlier version", encoding="utf-8")
     api.render(config, paths)
     assert sorted(p.name for p in tmp_path.rglob("*render-cache*")) == [".site.render-cache"]
+
+
+def test_the_site_files_are_checked_while_the_store_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Reading and hashing what may be reused is most of a render that reuses: it must not wait
+    # for the store to be loaded.
+    config, paths = make_tracker(tmp_path, KEYWORDS)
+    api.render(config, paths)
+    checking = threading.Event()
+    intact = site.SitePass._intact
+
+    def watched(self: site.SitePass, slug: str) -> tuple[str, bool]:
+        checking.set()
+        return intact(self, slug)
+
+    loading = api.load_snapshot
+
+    def waiting(*args: Any) -> Any:
+        assert checking.wait(timeout=30), "the site's checks had not begun"
+        return loading(*args)
+
+    monkeypatch.setattr(site.SitePass, "_intact", watched)
+    monkeypatch.setattr(api, "load_snapshot", waiting)
+    report = api.render(config, paths)
+    assert sorted(report.reused["site"]) == ["astro", "world-model"]
+
+
+def test_a_store_that_cannot_be_loaded_leaves_the_site_and_its_index_alone(
+    tmp_path: Path,
+) -> None:
+    config, paths = make_tracker(tmp_path, KEYWORDS)
+    api.render(config, paths)
+    before = files(tmp_path)
+    cache = paths.cache.read_bytes()
+    (tmp_path / "data" / "astro.json").write_text("{", encoding="utf-8")
+    with pytest.raises(StoreError):
+        api.render(config, paths)
+    assert paths.cache.read_bytes() == cache
+    assert files(tmp_path) == before
+    for worker in threading.enumerate():
+        if worker.name == "dailypapers-ahead":  # the checks begun before the store: stopped
+            worker.join(timeout=30)
+            assert not worker.is_alive()

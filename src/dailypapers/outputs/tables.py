@@ -303,6 +303,9 @@ class TablesPass:
             number += 1
         return slug, Written(found, sizes), keys
 
+    def close(self) -> None:
+        self.checks.close()
+
     def finish(self) -> list[Path]:
         self.checks.close()
         changed = _remove_stale(self.target, self.keep, self.slugs)
