@@ -154,7 +154,10 @@ class SitePass:
                 self.checked = self.page_path.open("rb")
         # Whether each keyword's files are as written, found ahead of the pass in another thread
         # (in the keywords' order): most of a render that reuses is reading and hashing them.
-        self.checks = ahead(self._intact, [k.slug for k in keywords] if self.previous else [])
+        # No window: begun before the store loads, they must not stop 16 keywords ahead of a
+        # pass that has not started; each answer is a slug and a flag.
+        slugs = [k.slug for k in keywords] if self.previous else []
+        self.checks = ahead(self._intact, slugs, window=len(slugs) + 1)
 
     def start(self, job: RenderJob) -> Pass:
         self.ranking = job.ranking
