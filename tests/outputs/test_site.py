@@ -16,7 +16,7 @@ import pytest
 from dailypapers import pipeline as api
 from dailypapers import store
 from dailypapers.errors import StoreError
-from dailypapers.outputs import site
+from dailypapers.outputs import site, tables
 from tests.factories import (
     HOSTILE,
     LATEX,
@@ -264,22 +264,27 @@ def test_the_only_cache_left_is_the_sites(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.rglob("*render-cache*")) == [".site.render-cache"]
 
 
-def test_the_site_files_are_checked_while_the_store_loads(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("checker", "output"),
+    [(site.SitePass, "site"), (tables.TablesPass, "papers")],
+    ids=["site", "papers"],
+)
+def test_the_files_that_may_be_reused_are_checked_while_the_store_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, checker: type, output: str
 ) -> None:
     # Reading and hashing what may be reused is most of a render that reuses: it must not wait
-    # for the store to be loaded.
-    # More keywords than the checks' thread used to run ahead of the pass (16): all of them are
-    # checked before the pass begins, however long the store takes to load.
+    # for the store to be loaded. More keywords than the checks' thread used to run ahead of
+    # the pass (16): all of them are checked before the pass begins.
     many = {f"Topic {n}": [replace(LATEX, id=f"2611.{n:05d}")] for n in range(20)}
     config, paths = make_tracker(tmp_path, many)
     api.render(config, paths)
     checked: list[str] = []
     all_checked = threading.Event()
-    intact = site.SitePass._intact
+    method = "_intact" if checker is site.SitePass else "_committed"
+    check = getattr(checker, method)
 
-    def watched(self: site.SitePass, slug: str) -> tuple[str, bool]:
-        found = intact(self, slug)
+    def watched(self: object, slug: str) -> Any:
+        found = check(self, slug)
         checked.append(slug)
         if len(checked) == len(many):
             all_checked.set()
@@ -291,10 +296,10 @@ def test_the_site_files_are_checked_while_the_store_loads(
         assert all_checked.wait(timeout=30), f"{len(checked)} keywords checked"
         return loading(*args)
 
-    monkeypatch.setattr(site.SitePass, "_intact", watched)
+    monkeypatch.setattr(checker, method, watched)
     monkeypatch.setattr(api, "load_snapshot", waiting)
     report = api.render(config, paths)
-    assert len(report.reused["site"]) == len(many)
+    assert len(report.reused[output]) == len(many)
 
 
 def test_a_store_that_cannot_be_loaded_leaves_the_site_and_its_index_alone(
