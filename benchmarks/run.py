@@ -470,7 +470,8 @@ class DayRenderResult:
     phases: dict[str, float] = field(default_factory=dict)
 
 
-# Where a render's CPU time goes: loading the store, then each output in turn.
+# Where a render's CPU time goes (all threads): each output begun (the checks of what it may
+# reuse start in other threads), the store loaded while they run, then each output's pass.
 PHASES = """
 import json, time
 from dailypapers.fileio import Staging
@@ -479,11 +480,18 @@ from dailypapers.outputs.key import keyword_key, taken_names
 from dailypapers.pipeline import Paths, load_config
 from dailypapers.store import load_snapshot
 paths = Paths()
+config, to = load_config(paths.config), paths.destinations({})
+spent = {}
+begun = []
+for output in OUTPUTS:
+    began = time.process_time()
+    begun.append((output.name, output.begin(config, to)))
+    spent[output.name] = time.process_time() - began
 began = time.process_time()
-snapshot = load_snapshot(load_config(paths.config), paths.data)
-spent = {"snapshot": time.process_time() - began}
-job = RenderJob(snapshot, paths.destinations({}))
-passes = [(output.name, output.start(job)) for output in OUTPUTS]
+snapshot = load_snapshot(config, paths.data)
+spent["snapshot"] = time.process_time() - began
+job = RenderJob(snapshot, to)
+passes = [(name, each.start(job)) for name, each in begun]
 with Staging() as staging:
     taken = taken_names(snapshot.config)
     for entry in snapshot.entries:
@@ -493,7 +501,7 @@ with Staging() as staging:
         for name, each in passes:
             began = time.process_time()
             each.keyword(visit, staging)
-            spent[name] = spent.get(name, 0.0) + time.process_time() - began
+            spent[name] += time.process_time() - began
     staging.commit()
 for name, each in passes:
     began = time.process_time()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from pathlib import Path
 
@@ -71,4 +72,24 @@ def test_closing_ahead_stops_the_worker_within_its_window() -> None:
         if worker.name == "dailypapers-ahead":
             worker.join(timeout=10)
             assert not worker.is_alive()
+    assert len(done) < 10
+
+
+def test_ahead_starts_working_before_it_is_first_read() -> None:
+    # Checks begun before the store loads must be under way while it loads.
+    started = threading.Event()
+    results = fileio.ahead(lambda n: started.set() or n, range(3))
+    assert started.wait(timeout=30)
+    assert list(results) == [0, 1, 2]
+
+
+def test_dropping_an_unread_ahead_stops_its_worker() -> None:
+    done: list[int] = []
+    results = fileio.ahead(done.append, range(10_000), window=4)
+    workers = [t for t in threading.enumerate() if t.name == "dailypapers-ahead"]
+    del results
+    gc.collect()
+    for worker in workers:
+        worker.join(timeout=10)
+        assert not worker.is_alive()
     assert len(done) < 10

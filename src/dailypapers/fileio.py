@@ -12,7 +12,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -88,44 +88,85 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def ahead(work: Callable[[T], R], items: Iterable[T], window: int = 16) -> Generator[R, None, None]:
-    """``work(item)`` for each item in order, done by a worker thread up to ``window`` items
-    ahead of the caller.
+class Ahead(Iterator[R]):
+    """``work(item)`` for each item in order, done by a worker thread that starts at once and
+    runs up to ``window`` items ahead of the caller.
 
     For reading and hashing files, which let go of the GIL: a render checks every byte of 400 MB
-    of files it may reuse, and this lets a second core do it while the first renders. Closing
-    the generator, or dropping it, stops the worker after the item it is at. Closing takes no
-    lock but its own, since the garbage collector may do it at any moment in any thread.
+    of files it may reuse, and this lets a second core do it while the first loads the store and
+    renders. The worker starts when the object is made, not at the first ``next``, so checks
+    begun before the store is loaded are under way while it loads. Closing it, or dropping it
+    (even unread), stops the worker after the item it is at. Closing takes no lock but its own,
+    since the garbage collector may do it at any moment in any thread.
     """
-    results: queue.Queue[tuple[bool, Any]] = queue.Queue(window)
-    stop = threading.Event()
 
-    def run() -> None:
-        for item in items:
-            outcome: tuple[bool, Any]
-            try:
-                outcome = (True, work(item))
-            except BaseException as exc:  # handed to the caller, who raises it
-                outcome = (False, exc)
-            while not stop.is_set():
-                with contextlib.suppress(queue.Full):
-                    results.put(outcome, timeout=0.05)
-                    break
-            if stop.is_set() or not outcome[0]:
-                return
-        results.put((False, None))
+    def __init__(self, work: Callable[[T], R], items: Iterable[T], window: int = 16) -> None:
+        self._results: queue.Queue[tuple[bool, Any]] = queue.Queue(window)
+        self._stop = threading.Event()
+        self._over = False
+        # The thread holds the queue and the event, never this object: dropping it must be
+        # able to stop the worker.
+        threading.Thread(
+            target=_work_ahead,
+            args=(work, items, self._results, self._stop),
+            name="dailypapers-ahead",
+            daemon=True,
+        ).start()
 
-    threading.Thread(target=run, name="dailypapers-ahead", daemon=True).start()
-    try:
-        while True:
-            done, value = results.get()
-            if not done:
-                if value is None:
-                    return
-                raise value
-            yield value
-    finally:
-        stop.set()
+    def __next__(self) -> R:
+        if self._over:
+            raise StopIteration
+        done, value = self._results.get()
+        if not done:
+            self.close()
+            if value is None:
+                raise StopIteration
+            raise value
+        return value  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        self._over = True
+        self._stop.set()
+
+    def __del__(self) -> None:
+        self._stop.set()
+
+
+def _work_ahead(
+    work: Callable[[T], R],
+    items: Iterable[T],
+    results: queue.Queue[tuple[bool, Any]],
+    stop: threading.Event,
+) -> None:
+    for item in items:
+        if stop.is_set():
+            return
+        outcome: tuple[bool, Any]
+        try:
+            outcome = (True, work(item))
+        except BaseException as exc:  # handed to the caller, who raises it
+            outcome = (False, exc)
+        if not _hand_over(results, stop, outcome) or not outcome[0]:
+            return
+    _hand_over(results, stop, (False, None))
+
+
+def _hand_over(
+    results: queue.Queue[tuple[bool, Any]], stop: threading.Event, outcome: tuple[bool, Any]
+) -> bool:
+    """Queue ``outcome`` once there is room; False if the reader stopped first (a full queue
+    nobody reads must not hold the worker for ever)."""
+    while not stop.is_set():
+        with contextlib.suppress(queue.Full):
+            results.put(outcome, timeout=0.05)
+            return True
+    return False
+
+
+def ahead(work: Callable[[T], R], items: Iterable[T], window: int = 16) -> Ahead[R]:
+    """``Ahead(work, items, window)``: ``work(item)`` for each item, in a worker thread that
+    starts now."""
+    return Ahead(work, items, window)
 
 
 def in_background(work: Callable[[], R]) -> Callable[[], R]:

@@ -81,14 +81,17 @@ def write_outputs(
     environ: Mapping[str, str] | None = None,
 ) -> RenderReport:
     """Every output from the store on disk, loading only the keywords that must be rendered
-    again."""
-    from .outputs import RenderJob, write_all
+    again. The outputs are begun first: the files they may reuse are read and checked in other
+    threads while the store loads."""
+    from .outputs import Render, RenderJob
 
-    snapshot = load_snapshot(config, paths.data)
-    for retired in (render_cache(paths.data), render_cache(paths.readme)):
-        retired.unlink(missing_ok=True)  # the caches of earlier versions: no longer read
-    ranking = ranking_of(snapshot, paths.data)
-    return write_all(RenderJob(snapshot, paths.destinations(environ), report, ranking))
+    to = paths.destinations(environ)
+    with Render(config, to) as render:
+        snapshot = load_snapshot(config, paths.data)
+        for retired in (render_cache(paths.data), render_cache(paths.readme)):
+            retired.unlink(missing_ok=True)  # the caches of earlier versions: no longer read
+        ranking = ranking_of(snapshot, paths.data)
+        return render.write(RenderJob(snapshot, to, report, ranking))
 
 
 def ranking_of(snapshot: Snapshot, data: Path) -> Ranking | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 from dailypapers import pipeline as api
 from dailypapers import store
 from dailypapers.errors import StoreError
-from dailypapers.outputs import site
+from dailypapers.outputs import site, tables
 from tests.factories import (
     HOSTILE,
     LATEX,
@@ -261,3 +262,59 @@ def test_the_only_cache_left_is_the_sites(tmp_path: Path) -> None:
         (tmp_path / retired).write_text("from an earlier version", encoding="utf-8")
     api.render(config, paths)
     assert sorted(p.name for p in tmp_path.rglob("*render-cache*")) == [".site.render-cache"]
+
+
+@pytest.mark.parametrize(
+    ("checker", "output"),
+    [(site.SitePass, "site"), (tables.TablesPass, "papers")],
+    ids=["site", "papers"],
+)
+def test_the_files_that_may_be_reused_are_checked_while_the_store_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, checker: type, output: str
+) -> None:
+    # Reading and hashing what may be reused is most of a render that reuses: it must not wait
+    # for the store to be loaded. More keywords than the checks' thread used to run ahead of
+    # the pass (16): all of them are checked before the pass begins.
+    many = {f"Topic {n}": [replace(LATEX, id=f"2611.{n:05d}")] for n in range(20)}
+    config, paths = make_tracker(tmp_path, many)
+    api.render(config, paths)
+    checked: list[str] = []
+    all_checked = threading.Event()
+    method = "_intact" if checker is site.SitePass else "_committed"
+    check = getattr(checker, method)
+
+    def watched(self: object, slug: str) -> Any:
+        found = check(self, slug)
+        checked.append(slug)
+        if len(checked) == len(many):
+            all_checked.set()
+        return found
+
+    loading = api.load_snapshot
+
+    def waiting(*args: Any) -> Any:
+        assert all_checked.wait(timeout=30), f"{len(checked)} keywords checked"
+        return loading(*args)
+
+    monkeypatch.setattr(checker, method, watched)
+    monkeypatch.setattr(api, "load_snapshot", waiting)
+    report = api.render(config, paths)
+    assert len(report.reused[output]) == len(many)
+
+
+def test_a_store_that_cannot_be_loaded_leaves_the_site_and_its_index_alone(
+    tmp_path: Path,
+) -> None:
+    config, paths = make_tracker(tmp_path, KEYWORDS)
+    api.render(config, paths)
+    before = files(tmp_path)
+    cache = paths.cache.read_bytes()
+    (tmp_path / "data" / "astro.json").write_text("{", encoding="utf-8")
+    with pytest.raises(StoreError):
+        api.render(config, paths)
+    assert paths.cache.read_bytes() == cache
+    assert files(tmp_path) == before
+    for worker in threading.enumerate():
+        if worker.name == "dailypapers-ahead":  # the checks begun before the store: stopped
+            worker.join(timeout=30)
+            assert not worker.is_alive()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,14 @@ def test_a_second_papers_member_cannot_make_the_summary_disagree_with_the_store(
     entry = store.load_snapshot(CONFIG, tmp_path).entries[0]
     with pytest.raises(StoreError, match="not laid out as dailypapers writes it"):
         entry.load()
+
+
+def test_the_papers_are_counted_without_loading_them_whatever_their_text_holds(
+    tmp_path: Path,
+) -> None:
+    # The count looks for how dumps begins each paper; text that mimics it is escaped.
+    mimic = '{\n      "id": "2611.99999",\n    {\n'
+    papers = [replace(_paper(n), abstract=mimic * n, comment='"id": "') for n in range(1, 8)]
+    _save(tmp_path, A, *papers)
+    entry = store.load_snapshot(CONFIG, tmp_path).entries[0]
+    assert entry.summary.count == 7 == len(entry.load().papers)

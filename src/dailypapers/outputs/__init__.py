@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .interface import Destinations, Output, Pass, RenderJob, RenderReport, Visit
-    from .writer import OUTPUTS, write_all
+    from .writer import OUTPUTS, Render, write_all
 
 __all__ = [
     "OUTPUTS",
     "Destinations",
     "Output",
     "Pass",
+    "Render",
     "RenderJob",
     "RenderReport",
     "Visit",
@@ -26,7 +27,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("OUTPUTS", "write_all"):
+    if name in ("OUTPUTS", "Render", "write_all"):
         from . import writer
 
         return getattr(writer, name)

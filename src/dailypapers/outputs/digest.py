@@ -31,7 +31,17 @@ from .announced import MARKER
 from .announced import announced_ids as announced_ids
 from .budget import Piece, fit
 from .escape import Safe, md_marker
-from .interface import NOTHING_PER_KEYWORD, Output, Pass, RenderJob, Visit, write_or_remove
+from .interface import (
+    NOTHING_PER_KEYWORD,
+    Begun,
+    Destinations,
+    Later,
+    Output,
+    Pass,
+    RenderJob,
+    Visit,
+    write_or_remove,
+)
 from .links import CodeLink, paper_links
 from .tables import FOLDER, first_part
 from .tables import folder as tables_folder
@@ -383,6 +393,9 @@ class DigestOutput:
     """The daily issue's body and title; written only after a run, when asked for."""
 
     name = "digest"
+
+    def begin(self, config: Config, to: Destinations) -> Begun:
+        return Later(self.start)
 
     def start(self, job: RenderJob) -> Pass:
         if job.report is None or job.to.digest is None:

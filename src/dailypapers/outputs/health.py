@@ -9,10 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import Keyword
+from ..config import Config, Keyword
 from ..fileio import Staging
 from ..store import Snapshot, Summary
-from .interface import NOTHING_PER_KEYWORD, Output, Pass, RenderJob, Visit, write_or_remove
+from .interface import (
+    NOTHING_PER_KEYWORD,
+    Begun,
+    Destinations,
+    Later,
+    Output,
+    Pass,
+    RenderJob,
+    Visit,
+    write_or_remove,
+)
 from .templating import template
 
 DEFAULT_MIN_FAILURES = 3
@@ -78,6 +88,9 @@ class HealthOutput:
     """The tracker-health issue body, written when a destination is given."""
 
     name = "health"
+
+    def begin(self, config: Config, to: Destinations) -> Begun:
+        return Later(self.start)
 
     def start(self, job: RenderJob) -> Pass:
         if job.to.health is None:

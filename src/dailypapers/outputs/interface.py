@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from ..config import Keyword
+from ..config import Config, Keyword
 from ..fileio import Staging, write_atomic
 from ..rank.ranking import Ranking
 from ..run import UpdateReport
@@ -121,12 +121,37 @@ class Pass(Protocol):
         ...
 
 
+class Begun(Protocol):
+    """An output begun before the store is loaded, waiting for the render's job."""
+
+    def start(self, job: RenderJob) -> Pass:
+        """This output's part of the render of ``job``."""
+        ...
+
+    def close(self) -> None:
+        """Let go of what ``begin`` took (a worker thread, open files) when no ``start``
+        follows: the store could not be loaded."""
+        ...
+
+
 class Output(Protocol):
     name: str
 
-    def start(self, job: RenderJob) -> Pass:
-        """Begin this output's part of the render of ``job``."""
+    def begin(self, config: Config, to: Destinations) -> Begun:
+        """Begin what needs only the configuration and the destinations, before the store is
+        loaded: reading and hashing the files a render may reuse is most of a render that
+        reuses, and it runs in another thread while the store loads."""
         ...
+
+
+class Later:
+    """``begin`` of an output with nothing to do before the store is loaded."""
+
+    def __init__(self, start: Callable[[RenderJob], Pass]) -> None:
+        self.start = start
+
+    def close(self) -> None:
+        pass
 
 
 class AtEnd:

@@ -22,7 +22,7 @@ from ..store import StoreEntry
 from . import tables
 from .budget import Piece, fit
 from .escape import Safe
-from .interface import Output, Pass, RenderJob, Visit
+from .interface import Begun, Destinations, Output, Pass, RenderJob, Visit
 from .templating import template
 
 logger = logging.getLogger(__name__)
@@ -205,6 +205,12 @@ class ReadmePass:
         self.tables = tables.TablesPass(config, readme)
         self.entries: list[StoreEntry] = []
 
+    def start(self, job: RenderJob) -> Pass:
+        return self
+
+    def close(self) -> None:
+        self.tables.close()
+
     def keyword(self, visit: Visit, staging: Staging) -> None:
         self.tables.keyword(visit, staging)
         self.entries.append(visit.entry)
@@ -243,8 +249,9 @@ class ReadmeOutput:
 
     name = "readme"
 
-    def start(self, job: RenderJob) -> Pass:
-        return ReadmePass(job.snapshot.config, job.to.readme)
+    def begin(self, config: Config, to: Destinations) -> Begun:
+        # The markers are read, the tables' names claimed and their checks started now.
+        return ReadmePass(config, to.readme)
 
 
 OUTPUT: Output = ReadmeOutput()

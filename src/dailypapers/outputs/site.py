@@ -27,7 +27,7 @@ from typing import IO, Annotated
 import msgspec
 from msgspec import Meta
 
-from ..config import Keyword, SortKey
+from ..config import Config, Keyword, SortKey
 from ..fileio import (
     Staging,
     ahead,
@@ -43,7 +43,7 @@ from . import feeds as feeds_output
 from . import page as page_output
 from .atom import entry_updated
 from .fragments import Fragment, render_papers
-from .interface import ALL, Output, Pass, RenderJob, Visit, file_stem
+from .interface import ALL, Begun, Destinations, Output, Pass, RenderJob, Visit, file_stem
 from .key import renderer_id
 
 log = logging.getLogger(__name__)
@@ -125,29 +125,21 @@ def save_cache(path: Path, indexes: dict[str, KeywordIndex]) -> None:
 
 
 class SitePass:
-    """site/ during one render: keyword files as the keywords come, the page and the combined
-    files at the end."""
+    """site/ during one render: begun before the store is loaded (the last render's indexes
+    read, its files' checks started), then keyword files as the keywords come, the page and the
+    combined files at the end."""
 
     def __init__(
-        self,
-        sort: SortKey,
-        root: Path,
-        cache_path: Path,
-        ranking: Ranking | None = None,
-        keywords: Sequence[Keyword] = (),
+        self, sort: SortKey, root: Path, cache_path: Path, keywords: Sequence[Keyword] = ()
     ) -> None:
         self.sort, self.root, self.cache_path = sort, root, cache_path
-        self.ranking = ranking
+        self.ranking: Ranking | None = None
         self.feeds_dir, self.bib_dir = root / feeds_output.FOLDER, root / bibtex_output.FOLDER
         self.page_path = root / page_output.PAGE
         self.old = load_cache(cache_path)
-        # Dropped until this render is done: a killed render must not leave an index of files
-        # it had begun to replace.
-        cache_path.unlink(missing_ok=True)
         self.keywords: list[Keyword] = []
         self.indexes: dict[str, KeywordIndex] = {}
-        # Not in site/: a render refused halfway must not have made the folder.
-        self.spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by finish
+        self.spool: IO[bytes] | None = None
         self.previous: IO[bytes] | None = None
         # Each keyword's page segment where it is now: in the previous page (checked against its
         # digest when reused) or in the spool (rendered now); the page is copied from them.
@@ -162,7 +154,25 @@ class SitePass:
                 self.checked = self.page_path.open("rb")
         # Whether each keyword's files are as written, found ahead of the pass in another thread
         # (in the keywords' order): most of a render that reuses is reading and hashing them.
-        self.checks = ahead(self._intact, [k.slug for k in keywords] if self.previous else [])
+        # No window: begun before the store loads, they must not stop 16 keywords ahead of a
+        # pass that has not started; each answer is a slug and a flag.
+        slugs = [k.slug for k in keywords] if self.previous else []
+        self.checks = ahead(self._intact, slugs, window=len(slugs) + 1)
+
+    def start(self, job: RenderJob) -> Pass:
+        self.ranking = job.ranking
+        # Dropped until this render is done: a killed render must not leave an index of files
+        # it had begun to replace.
+        self.cache_path.unlink(missing_ok=True)
+        # Not in site/: a render refused halfway must not have made the folder.
+        self.spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by finish
+        return self
+
+    def close(self) -> None:
+        self.checks.close()
+        for handle in (self.checked, self.previous):
+            if handle is not None:
+                handle.close()
 
     def keyword(self, visit: Visit, staging: Staging) -> None:
         keyword = visit.keyword
@@ -178,6 +188,7 @@ class SitePass:
             assert self.previous is not None
             self.pieces.append((self.previous, *index.page))
         else:
+            assert self.spool is not None, "started"
             spool, at = self.spool, self.spool.tell()
             index = _render_keyword(
                 visit.store(), self.sort, visit.key, feed_path, bib_path, spool, staging
@@ -214,6 +225,7 @@ class SitePass:
         return slug, _digest(page.read(known.page[1] - known.page[0])) == known.page_digest
 
     def finish(self) -> list[Path]:
+        assert self.spool is not None, "started"
         self.checks.close()
         if self.checked is not None:
             self.checked.close()
@@ -444,11 +456,9 @@ class SiteOutput:
 
     name = "site"
 
-    def start(self, job: RenderJob) -> Pass:
-        to = job.to
+    def begin(self, config: Config, to: Destinations) -> Begun:
         cache_path = to.cache or render_cache(to.site)
-        keywords = [entry.keyword for entry in job.snapshot.entries]
-        return SitePass(job.snapshot.config.sort, to.site, cache_path, job.ranking, keywords)
+        return SitePass(config.sort, to.site, cache_path, config.keywords)
 
 
 OUTPUT: Output = SiteOutput()

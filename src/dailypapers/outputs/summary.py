@@ -9,8 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..config import Config
 from ..run import KeywordReport, UpdateReport, no_match_hint
-from .interface import NOTHING_PER_KEYWORD, AtEnd, Output, Pass, RenderJob
+from .interface import (
+    NOTHING_PER_KEYWORD,
+    AtEnd,
+    Begun,
+    Destinations,
+    Later,
+    Output,
+    Pass,
+    RenderJob,
+)
 from .templating import template
 
 OK = "ok"
@@ -78,6 +88,9 @@ class SummaryOutput:
     """The run's report appended to ``$GITHUB_STEP_SUMMARY``; written only after a run."""
 
     name = "summary"
+
+    def begin(self, config: Config, to: Destinations) -> Begun:
+        return Later(self.start)
 
     def start(self, job: RenderJob) -> Pass:
         summary = job.to.summary

@@ -234,8 +234,11 @@ class TablesPass:
         self.keep: set[str] = set()
         for keyword in config.keywords:  # before any output starts: a collision writes nothing
             self._claim(self.target / first_part(keyword.slug), keyword.name)
-        # Each keyword's parts read and checked in another thread ahead of the pass.
-        self.checks = ahead(self._committed, [keyword.slug for keyword in config.keywords])
+        # Each keyword's parts read and checked in another thread ahead of the pass, as far
+        # ahead as there are keywords: begun before the store loads, the checks must not wait
+        # for the pass, and each answer is a few hundred numbers.
+        slugs = [keyword.slug for keyword in config.keywords]
+        self.checks = ahead(self._committed, slugs, window=len(slugs) + 1)
 
     def _claim(self, path: Path, name: str) -> None:
         if path.exists() and not _ours(path, self.slugs):
@@ -302,6 +305,9 @@ class TablesPass:
             keys.add(source.key)
             number += 1
         return slug, Written(found, sizes), keys
+
+    def close(self) -> None:
+        self.checks.close()
 
     def finish(self) -> list[Path]:
         self.checks.close()
