@@ -76,15 +76,3 @@ def _write(job: RenderJob, passes: list[Pass]) -> RenderReport:
         (report.written if path.exists() else report.removed).append(path)
     return report
 
-
-__all__ = [
-    "OUTPUTS",
-    "Destinations",
-    "Output",
-    "Pass",
-    "Render",
-    "RenderJob",
-    "RenderReport",
-    "Visit",
-    "write_all",
-]
