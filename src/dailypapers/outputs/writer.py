@@ -75,4 +75,3 @@ def _write(job: RenderJob, passes: list[Pass]) -> RenderReport:
     for path in changed:
         (report.written if path.exists() else report.removed).append(path)
     return report
-
