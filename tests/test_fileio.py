@@ -47,7 +47,7 @@ def test_a_file_whose_bytes_would_not_change_is_not_staged(tmp_path: Path) -> No
 
 
 def test_ahead_gives_each_result_in_order_however_far_ahead_the_worker_is() -> None:
-    assert list(fileio.ahead(lambda n: n * n, range(100), window=3)) == [n * n for n in range(100)]
+    assert list(fileio.Ahead(lambda n: n * n, range(100), window=3)) == [n * n for n in range(100)]
 
 
 def test_ahead_raises_the_workers_error_at_the_item_that_raised_it() -> None:
@@ -58,14 +58,14 @@ def test_ahead_raises_the_workers_error_at_the_item_that_raised_it() -> None:
 
     got = []
     with pytest.raises(ValueError, match="item 2"):
-        for value in fileio.ahead(work, range(5)):
+        for value in fileio.Ahead(work, range(5)):
             got.append(value)
     assert got == [0, 1]
 
 
 def test_closing_ahead_stops_the_worker_within_its_window() -> None:
     done: list[int] = []
-    results = fileio.ahead(done.append, range(10_000), window=4)
+    results = fileio.Ahead(done.append, range(10_000), window=4)
     next(results)
     results.close()
     for worker in threading.enumerate():
@@ -78,14 +78,14 @@ def test_closing_ahead_stops_the_worker_within_its_window() -> None:
 def test_ahead_starts_working_before_it_is_first_read() -> None:
     # Checks begun before the store loads must be under way while it loads.
     started = threading.Event()
-    results = fileio.ahead(lambda n: started.set() or n, range(3))
+    results = fileio.Ahead(lambda n: started.set() or n, range(3))
     assert started.wait(timeout=30)
     assert list(results) == [0, 1, 2]
 
 
 def test_dropping_an_unread_ahead_stops_its_worker() -> None:
     done: list[int] = []
-    results = fileio.ahead(done.append, range(10_000), window=4)
+    results = fileio.Ahead(done.append, range(10_000), window=4)
     workers = [t for t in threading.enumerate() if t.name == "dailypapers-ahead"]
     del results
     gc.collect()

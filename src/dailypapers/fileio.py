@@ -163,12 +163,6 @@ def _hand_over(
     return False
 
 
-def ahead(work: Callable[[T], R], items: Iterable[T], window: int = 16) -> Ahead[R]:
-    """``Ahead(work, items, window)``: ``work(item)`` for each item, in a worker thread that
-    starts now."""
-    return Ahead(work, items, window)
-
-
 def in_background(work: Callable[[], R]) -> Callable[[], R]:
     """Start ``work`` in a thread now; the function returned waits for it and returns its result
     or raises its error. For writing a large file (which lets go of the GIL) while the caller

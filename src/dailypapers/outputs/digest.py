@@ -33,9 +33,7 @@ from .budget import Piece, fit
 from .escape import Safe, md_marker
 from .interface import (
     NOTHING_PER_KEYWORD,
-    Begun,
-    Destinations,
-    Later,
+    BeginsLater,
     Output,
     Pass,
     RenderJob,
@@ -389,13 +387,10 @@ class DigestPass:
         return write(found, job.to.digest, job.to.digest_title)
 
 
-class DigestOutput:
+class DigestOutput(BeginsLater):
     """The daily issue's body and title; written only after a run, when asked for."""
 
     name = "digest"
-
-    def begin(self, config: Config, to: Destinations) -> Begun:
-        return Later(self.start)
 
     def start(self, job: RenderJob) -> Pass:
         if job.report is None or job.to.digest is None:

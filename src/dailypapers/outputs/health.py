@@ -9,14 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import Config, Keyword
+from ..config import Keyword
 from ..fileio import Staging
 from ..store import Snapshot, Summary
 from .interface import (
     NOTHING_PER_KEYWORD,
-    Begun,
-    Destinations,
-    Later,
+    BeginsLater,
     Output,
     Pass,
     RenderJob,
@@ -84,13 +82,10 @@ class HealthPass:
         return write_or_remove(self.output, render(entries, n) if entries else None)
 
 
-class HealthOutput:
+class HealthOutput(BeginsLater):
     """The tracker-health issue body, written when a destination is given."""
 
     name = "health"
-
-    def begin(self, config: Config, to: Destinations) -> Begun:
-        return Later(self.start)
 
     def start(self, job: RenderJob) -> Pass:
         if job.to.health is None:

@@ -144,14 +144,25 @@ class Output(Protocol):
         ...
 
 
-class Later:
-    """``begin`` of an output with nothing to do before the store is loaded."""
+class _Later:
+    """What ``BeginsLater.begin`` returns: the output's ``start``, and nothing to let go of."""
 
     def __init__(self, start: Callable[[RenderJob], Pass]) -> None:
         self.start = start
 
     def close(self) -> None:
         pass
+
+
+class BeginsLater:
+    """Base of an output with nothing to do before the store is loaded: its ``begin`` only hands
+    back its ``start``."""
+
+    def begin(self, config: Config, to: Destinations) -> Begun:
+        return _Later(self.start)
+
+    def start(self, job: RenderJob) -> Pass:
+        raise NotImplementedError
 
 
 class AtEnd:

@@ -29,8 +29,8 @@ from msgspec import Meta
 
 from ..config import Config, Keyword, SortKey
 from ..fileio import (
+    Ahead,
     Staging,
-    ahead,
     in_background,
     remove_stale_temps_in,
     render_cache,
@@ -157,7 +157,7 @@ class SitePass:
         # No window: begun before the store loads, they must not stop 16 keywords ahead of a
         # pass that has not started; each answer is a slug and a flag.
         slugs = [k.slug for k in keywords] if self.previous else []
-        self.checks = ahead(self._intact, slugs, window=len(slugs) + 1)
+        self.checks = Ahead(self._intact, slugs, window=len(slugs) + 1)
 
     def start(self, job: RenderJob) -> Pass:
         self.ranking = job.ranking

@@ -9,14 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import Config
 from ..run import KeywordReport, UpdateReport, no_match_hint
 from .interface import (
     NOTHING_PER_KEYWORD,
     AtEnd,
-    Begun,
-    Destinations,
-    Later,
+    BeginsLater,
     Output,
     Pass,
     RenderJob,
@@ -84,13 +81,10 @@ def append(report: UpdateReport, path: Path) -> None:
         handle.write(render(report))
 
 
-class SummaryOutput:
+class SummaryOutput(BeginsLater):
     """The run's report appended to ``$GITHUB_STEP_SUMMARY``; written only after a run."""
 
     name = "summary"
-
-    def begin(self, config: Config, to: Destinations) -> Begun:
-        return Later(self.start)
 
     def start(self, job: RenderJob) -> Pass:
         summary = job.to.summary

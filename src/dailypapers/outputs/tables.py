@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from ..config import Config
 from ..errors import InputError
-from ..fileio import Staging, ahead, remove_stale_temps_in
+from ..fileio import Ahead, Staging, remove_stale_temps_in
 from ..store import KeywordStore
 from .budget import split
 from .escape import Safe
@@ -238,7 +238,7 @@ class TablesPass:
         # ahead as there are keywords: begun before the store loads, the checks must not wait
         # for the pass, and each answer is a few hundred numbers.
         slugs = [keyword.slug for keyword in config.keywords]
-        self.checks = ahead(self._committed, slugs, window=len(slugs) + 1)
+        self.checks = Ahead(self._committed, slugs, window=len(slugs) + 1)
 
     def _claim(self, path: Path, name: str) -> None:
         if path.exists() and not _ours(path, self.slugs):

@@ -26,7 +26,7 @@ from ..config.references import ARXIV_ID
 from ..errors import StoreError
 from ..fetch import Paper
 from ..fetch.interface import MAX_VERSION, UTC_TIME
-from ..fileio import ahead, write_atomic
+from ..fileio import Ahead, write_atomic
 from .model import Health, KeywordStore, Snapshot, StoreEntry, Summary
 
 SCHEMA = 1
@@ -246,7 +246,7 @@ def load_snapshot(config: Config, data_dir: Path) -> Snapshot:
     """
     entries = []
     paths = [store_path(data_dir, keyword.slug) for keyword in config.keywords]
-    for keyword, path, found in zip(config.keywords, paths, ahead(_scan, paths), strict=True):
+    for keyword, path, found in zip(config.keywords, paths, Ahead(_scan, paths), strict=True):
         if found is None or found[1] < 0:
             store = loads(found and found[0], str(path), keyword)
             summary, papers = Summary.of(store), papers_fingerprint(store)
