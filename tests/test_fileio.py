@@ -93,3 +93,25 @@ def test_dropping_an_unread_ahead_stops_its_worker() -> None:
         worker.join(timeout=10)
         assert not worker.is_alive()
     assert len(done) < 10
+
+
+@pytest.mark.parametrize("last", [b"x", b"y"])
+def test_a_write_is_a_change_only_when_some_byte_differs_even_past_the_first_megabyte(
+    tmp_path: Path, last: bytes
+) -> None:
+    target = tmp_path / "index.html"
+    body = b"a" * (3 << 20)
+    target.write_bytes(body + b"x")
+    changed = fileio.write_atomic_blocks(target, [body, last], durable=False)
+    assert changed == (last != b"x")
+    assert target.read_bytes() == body + last
+
+
+def test_a_write_is_a_change_when_the_old_file_goes_on_after_the_new_ends(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "all.bib"
+    body = b"a" * (1 << 20)
+    target.write_bytes(body + b"more")
+    assert fileio.write_atomic_blocks(target, [body], durable=False)
+    assert target.read_bytes() == body

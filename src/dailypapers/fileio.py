@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import filecmp
 import glob
-import hashlib
 import os
 import queue
 import sys
@@ -16,6 +14,8 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 from typing import IO, Any, TypeVar
+
+import xxhash
 
 from .errors import LockedError
 
@@ -61,7 +61,7 @@ def _write_atomic(
             _hold(handle.fileno())
             fill(handle)
             handle.flush()
-            changed = not (path.exists() and filecmp.cmp(tmp, path, shallow=False))
+            changed = not _same_bytes(tmp, path)
             if changed:
                 if durable:
                     os.fsync(handle.fileno())
@@ -82,6 +82,21 @@ def _write_atomic(
     if changed and durable:
         _fsync_dir(path.parent)
     return changed
+
+
+def _same_bytes(written: str, path: Path) -> bool:
+    """Whether ``path`` exists and holds ``written``'s bytes: compared a megabyte at a time
+    (``filecmp`` reads 8 kB, which costs 0.05 s for the 90 MB page)."""
+    try:
+        with open(written, "rb") as new, path.open("rb") as old:
+            if os.fstat(new.fileno()).st_size != os.fstat(old.fileno()).st_size:
+                return False
+            while block := new.read(1 << 20):
+                if block != old.read(1 << 20):
+                    return False
+            return True
+    except FileNotFoundError:
+        return False
 
 
 T = TypeVar("T")
@@ -188,6 +203,16 @@ def in_background(work: Callable[[], R]) -> Callable[[], R]:
     return result
 
 
+def content_digest(data: bytes | memoryview) -> str:
+    """What a cache records of bytes it may later reuse, to find any of them changed.
+
+    XXH3's 128 bits: a render checks every byte it reuses (about 320 MB at 500 keywords), and
+    SHA-1 took 0.17 s of it where XXH3 takes 0.01 s. No one gains by forging a collision in
+    their own tracker's files, so a cryptographic hash buys nothing here.
+    """
+    return xxhash.xxh3_128_hexdigest(data)
+
+
 def render_cache(beside: Path) -> Path:
     """Where a render keeps what it knows of ``beside`` (git-ignored: ``.*.render-cache``)."""
     return beside.parent / f".{beside.name}.render-cache"
@@ -206,7 +231,7 @@ class Staging:
     def __init__(self) -> None:
         self._staged: dict[Path, str] = {}
         self.digests: dict[Path, str] = {}
-        """The SHA-1 of what each ``write`` gave a path, staged or found already there."""
+        """The ``content_digest`` of what each ``write`` gave a path, staged or found there."""
         self._made: list[Path] = []
         """Folders made for staged files, removed again if nothing is committed."""
         self._folders: set[Path] = set()
@@ -236,11 +261,11 @@ class Staging:
             self._folders.add(path.parent)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
-            digest = hashlib.sha1(usedforsecurity=False)
+            digest = xxhash.xxh3_128()
             with os.fdopen(fd, "wb") as handle:
                 _write_text(handle, chunks, digest)
             self.digests[path] = digest.hexdigest()
-            if path.exists() and filecmp.cmp(tmp, path, shallow=False):
+            if _same_bytes(tmp, path):
                 os.unlink(tmp)
                 return False
             os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import threading
@@ -16,6 +15,7 @@ import pytest
 from dailypapers import pipeline as api
 from dailypapers import store
 from dailypapers.errors import StoreError
+from dailypapers.fileio import content_digest
 from dailypapers.outputs import site, tables
 from tests.factories import (
     HOSTILE,
@@ -230,7 +230,7 @@ def test_a_cache_record_changed_on_disk_is_not_used(
     tamper(value)
     record = json.dumps(value, separators=(",", ":")).encode()
     if reseal:  # a record that is sealed but still not one the site writes
-        seal = hashlib.sha1(record).hexdigest().encode()
+        seal = content_digest(record).encode()
     lines[at] = b"\t".join((slug, seal, record))
     paths.cache.write_bytes(b"\n".join(lines))
     report = api.render(config, paths)

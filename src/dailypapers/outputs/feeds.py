@@ -7,8 +7,7 @@ rewrites no feed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TypeVar
+from collections.abc import Sequence
 
 from .atom import EPOCH, entry_updated, stamp
 from .escape import Safe
@@ -43,18 +42,16 @@ def feed_parts(
     return head, [f.entry for f in fragments], tail
 
 
-T = TypeVar("T")
-
-
-def window(items: Sequence[T], first_seen: Callable[[T], str]) -> list[T]:
-    """What ``all.xml`` carries of ``items`` (every paper once, newest first).
+def window(first_seen: Sequence[str]) -> list[int]:
+    """What ``all.xml`` carries of the papers (every paper once, newest first) whose first-seen
+    days are ``first_seen``: their positions.
 
     The papers first seen on the last WINDOW_DAYS update days, newest first-seen day first and
     newest paper first within a day, at most WINDOW_PAPERS. A feed reader polls daily and keeps
     what it has seen, so the window loses a reader nothing, while the whole store (50,000 papers
     at 500 keywords) would make a feed no reader can poll.
     """
-    days = set(sorted({first_seen(i) for i in items}, reverse=True)[:WINDOW_DAYS])
-    chosen = [i for i in items if first_seen(i) in days]
-    chosen.sort(key=first_seen, reverse=True)
-    return chosen[:WINDOW_PAPERS]
+    days = set(sorted(set(first_seen), reverse=True)[:WINDOW_DAYS])
+    inside = [i for i, day in enumerate(first_seen) if day in days]
+    inside.sort(key=first_seen.__getitem__, reverse=True)
+    return inside[:WINDOW_PAPERS]

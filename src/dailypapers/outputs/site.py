@@ -15,12 +15,10 @@ previous page. The result is byte for byte what a render from scratch writes (te
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate
-from operator import itemgetter
 from pathlib import Path
 from typing import IO, Annotated
 
@@ -31,6 +29,7 @@ from ..config import Config, Keyword, SortKey
 from ..fileio import (
     Ahead,
     Staging,
+    content_digest,
     in_background,
     remove_stale_temps_in,
     render_cache,
@@ -48,7 +47,7 @@ from .key import renderer_id
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 # (order date, id, version, first-seen day, Atom <updated>, BibTeX bytes, Atom entry bytes)
 Row = tuple[str, str, int, str, str, int, int]
 
@@ -74,8 +73,7 @@ _INDEX = msgspec.json.Decoder(KeywordIndex)
 _ENCODE = msgspec.json.Encoder().encode
 
 
-def _digest(data: bytes | memoryview) -> str:
-    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
+_digest = content_digest
 
 
 def _matches(path: Path, digest: str, size: int) -> bool:
@@ -353,24 +351,22 @@ def _order(sort: SortKey) -> Callable[[Fragment], tuple[str, str]]:
 # --------------------------------------------------------------------------- combined files
 
 
-def _chosen(
-    keywords: Sequence[Keyword], indexes: dict[str, KeywordIndex]
-) -> list[tuple[tuple[str, str], int, int]]:
-    """Each paper once, as (order key, keyword position, row), newest first: the copy the
-    combined files show. The newest version wins; between equal versions, the first keyword in
-    keywords.yaml."""
+def _chosen(keywords: Sequence[Keyword], indexes: dict[str, KeywordIndex]) -> list[tuple[int, int]]:
+    """Each paper once, as (keyword position, row), newest first: the copy the combined files
+    show. The newest version wins; between equal versions, the first keyword in keywords.yaml."""
+    rows = [indexes[keyword.slug].rows for keyword in keywords]
     best: dict[str, tuple[int, int, int]] = {}
-    for n, keyword in enumerate(keywords):
-        for r, row in enumerate(indexes[keyword.slug].rows):
+    for n, keyword_rows in enumerate(rows):
+        for r, row in enumerate(keyword_rows):
             known = best.get(row[1])
             if known is None or row[2] > known[0]:
                 best[row[1]] = (row[2], n, r)
-    rows = [indexes[keyword.slug].rows for keyword in keywords]
-    chosen = [((rows[n][r][0], ident), n, r) for ident, (_, n, r) in best.items()]
-    # By the (order date, id) pair alone, which is unique: a sort of flat pairs of text takes a
-    # third of the time of one of nested tuples (CPython compares the first texts directly).
-    chosen.sort(key=itemgetter(0), reverse=True)
-    return chosen
+    picks = list(best.values())
+    # Sorted by one text per paper, its order date, NUL and its id (a date holds no NUL, so the
+    # order is the pair's): CPython sorts 50,000 texts in a tenth of the time of as many pairs.
+    keys = [rows[n][r][0] + "\x00" + ident for ident, (_, n, r) in best.items()]
+    order = sorted(range(len(keys)), key=keys.__getitem__, reverse=True)
+    return [picks[i][1:] for i in order]
 
 
 def _combined(
@@ -395,34 +391,34 @@ def _combined(
 def _all_bib(
     keywords: Sequence[Keyword],
     indexes: dict[str, KeywordIndex],
-    chosen: list[tuple[tuple[str, str], int, int]],
+    chosen: list[tuple[int, int]],
     bib_dir: Path,
 ) -> Iterator[bytes]:
     """``all.bib`` in the order chosen, each entry cut from its keyword's file (each entry is
-    followed by a blank line there). The files are read whole, one at a time as first needed:
-    at 500 keywords 25 MB, against 50,000 small reads."""
-    files: dict[int, tuple[bytes, list[int]]] = {}
-    for _, n, r in chosen:
-        known = files.get(n)
-        if known is None:
-            data = (bib_dir / f"{file_stem(keywords[n].slug)}.bib").read_bytes()
-            known = files[n] = (data, _starts(row[5] + 1 for row in indexes[keywords[n].slug].rows))
-        data, starts = known
-        yield data[starts[r] : starts[r + 1]]
+    followed by a blank line there), a thousand entries to a block. Each file is read whole (at
+    500 keywords 25 MB, against 50,000 small reads)."""
+    files: list[bytes] = []
+    cuts: list[list[int]] = []
+    for keyword in keywords:
+        rows = indexes[keyword.slug].rows
+        path = bib_dir / f"{file_stem(keyword.slug)}.bib"
+        files.append(path.read_bytes() if rows else b"")
+        cuts.append(_starts(row[5] + 1 for row in rows))
+    for at in range(0, len(chosen), 1000):
+        yield b"".join([files[n][cuts[n][r] : cuts[n][r + 1]] for n, r in chosen[at : at + 1000]])
 
 
 def _all_feed(
     keywords: Sequence[Keyword],
     indexes: dict[str, KeywordIndex],
-    chosen: list[tuple[tuple[str, str], int, int]],
+    chosen: list[tuple[int, int]],
     feeds_dir: Path,
 ) -> Iterator[bytes]:
     rows = [indexes[keyword.slug].rows for keyword in keywords]
-    # (first-seen day, Atom <updated>, keyword, row): the day first, for a C-level sort key.
-    items = [(rows[n][r][3], rows[n][r][4], n, r) for _, n, r in chosen]
-    window = feeds_output.window(items, first_seen=itemgetter(0))
+    first_seen = [rows[n][r][3] for n, r in chosen]
+    window = [chosen[i] for i in feeds_output.window(first_seen)]
     wanted: dict[int, list[int]] = {}
-    for _, _, n, r in window:
+    for n, r in window:
         wanted.setdefault(n, []).append(r)
     texts: dict[tuple[int, int], bytes] = {}
     for n, chosen_rows in wanted.items():
@@ -433,11 +429,11 @@ def _all_feed(
                 handle.seek(starts[r])
                 texts[(n, r)] = handle.read(starts[r + 1] - starts[r])
     last_update = max((i.last_success for i in indexes.values()), default="")
-    newest = max((updated for _, updated, _, _ in window), default="")
+    newest = max((rows[n][r][4] for n, r in window), default="")
     head, tail = feeds_output.head_tail("All keywords", ALL, newest, last_update)
     yield head.encode("utf-8")
-    for _, _, n, r in window:
-        yield texts[(n, r)]
+    for item in window:
+        yield texts[item]
     yield tail.encode("utf-8")
 
 

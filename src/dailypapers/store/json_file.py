@@ -8,7 +8,6 @@ lone surrogates and deep nesting by itself; the calendar and duplicate checks fo
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import asdict, replace
@@ -26,7 +25,7 @@ from ..config.references import ARXIV_ID
 from ..errors import StoreError
 from ..fetch import Paper
 from ..fetch.interface import MAX_VERSION, UTC_TIME
-from ..fileio import Ahead, write_atomic
+from ..fileio import Ahead, content_digest, write_atomic
 from .model import Health, KeywordStore, Snapshot, StoreEntry, Summary
 
 SCHEMA = 1
@@ -219,8 +218,7 @@ def save(data_dir: Path, store: KeywordStore) -> bool:
     return write_atomic(store_path(data_dir, store.keyword.slug), [dumps(store)])
 
 
-def fingerprint(data: bytes | memoryview) -> str:
-    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
+fingerprint = content_digest
 
 
 _PAPERS_KEY = b'\n  "papers": '
