@@ -175,3 +175,11 @@ def test_only_settings_reads_the_environment() -> None:
             if isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv", "putenv"):
                 readers.append(str(module.relative_to(PACKAGE)))
     assert sorted(set(readers)) == ["settings.py"]
+
+
+def test_the_store_stays_within_450_lines() -> None:
+    """Issue 24's budget: one schema validates the store, so its package stays small."""
+    lines = sum(
+        len(f.read_text(encoding="utf-8").splitlines()) for f in (PACKAGE / "store").glob("*.py")
+    )
+    assert lines <= 450, f"store/ is {lines} lines"

@@ -218,9 +218,6 @@ def save(data_dir: Path, store: KeywordStore) -> bool:
     return write_atomic(store_path(data_dir, store.keyword.slug), [dumps(store)])
 
 
-fingerprint = content_digest
-
-
 _PAPERS_KEY = b'\n  "papers": '
 # How each paper begins as ``dumps`` writes it (its id first), counted in every store a render
 # reads (90 MB at 500 keywords): the longer the needle, the further the search skips, and this
@@ -231,7 +228,7 @@ _PAPER_START = b'\n    {\n      "id": "'
 def papers_fingerprint(store: KeywordStore) -> str:
     """The digest of the papers as ``dumps`` writes them: what ``load_snapshot`` gives a file."""
     data = dumps(store).encode("utf-8")
-    return fingerprint(memoryview(data)[data.index(_PAPERS_KEY) :])
+    return content_digest(memoryview(data)[data.index(_PAPERS_KEY) :])
 
 
 def load_snapshot(config: Config, data_dir: Path) -> Snapshot:
@@ -266,8 +263,8 @@ def _scan(path: Path) -> tuple[bytes, int, bytes, str] | None:
         return None
     at = data.find(_PAPERS_KEY)
     if at < 0 or not data.endswith(b"]\n}\n"):
-        return data, -1, b"", fingerprint(data)
-    return data, at, data[:at], fingerprint(memoryview(data)[at:])
+        return data, -1, b"", content_digest(data)
+    return data, at, data[:at], content_digest(memoryview(data)[at:])
 
 
 def _load_checked(
