@@ -6,6 +6,7 @@ from __future__ import annotations
 import compileall
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -83,6 +84,19 @@ FIRST = (
 
 def _rank(item: pytest.Item) -> int:
     return next((i for i, p in enumerate(FIRST) if item.nodeid.startswith(p)), len(FIRST))
+
+
+# What a render writes beside the working directory when a test's Paths leave out ``site``:
+# in the checkout, where parallel workers sweep each other's temporary files.
+_LEAKS = (Path("site"), Path(".site.render-cache"), Path("data"))
+
+
+@pytest.fixture(autouse=True)
+def _nothing_written_into_the_working_directory() -> Iterator[None]:
+    before = {path for path in _LEAKS if path.exists()}
+    yield
+    leaked = sorted(str(path) for path in _LEAKS if path.exists() and path not in before)
+    assert not leaked, f"the test wrote {leaked} into {Path.cwd()}: give its Paths a tmp_path"
 
 
 @pytest.fixture

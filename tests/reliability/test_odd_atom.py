@@ -97,7 +97,9 @@ def server() -> Iterator[FakeArxiv]:
 def run(folder: Path, server: FakeArxiv, body: bytes) -> api.UpdateReport:
     (folder / "keywords.yaml").write_text(KEYWORDS, encoding="utf-8")
     (folder / "README.md").write_text(README, encoding="utf-8")
-    paths = api.Paths(folder / "keywords.yaml", folder / "data", folder / "README.md")
+    paths = api.Paths(
+        folder / "keywords.yaml", folder / "data", folder / "README.md", folder / "site"
+    )
     transport = OddTransport()
     transport.body = body
     report = api.update(
