@@ -73,16 +73,13 @@ _INDEX = msgspec.json.Decoder(KeywordIndex)
 _ENCODE = msgspec.json.Encoder().encode
 
 
-_digest = content_digest
-
-
 def _matches(path: Path, digest: str, size: int) -> bool:
     """Whether ``path`` holds ``size`` bytes or more and every byte hashes to ``digest``."""
     try:
         data = path.read_bytes()
     except OSError:
         return False
-    return len(data) >= size and _digest(data) == digest
+    return len(data) >= size and content_digest(data) == digest
 
 
 # --------------------------------------------------------------------------- the cache
@@ -100,7 +97,7 @@ def load_cache(path: Path) -> dict[str, KeywordIndex]:
     found = {}
     for line in lines[1:]:
         slug, seal, record = [*line.split(b"\t", 2), b"", b""][:3]
-        if _digest(record) != seal.decode("ascii", "replace"):
+        if content_digest(record) != seal.decode("ascii", "replace"):
             continue
         try:
             index = _INDEX.decode(record)
@@ -115,7 +112,7 @@ def save_cache(path: Path, indexes: dict[str, KeywordIndex]) -> None:
     lines = [_ENCODE([CACHE_FORMAT, renderer_id()])]
     for slug, index in indexes.items():
         record = _ENCODE(index)
-        lines.append(b"%s\t%s\t%s" % (slug.encode(), _digest(record).encode(), record))
+        lines.append(b"%s\t%s\t%s" % (slug.encode(), content_digest(record).encode(), record))
     write_atomic_blocks(path, [b"\n".join(lines)], durable=False)
 
 
@@ -220,7 +217,7 @@ class SitePass:
         ):
             return slug, False
         page.seek(known.page[0])
-        return slug, _digest(page.read(known.page[1] - known.page[0])) == known.page_digest
+        return slug, content_digest(page.read(known.page[1] - known.page[0])) == known.page_digest
 
     def finish(self) -> list[Path]:
         assert self.spool is not None, "started"
@@ -324,7 +321,7 @@ def _render_keyword(
         feed_digest=staging.digests[feed_path],
         bib_digest=staging.digests[bib_path],
         page=(0, len(segment)),
-        page_digest=_digest(segment),
+        page_digest=content_digest(segment),
         rows=[(*r, _nbytes(f.bib), _nbytes(f.entry)) for r, f in zip(rows, fragments, strict=True)],
     )
 
