@@ -343,6 +343,9 @@ VARIANTS: dict[str, dict[str, float | None]] = {
     "background taken off 1.0": {"NEGATIVE": 1.0},
     "no feedback from the candidates": {"FEEDBACK": 0.0},
     "candidate feedback from the best 5": {"FEEDBACK_DEPTH": 5},
+    "no title match": {"TITLE_MATCH": 0.0},
+    "title match 0.1": {"TITLE_MATCH": 0.1},
+    "title match 0.4": {"TITLE_MATCH": 0.4},
 }
 """One setting of ``dailypapers.rank.scorer`` changed at a time, to show what each is worth."""
 

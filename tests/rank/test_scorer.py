@@ -101,7 +101,19 @@ def test_a_paper_is_not_scored_with_its_own_feedback() -> None:
     cand = Document("c", "Quokka tracking and soup", "Sparse quokkas eat lattice soup.")
     corpus = Corpus([cand], REFS)
     query = profile([corpus.reference(doc) for doc in REFS], {})
-    assert rank(REFS, [cand])[0].score == round(dot(query, corpus.vector(cand)), 4)
+    whole, title = dot(query, corpus.vector(cand)), dot(query, corpus.title(cand))
+    expected = (whole + scorer.TITLE_MATCH * title) / (1 + scorer.TITLE_MATCH)
+    assert rank(REFS, [cand])[0].score == round(expected, 4)
+
+
+def test_of_two_papers_with_the_same_words_the_one_whose_title_names_the_topic_leads() -> None:
+    cands = [
+        Document("b", "Spoon", "Quokka and quokka"),
+        Document("a", "Quokka", "Spoon and spoon"),
+    ]
+    corpus = Corpus([*cands, *BACKGROUND], REFS)
+    assert corpus.vector(cands[0]) == corpus.vector(cands[1])
+    assert ids(rank(REFS, cands, BACKGROUND)) == ["a", "b"]
 
 
 def test_the_store_search_is_bounded_and_spread_over_the_store(

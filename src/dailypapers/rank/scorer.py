@@ -8,9 +8,10 @@ what every stored paper shares, such as the keyword itself), plus six tenths of 
 the ten stored papers closest to it (feedback from the store: the words the group's field uses
 that its own abstracts happen not to). A second pass adds three tenths of the best three
 candidates' centroid, each candidate scored without its own part in that feedback, so that the
-first pass cannot lock its picks in. Each step was kept only if it helped on both halves of the
-units and with every other reference left out, except the references' tf: with every other
-reference left out it costs the weeks 0.005 and gives the days 0.018.
+first pass cannot lock its picks in. A candidate's title alone, matched with the profile, adds
+a fifth to its score. Each step was kept only if it helped on both halves of the units and with
+every other reference left out, except the references' tf: with every other reference left out
+it costs the weeks 0.005 and gives the days 0.018.
 """
 
 from __future__ import annotations
@@ -45,6 +46,10 @@ FEEDBACK = 0.3
 """How much of the best candidates' centroid is added to the profile for a second pass."""
 FEEDBACK_DEPTH = 3
 """How many of the first pass's best candidates give that feedback."""
+TITLE_MATCH = 0.2
+"""How much a candidate's title alone, matched with the profile before the candidates' feedback,
+adds to its score (which is then divided by 1 + this, to stay in 0..1). In the paper's vector a
+long abstract dilutes its title; on its own, a title that names the group's topic counts."""
 
 
 def _counts(doc: Document) -> dict[str, float]:
@@ -102,6 +107,9 @@ class Corpus:
     def reference(self, doc: Document) -> Vector:
         return weigh(_counts(doc), self._weights, 1.0, REFERENCE_TF_POWER)
 
+    def title(self, doc: Document) -> Vector:
+        return weigh(Counter(terms(doc.title)), self._weights, 1.0)
+
     def rank(self, references: Sequence[Document], candidates: Sequence[Document]) -> list[Scored]:
         """``candidates`` (papers of this corpus) best first against ``references``; the rest
         of the corpus is their background."""
@@ -112,7 +120,8 @@ class Corpus:
         own = {doc.id for doc in candidates}
         negative = self._negative(refs, own)
         query = _widened(profile(refs, negative), self._pool(own))
-        return _ranked(candidates, refs, cands, query, references)
+        titles = [dot(query, self.title(doc)) for doc in candidates]
+        return _ranked(candidates, refs, cands, titles, query, references)
 
     def _pool(self, own: set[str]) -> list[Vector]:
         """The background papers searched for the store's feedback."""
@@ -166,6 +175,7 @@ def _ranked(
     candidates: Sequence[Document],
     refs: Sequence[Vector],
     cands: Sequence[Vector],
+    titles: Sequence[float],
     query: Vector,
     references: Sequence[Document],
 ) -> list[Scored]:
@@ -177,12 +187,13 @@ def _ranked(
     ]
     final = _plus(query, centroid([cands[i] for i in top]), FEEDBACK)
     scored = []
-    for position, (doc, vec) in enumerate(zip(candidates, cands, strict=True)):
+    for position, (doc, vec, title) in enumerate(zip(candidates, cands, titles, strict=True)):
         if position in top:
             others = centroid([cands[i] for i in top if i != position])
             raw = dot(_plus(query, others, FEEDBACK), vec)
         else:
             raw = dot(final, vec)
+        raw = (raw + TITLE_MATCH * title) / (1.0 + TITLE_MATCH)
         score = round(min(max(float(raw), 0.0), 1.0), 4)
         nearest = [dot(r, vec) for r in refs]
         best = max(range(len(refs)), key=lambda i: (nearest[i], -i))
