@@ -120,8 +120,8 @@ class Corpus:
         own = {doc.id for doc in candidates}
         negative = self._negative(refs, own)
         query = _widened(profile(refs, negative), self._pool(own))
-        titles = [dot(query, self.title(doc)) for doc in candidates]
-        return _ranked(candidates, refs, cands, titles, query, references)
+        matches = [dot(query, self.title(doc)) for doc in candidates]
+        return _ranked(candidates, refs, cands, matches, query, references)
 
     def _pool(self, own: set[str]) -> list[Vector]:
         """The background papers searched for the store's feedback."""
@@ -175,7 +175,7 @@ def _ranked(
     candidates: Sequence[Document],
     refs: Sequence[Vector],
     cands: Sequence[Vector],
-    titles: Sequence[float],
+    title_matches: Sequence[float],
     query: Vector,
     references: Sequence[Document],
 ) -> list[Scored]:
@@ -187,7 +187,8 @@ def _ranked(
     ]
     final = _plus(query, centroid([cands[i] for i in top]), FEEDBACK)
     scored = []
-    for position, (doc, vec, title) in enumerate(zip(candidates, cands, titles, strict=True)):
+    papers = zip(candidates, cands, title_matches, strict=True)
+    for position, (doc, vec, title) in enumerate(papers):
         if position in top:
             others = centroid([cands[i] for i in top if i != position])
             raw = dot(_plus(query, others, FEEDBACK), vec)
