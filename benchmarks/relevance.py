@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from dailypapers.rank import rank, scorer
 from dailypapers.rank.interface import Document
@@ -288,6 +289,53 @@ def svm(refs: Sequence[Document], cands: Sequence[Document], bg: Sequence[Docume
     return by_score([dot(w, v) for v in c])
 
 
+def _sklearn_tfidf(
+    refs: Sequence[Document], cands: Sequence[Document], bg: Sequence[Document]
+) -> tuple[Any, Any, Any]:
+    """scikit-learn's tf-idf (its defaults: raw tf, l2, smoothed idf) with unigrams and bigrams
+    and its English stop words, over references, candidates and background together."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = [f"{d.title} {d.abstract}" for d in (*refs, *cands, *bg)]
+    matrix = TfidfVectorizer(ngram_range=(1, 2), stop_words="english").fit_transform(texts)
+    r, c = len(refs), len(refs) + len(cands)
+    return matrix[:r], matrix[r:c], matrix[c:]
+
+
+def sklearn_centroid(
+    refs: Sequence[Document], cands: Sequence[Document], bg: Sequence[Document]
+) -> list[int]:
+    r, c, _ = _sklearn_tfidf(refs, cands, bg)
+    return by_score([float(x) for x in c @ r.mean(axis=0).A1])
+
+
+def sklearn_svm(
+    refs: Sequence[Document], cands: Sequence[Document], bg: Sequence[Document]
+) -> list[int]:
+    """arxiv-sanity-lite's classifier settings: LinearSVC, C 0.1, classes balanced."""
+    from scipy.sparse import vstack
+    from sklearn.svm import LinearSVC
+
+    r, c, b = _sklearn_tfidf(refs, cands, bg)
+    labels = [1] * r.shape[0] + [0] * b.shape[0]
+    model = LinearSVC(class_weight="balanced", C=0.1, max_iter=10000, tol=1e-6)
+    model.fit(vstack([r, b]), labels)
+    return by_score([float(x) for x in model.decision_function(c)])
+
+
+def sklearn_methods() -> dict[str, Method]:
+    """The classics as scikit-learn runs them, when it is installed (it is not a dependency):
+    its tf-idf with bigrams and stop words is stronger than the plain ones above."""
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        return {}
+    return {
+        "tf-idf centroid, scikit-learn (bigrams, stop words)": sklearn_centroid,
+        "linear SVM, scikit-learn (bigrams, stop words)": sklearn_svm,
+    }
+
+
 def ours(refs: Sequence[Document], cands: Sequence[Document], bg: Sequence[Document]) -> list[int]:
     by_id = {d.id: i for i, d in enumerate(cands)}
     return [by_id[s.id] for s in rank(refs, cands, bg)]
@@ -414,6 +462,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     kinds = [WEEKS, DAYS]
     methods = {k: m for k, m in METHODS.items() if not (args.quick and m is svm)}
+    extra = sklearn_methods()
+    if not extra:
+        print("scikit-learn is not installed: its classic rows are left out\n")
+    methods = {
+        **{k: m for k, m in methods.items() if m is not ours},
+        **extra,
+        **{k: m for k, m in methods.items() if m is ours},
+    }
     scores = {name: evaluate(m, references, units) for name, m in methods.items()}
     print("All units:\n")
     print(table({n: means(s) for n, s in scores.items()}, kinds))
@@ -424,7 +480,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     halved = {
         n: means(evaluate(half_references(m), references, units))
         for n, m in methods.items()
-        if m in (tfidf_centroid, tfidf_centroid_raw, ours)
+        if m in (tfidf_centroid, tfidf_centroid_raw, ours, *extra.values())
     }
     print(table(halved, kinds))
     if not args.quick:
