@@ -394,6 +394,8 @@ VARIANTS: dict[str, dict[str, float | None]] = {
     "no title match": {"TITLE_MATCH": 0.0},
     "title match 0.1": {"TITLE_MATCH": 0.1},
     "title match 0.4": {"TITLE_MATCH": 0.4},
+    "no implied terms (names' parts, acronyms' long forms)": {"IMPLIED": 0.0},
+    "implied terms counted half": {"IMPLIED": 0.5},
 }
 """One setting of ``dailypapers.rank.scorer`` changed at a time, to show what each is worth."""
 

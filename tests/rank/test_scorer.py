@@ -177,3 +177,18 @@ def test_a_word_the_references_repeat_weighs_more_than_words_they_name_once() ->
         Document("three", "", "marmot wombat possum"),
     ]
     assert ids(rank(refs, cands, BACKGROUND)) == ["one", "three"]
+
+
+def test_an_acronym_defined_in_any_paper_matches_its_long_form() -> None:
+    ref = Document("r", "Quokka tracking networks", "Quokka tracking networks follow quokkas.")
+    definition = Document("d", "Soup", "Quokka tracking networks (QTNs) and soup.")
+    cand = Document("c", "QTN soup", "Soup in pans")
+    corpus = Corpus([*BACKGROUND, definition, cand], [ref])
+    shared = corpus.vector(cand).keys() & corpus.reference(ref).keys()
+    assert {"quokka", "tracking network"} <= shared
+
+
+def test_the_words_inside_a_camel_case_name_count_as_words() -> None:
+    refs = [Document("r", "Quokka tracking", "We track quokkas.")]
+    cands = [Document("a", "Soup pans", "Soup in pans"), Document("b", "QuokkaSoup", "In pans")]
+    assert ids(rank(refs, cands, BACKGROUND)) == ["b", "a"]

@@ -6,6 +6,7 @@ topic is learned from the references and the store, so the ranker works for any 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import re
@@ -60,13 +61,30 @@ def words(text: str) -> list[str]:
     A stop word is removed but leaves a gap (an empty string), so that no bigram spans it.
     """
     folded = unicodedata.normalize("NFKC", text).casefold()
-    result: list[str] = []
-    for raw in _WORD.findall(folded):
-        if len(raw) < 2 or raw in STOP_WORDS or raw.isdigit():
-            result.append("")
-        else:
-            result.append(_stem(raw))
-    return result
+    return [_word(raw) for raw in _WORD.findall(folded)]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word(raw: str) -> str:
+    """A folded token as a content word, or "" for one that tells no topic. A store repeats
+    the same few thousand words, so each is folded once."""
+    if len(raw) < 2 or raw in STOP_WORDS or raw.isdigit():
+        return ""
+    return _stem(raw)
+
+
+_CAMEL = re.compile(r"[a-z][A-Z]")
+_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+s?")
+
+
+def parts(text: str) -> list[str]:
+    """The words inside the CamelCase names of ``text``, each once: "InternVideo" and
+    "SpikeVideoFormer" both hold "video", which as whole names they do not share."""
+    if not _CAMEL.search(text):
+        return []
+    names = (name for name in _WORD.findall(text) if _CAMEL.search(name))
+    found = (p for name in names for p in _PART.findall(name))
+    return list(dict.fromkeys(w for w in words(" ".join(found)) if w))
 
 
 def terms(text: str, bigrams: bool = True) -> list[str]:
