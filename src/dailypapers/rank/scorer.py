@@ -81,12 +81,16 @@ def implied(text: str, acronyms: Acronyms) -> list[str]:
 
 def _with_implied(counts: dict[str, float], doc: Document, acronyms: Acronyms) -> dict[str, float]:
     result = dict(counts)
-    if IMPLIED <= 0.0:
-        return result
-    for text, weight in ((doc.abstract, IMPLIED), (doc.title, IMPLIED * TITLE_WEIGHT)):
-        for term in implied(text, acronyms):
-            result[term] = result.get(term, 0.0) + weight
+    _add_implied(result, doc.abstract, acronyms, IMPLIED)
+    _add_implied(result, doc.title, acronyms, IMPLIED * TITLE_WEIGHT)
     return result
+
+
+def _add_implied(counts: dict[str, float], text: str, acronyms: Acronyms, weight: float) -> None:
+    """A weight of 0 adds no term at all, so that every idf stays as it is without them."""
+    if weight > 0.0:
+        for term in implied(text, acronyms):
+            counts[term] = counts.get(term, 0.0) + weight
 
 
 class Corpus:
@@ -143,8 +147,7 @@ class Corpus:
 
     def title(self, doc: Document) -> Vector:
         counts: dict[str, float] = dict(Counter(terms(doc.title)))
-        for term in implied(doc.title, self._acronyms) if IMPLIED > 0.0 else ():
-            counts[term] = counts.get(term, 0.0) + IMPLIED
+        _add_implied(counts, doc.title, self._acronyms, IMPLIED)
         return weigh(counts, self._weights, 1.0)
 
     def rank(self, references: Sequence[Document], candidates: Sequence[Document]) -> list[Scored]:
