@@ -19,9 +19,9 @@ def test_the_ranker_beats_date_order_on_the_weeks_of_the_keyword_feed(
     from dailypapers.rank import scorer
 
     # The 22 weeks share their papers (20,658 in their backgrounds, 939 of them distinct), and
-    # a paper's term counts depend on its text alone and are only read: each paper is counted
-    # once here, as one run of the tracker counts each paper of its store once.
-    monkeypatch.setattr(scorer, "_counts", functools.cache(scorer._counts))
+    # a text's words depend on the text alone and are only read: each text is split once here,
+    # as one run of the tracker splits each paper of its store once.
+    monkeypatch.setattr(scorer, "words", functools.cache(scorer.words))
     references, units = load()
     weeks = [u for u in units if u.kind == WEEKS]
     ranked = statistics.fmean(s[0] for s in evaluate(ours, references, weeks)[WEEKS])

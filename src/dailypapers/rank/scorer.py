@@ -26,7 +26,7 @@ from collections.abc import Sequence
 
 from dailypapers.rank.acronyms import Acronyms, learn
 from dailypapers.rank.interface import Document, Scored
-from dailypapers.rank.tokens import parts, terms, words
+from dailypapers.rank.tokens import parts, terms_of, words
 from dailypapers.rank.vectors import Vector, centroid, dot, idf, normalise, weigh
 
 logger = logging.getLogger(__name__)
@@ -59,19 +59,25 @@ adds to its score (which is then divided by 1 + this, to stay in 0..1). In the p
 long abstract dilutes its title; on its own, a title that names the group's topic counts."""
 
 
-def _counts(doc: Document) -> dict[str, float]:
-    counts: dict[str, float] = dict(Counter(terms(doc.abstract)))
-    for term in terms(doc.title):
+def _counts(doc: Document, acronyms: Acronyms) -> dict[str, float]:
+    """A paper's terms: each title term counts ``TITLE_WEIGHT`` times, and each text's implied
+    terms ``IMPLIED`` times as much as its written ones. Each text is split into words once."""
+    abstract, title = words(doc.abstract), words(doc.title)
+    counts: dict[str, float] = dict(Counter(terms_of(abstract)))
+    for term in terms_of(title):
         counts[term] = counts.get(term, 0.0) + TITLE_WEIGHT
+    _add_implied(counts, doc.abstract, abstract, acronyms, IMPLIED)
+    _add_implied(counts, doc.title, title, acronyms, IMPLIED * TITLE_WEIGHT)
     return counts
 
 
-def implied(text: str, acronyms: Acronyms) -> list[str]:
-    """Terms ``text`` means without spelling them out, each once: the words inside its
-    CamelCase names, and the long form of each acronym it uses (or that such a name holds)."""
+def implied(text: str, seq: list[str], acronyms: Acronyms) -> list[str]:
+    """Terms ``text`` (split by ``words`` into ``seq``) means without spelling them out, each
+    once: the words inside its CamelCase names, and the long form of each acronym it uses (or
+    that such a name holds)."""
     found = parts(text)
     result = list(found)
-    for word in dict.fromkeys([*words(text), *found]):
+    for word in dict.fromkeys([*seq, *found]):
         long = acronyms.get(word)
         if long:
             result.extend(long)
@@ -79,17 +85,12 @@ def implied(text: str, acronyms: Acronyms) -> list[str]:
     return result
 
 
-def _with_implied(counts: dict[str, float], doc: Document, acronyms: Acronyms) -> dict[str, float]:
-    result = dict(counts)
-    _add_implied(result, doc.abstract, acronyms, IMPLIED)
-    _add_implied(result, doc.title, acronyms, IMPLIED * TITLE_WEIGHT)
-    return result
-
-
-def _add_implied(counts: dict[str, float], text: str, acronyms: Acronyms, weight: float) -> None:
+def _add_implied(
+    counts: dict[str, float], text: str, seq: list[str], acronyms: Acronyms, weight: float
+) -> None:
     """A weight of 0 adds no term at all, so that every idf stays as it is without them."""
     if weight > 0.0:
-        for term in implied(text, acronyms):
+        for term in implied(text, seq, acronyms):
             counts[term] = counts.get(term, 0.0) + weight
 
 
@@ -104,8 +105,8 @@ class Corpus:
 
     def __init__(self, documents: Sequence[Document], references: Sequence[Document]) -> None:
         self._acronyms = learn(f"{doc.title} {doc.abstract}" for doc in (*documents, *references))
-        counts = {doc.id: self._counts(doc) for doc in documents}
-        self._reference_counts = [self._counts(doc) for doc in references]
+        counts = {doc.id: _counts(doc, self._acronyms) for doc in documents}
+        self._reference_counts = [_counts(doc, self._acronyms) for doc in references]
         self._weights = idf(
             [*(c.keys() for c in counts.values()), *(c.keys() for c in self._reference_counts)]
         )
@@ -135,19 +136,19 @@ class Corpus:
         terms = {t for vec in refs for t in vec}
         return {t: (total[t] - own_sum[t]) / norm for t in terms if t in total}
 
-    def _counts(self, doc: Document) -> dict[str, float]:
-        return _with_implied(_counts(doc), doc, self._acronyms)
-
     def vector(self, doc: Document) -> Vector:
         known = self._vectors.get(doc.id)
-        return known if known is not None else weigh(self._counts(doc), self._weights, 1.0)
+        if known is not None:
+            return known
+        return weigh(_counts(doc, self._acronyms), self._weights, 1.0)
 
     def reference(self, doc: Document) -> Vector:
-        return weigh(self._counts(doc), self._weights, 1.0, REFERENCE_TF_POWER)
+        return weigh(_counts(doc, self._acronyms), self._weights, 1.0, REFERENCE_TF_POWER)
 
     def title(self, doc: Document) -> Vector:
-        counts: dict[str, float] = dict(Counter(terms(doc.title)))
-        _add_implied(counts, doc.title, self._acronyms, IMPLIED)
+        seq = words(doc.title)
+        counts: dict[str, float] = dict(Counter(terms_of(seq)))
+        _add_implied(counts, doc.title, seq, self._acronyms, IMPLIED)
         return weigh(counts, self._weights, 1.0)
 
     def rank(self, references: Sequence[Document], candidates: Sequence[Document]) -> list[Scored]:

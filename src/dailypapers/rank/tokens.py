@@ -89,7 +89,11 @@ def parts(text: str) -> list[str]:
 
 def terms(text: str, bigrams: bool = True) -> list[str]:
     """The unigrams of ``text`` and, optionally, the bigrams of neighbouring content words."""
-    seq = words(text)
+    return terms_of(words(text), bigrams)
+
+
+def terms_of(seq: list[str], bigrams: bool = True) -> list[str]:
+    """``terms`` of a text already split by ``words``."""
     result = [w for w in seq if w]
     if bigrams:
         result.extend(f"{a} {b}" for a, b in itertools.pairwise(seq) if a and b)
