@@ -46,6 +46,37 @@ def test_a_file_whose_bytes_would_not_change_is_not_staged(tmp_path: Path) -> No
         assert staging.commit() == []
 
 
+def test_a_file_filled_elsewhere_is_staged_like_a_written_one(tmp_path: Path) -> None:
+    target = tmp_path / "site" / "a.xml"
+    with Staging() as staging:
+        tmp = staging.reserve(target)
+        digest = fileio.fill(tmp, "<feed/>")
+        assert digest == fileio.content_digest(b"<feed/>")
+        assert staging.adopt(target, tmp, digest)
+        assert staging.digests[target] == digest
+        assert staging.commit() == [target]
+    assert target.read_text(encoding="utf-8") == "<feed/>"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["a.xml"]
+
+
+def test_a_reserved_file_never_adopted_is_removed_with_the_folders_made(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError), Staging() as staging:
+        tmp = staging.reserve(tmp_path / "site" / "feeds" / "a.xml")
+        fileio.fill(tmp, "<feed/>")
+        raise RuntimeError("a corrupt store further on")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_filling_a_reserved_file_the_render_gave_up_does_not_make_it_again(
+    tmp_path: Path,
+) -> None:
+    with Staging() as staging:
+        tmp = staging.reserve(tmp_path / "a.xml")
+    with pytest.raises(FileNotFoundError):
+        fileio.fill(tmp, "<feed/>")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_ahead_gives_each_result_in_order_however_far_ahead_the_worker_is() -> None:
     assert list(fileio.Ahead(lambda n: n * n, range(100), window=3)) == [n * n for n in range(100)]
 

@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "dailypapers"
 LAYERS = [
     ("errors", "version"),
     ("settings", "text"),
-    ("fileio",),
+    ("fileio", "offload"),
     ("config",),
     ("fetch",),
     ("store",),

@@ -45,8 +45,12 @@ class StoreError(DailyPapersError):
     exit_code = 3
 
     def __init__(self, path: str, message: str) -> None:
-        self.path = path
+        self.path, self.message = path, message
         super().__init__(f"{path}: {message}")
+
+    def __reduce__(self) -> tuple[type[StoreError], tuple[str, str]]:
+        """Raised again as it was when it comes back from a worker process (``offload``)."""
+        return type(self), (self.path, self.message)
 
 
 class LockedError(DailyPapersError):

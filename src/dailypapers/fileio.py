@@ -213,6 +213,15 @@ def content_digest(data: bytes | memoryview) -> str:
     return xxhash.xxh3_128_hexdigest(data)
 
 
+def fill(tmp: str, text: str) -> str:
+    """Write ``text`` into ``tmp``, a file ``Staging.reserve`` made; returns its
+    ``content_digest``. Never creates the file: one the render has given up is not made again."""
+    data = text.encode("utf-8")
+    with open(os.open(tmp, os.O_WRONLY | os.O_TRUNC), "wb") as handle:
+        handle.write(data)
+    return content_digest(data)
+
+
 def render_cache(beside: Path) -> Path:
     """Where a render keeps what it knows of ``beside`` (git-ignored: ``.*.render-cache``)."""
     return beside.parent / f".{beside.name}.render-cache"
@@ -230,6 +239,8 @@ class Staging:
 
     def __init__(self) -> None:
         self._staged: dict[Path, str] = {}
+        self._reserved: set[str] = set()
+        """Temporary siblings handed out by ``reserve`` and not yet adopted."""
         self.digests: dict[Path, str] = {}
         """The ``content_digest`` of what each ``write`` gave a path, staged or found there."""
         self._made: list[Path] = []
@@ -241,10 +252,11 @@ class Staging:
         return self
 
     def __exit__(self, *_: object) -> None:
-        for tmp in self._staged.values():
+        for tmp in [*self._staged.values(), *self._reserved]:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
         self._staged.clear()
+        self._reserved.clear()
         for folder in reversed(self._made):
             with contextlib.suppress(OSError):
                 folder.rmdir()
@@ -253,6 +265,21 @@ class Staging:
 
     def write(self, path: Path, chunks: Iterable[str]) -> bool:
         """Stage ``chunks`` as the new ``path``; returns whether that changes ``path``."""
+        tmp = self.reserve(path)
+        try:
+            with open(tmp, "wb") as handle:
+                digest = xxhash.xxh3_128()
+                _write_text(handle, chunks, digest)
+        except BaseException:
+            self._reserved.discard(tmp)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        return self.adopt(path, tmp, digest.hexdigest())
+
+    def reserve(self, path: Path) -> str:
+        """An empty temporary sibling of ``path``, to be filled (``fill``, here or in another
+        process) and then staged by ``adopt``; deleted on leaving the block if it is not."""
         if path.parent not in self._folders:  # a thousand files in one folder: looked up once
             missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
             for folder in reversed(missing):
@@ -260,11 +287,16 @@ class Staging:
                 self._made.append(folder)
             self._folders.add(path.parent)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        self._reserved.add(tmp)
+        return tmp
+
+    def adopt(self, path: Path, tmp: str, digest: str) -> bool:
+        """Stage ``tmp`` (from ``reserve``, filled with bytes whose ``content_digest`` is
+        ``digest``) as the new ``path``; returns whether that changes ``path``."""
+        self._reserved.discard(tmp)
         try:
-            digest = xxhash.xxh3_128()
-            with os.fdopen(fd, "wb") as handle:
-                _write_text(handle, chunks, digest)
-            self.digests[path] = digest.hexdigest()
+            self.digests[path] = digest
             if _same_bytes(tmp, path):
                 os.unlink(tmp)
                 return False

@@ -16,7 +16,9 @@ from dailypapers import pipeline as api
 from dailypapers import store
 from dailypapers.errors import StoreError
 from dailypapers.fileio import content_digest
-from dailypapers.outputs import site, tables
+from dailypapers.offload import Offload
+from dailypapers.outputs import Destinations, RenderJob, site, tables, write_all
+from dailypapers.text import slugify
 from tests.factories import (
     HOSTILE,
     LATEX,
@@ -318,3 +320,95 @@ def test_a_store_that_cannot_be_loaded_leaves_the_site_and_its_index_alone(
         if worker.name == "dailypapers-ahead":  # the checks begun before the store: stopped
             worker.join(timeout=30)
             assert not worker.is_alive()
+
+
+MANY = {
+    f"Topic {n}": [
+        replace(paper, id=f"2611.{n:03d}{i:02d}")
+        for i, paper in enumerate([HOSTILE, LATEX, WORLD_MODELS, OLD_STYLE][: 1 + n % 4])
+    ]
+    for n in range(12)
+}
+
+
+@pytest.fixture
+def worker(monkeypatch: pytest.MonkeyPatch) -> list[Offload]:
+    """A worker process from the third keyword rendered on, on any machine; the list holds the
+    ones a render started."""
+    started: list[Offload] = []
+    real = Offload.__init__
+
+    def init(self: Offload) -> None:
+        real(self)
+        started.append(self)
+
+    monkeypatch.setattr(site, "OFFLOAD_AFTER", 2)
+    monkeypatch.setattr(site, "worthwhile", lambda: True)
+    monkeypatch.setattr(Offload, "__init__", init)
+    return started
+
+
+def here_from_scratch(
+    tracker: Path, fresh: Path, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, bytes]:
+    with monkeypatch.context() as patch:
+        patch.setattr(site, "OFFLOAD_AFTER", 10**9)
+        return from_scratch(tracker, fresh)
+
+
+def test_a_large_render_shares_keywords_with_a_worker_and_writes_the_same_bytes(
+    tmp_path: Path, worker: list[Offload], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tracker, fresh = tmp_path / "tracker", tmp_path / "fresh"
+    tracker.mkdir()
+    fresh.mkdir()
+    config, paths = make_tracker(tracker, MANY)
+    sent: list[object] = []
+    submit = Offload.submit
+    monkeypatch.setattr(
+        Offload, "submit", lambda self, *job: sent.append(job) or submit(self, *job)
+    )
+    report = api.render(config, paths)
+    assert len(worker) == 1 and len(sent) >= 1
+    assert report.rendered["site"] == [slugify(name) for name in MANY]
+    assert files(tracker) == here_from_scratch(tracker, fresh, monkeypatch)
+
+
+def test_keywords_a_killed_worker_held_are_rendered_here_with_the_same_bytes(
+    tmp_path: Path, worker: list[Offload], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tracker, fresh = tmp_path / "tracker", tmp_path / "fresh"
+    tracker.mkdir()
+    fresh.mkdir()
+    config, paths = make_tracker(tracker, MANY)
+    submit = Offload.submit
+
+    def killing(self: Offload, *job: Any) -> Any:
+        answer = submit(self, *job)
+        if self._proc is not None:
+            self._proc.kill()
+        return answer
+
+    monkeypatch.setattr(Offload, "submit", killing)
+    api.render(config, paths)
+    assert len(worker) == 1
+    assert files(tracker) == here_from_scratch(tracker, fresh, monkeypatch)
+
+
+def test_a_store_the_worker_refuses_stops_the_render_naming_the_first_bad_file(
+    tmp_path: Path, worker: list[Offload], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config, paths = make_tracker(tmp_path, MANY)
+    # The third keyword goes to the worker, which is still starting when the fourth, with the
+    # worker full, is loaded here: both refused, the third is the one a serial render names.
+    monkeypatch.setattr(site, "OFFLOAD_AHEAD", 1)
+    for n in (2, 3):
+        path = paths.data / f"topic-{n}.json"
+        path.write_text(path.read_text("utf-8").replace('"version": ', '"version": -', 1), "utf-8")
+    # The site alone: the tables would load every store here first.
+    job = RenderJob(store.load_snapshot(config, paths.data), Destinations(paths.readme, paths.site))
+    with pytest.raises(StoreError) as caught:
+        write_all(job, (site.OUTPUT,))
+    assert len(worker) == 1
+    assert caught.value.path.endswith("topic-2.json")
+    assert not paths.site.exists()

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import tempfile
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate
 from pathlib import Path
-from typing import IO, Annotated
+from typing import IO, Annotated, NamedTuple
 
 import msgspec
 from msgspec import Meta
@@ -30,11 +32,13 @@ from ..fileio import (
     Ahead,
     Staging,
     content_digest,
+    fill,
     in_background,
     remove_stale_temps_in,
     render_cache,
     write_atomic_blocks,
 )
+from ..offload import Job, Offload, WorkerGone, worthwhile
 from ..rank.ranking import Ranking
 from ..store import KeywordStore
 from . import bibtex as bibtex_output
@@ -48,6 +52,13 @@ from .key import renderer_id
 log = logging.getLogger(__name__)
 
 CACHE_FORMAT = 4
+OFFLOAD_AFTER = 16
+"""Keywords a render renders here before it hands keywords to a worker process as well
+(``offload``): starting one costs about 0.15 s of the other core, which a render from scratch
+repays and a day's few changed keywords do not."""
+OFFLOAD_AHEAD = 8
+"""Keywords the worker may hold at once: enough that it never waits for this process to hand
+it the next; what comes back of each is small (its files are written where they go)."""
 # (order date, id, version, first-seen day, Atom <updated>, BibTeX bytes, Atom entry bytes)
 Row = tuple[str, str, int, str, str, int, int]
 
@@ -132,15 +143,22 @@ class SitePass:
         self.feeds_dir, self.bib_dir = root / feeds_output.FOLDER, root / bibtex_output.FOLDER
         self.page_path = root / page_output.PAGE
         self.old = load_cache(cache_path)
+        self.expected = len(keywords)
         self.keywords: list[Keyword] = []
         self.indexes: dict[str, KeywordIndex] = {}
         self.spool: IO[bytes] | None = None
         self.previous: IO[bytes] | None = None
         # Each keyword's page segment where it is now: in the previous page (checked against its
-        # digest when reused) or in the spool (rendered now); the page is copied from them.
-        self.pieces: list[tuple[IO[bytes], int, int]] = []
-        self.size = 0
-        """Bytes of the page's keyword list so far."""
+        # digest when reused) or in the spool (rendered now); the page is copied from them. None
+        # while the worker renders it.
+        self.pieces: list[tuple[IO[bytes], int, int] | None] = []
+        self.rendered = 0
+        """Keywords rendered (not reused) so far."""
+        self.offload: Offload | None = None
+        self.worker_spool: IO[bytes] | None = None
+        """The page segments the worker process wrote (it appends, this process reads)."""
+        self.waiting: deque[tuple[_Slot, Job[Written]]] = deque()
+        """Keywords handed to the worker, in order, with its answers."""
         self.checked: IO[bytes] | None = None
         """The same page, for the checks' thread alone."""
         if self.old:
@@ -165,6 +183,7 @@ class SitePass:
 
     def close(self) -> None:
         self.checks.close()
+        self._stop_offload()
         for handle in (self.checked, self.previous):
             if handle is not None:
                 handle.close()
@@ -174,24 +193,96 @@ class SitePass:
         self.keywords.append(keyword)
         slug, stem = keyword.slug, file_stem(keyword.slug)
         feed_path, bib_path = self.feeds_dir / f"{stem}.xml", self.bib_dir / f"{stem}.bib"
-        start = self.size + 1 if self.pieces else 0  # after a comma
         reusable = self._reusable(visit)
         visit.tally("site", reused=reusable)
-        if reusable:
-            index = self.old[slug]
-            index.last_success = visit.summary.last_success
-            assert self.previous is not None
-            self.pieces.append((self.previous, *index.page))
-        else:
-            assert self.spool is not None, "started"
-            spool, at = self.spool, self.spool.tell()
-            index = _render_keyword(
-                visit.store(), self.sort, visit.key, feed_path, bib_path, spool, staging
-            )
-            self.pieces.append((spool, at, spool.tell()))
-        self.size = start + self.pieces[-1][2] - self.pieces[-1][1]
-        index.page = (start, self.size)
-        self.indexes[slug] = index
+        try:
+            if reusable:
+                index = self.old[slug]
+                index.last_success = visit.summary.last_success
+                assert self.previous is not None
+                self.pieces.append((self.previous, *index.page))
+                self.indexes[slug] = index
+            else:
+                self._settle(staging, wait=False)
+                self.pieces.append(None)
+                self.rendered += 1
+                temps = (staging.reserve(feed_path), staging.reserve(bib_path))
+                slot = _Slot(len(self.pieces) - 1, visit, feed_path, bib_path, temps)
+                job = self._offer(slot)
+                if job is not None:
+                    self.waiting.append((slot, job))
+                else:
+                    self._stage(slot, self._here(slot, staging), self.spool, staging)
+            if len(self.keywords) == self.expected:
+                self._settle(staging, wait=True)
+                self._stop_offload()
+        except BaseException:
+            self._stop_offload()
+            raise
+
+    def _offer(self, slot: _Slot) -> Job[Written] | None:
+        """The keyword handed to the worker process, or None to render it here: before the
+        render has shown it is large, when the worker holds enough, or when there is no second
+        core (or no list of keywords, which says when the last one has come)."""
+        if self.offload is None:
+            if self.rendered <= OFFLOAD_AFTER or not self.expected or not worthwhile():
+                return None
+            self.offload = Offload()
+            # Closed by finish, which copies the page from it.
+            self.worker_spool = tempfile.NamedTemporaryFile(suffix=".spool")  # noqa: SIM115
+        if len(self.waiting) >= OFFLOAD_AHEAD:
+            return None
+        assert self.worker_spool is not None
+        load = slot.visit.entry.load
+        return self.offload.submit(
+            _write_by_path, load, self.sort, *slot.temps, self.worker_spool.name
+        )
+
+    def _here(self, slot: _Slot, staging: Staging) -> Written:
+        assert self.spool is not None, "started"
+        try:
+            return _write_keyword(slot.visit.store(), self.sort, *slot.temps, self.spool)
+        except BaseException:
+            # A store refused here after one the worker holds: a render keyword by keyword
+            # would have stopped at that one first, and says so.
+            self._settle(staging, wait=True)
+            raise
+
+    def _settle(self, staging: Staging, *, wait: bool) -> None:
+        """Stage what the worker has written, in order; with ``wait``, all it holds."""
+        while self.waiting and (wait or self.waiting[0][1].done()):
+            slot, job = self.waiting.popleft()
+            try:
+                written, spool = job.result(), self.worker_spool
+            except WorkerGone:
+                written, spool = self._here(slot, staging), self.spool
+            self._stage(slot, written, spool, staging)
+
+    def _stage(
+        self, slot: _Slot, written: Written, spool: IO[bytes] | None, staging: Staging
+    ) -> None:
+        """``slot``'s files as written, staged, and what the index records of them; its page
+        segment is in ``spool``."""
+        assert spool is not None
+        staging.adopt(slot.feed_path, slot.temps[0], written.feed_digest)
+        staging.adopt(slot.bib_path, slot.temps[1], written.bib_digest)
+        start, end = written.segment
+        self.pieces[slot.position] = (spool, start, end)
+        self.indexes[slot.visit.keyword.slug] = KeywordIndex(
+            key=slot.visit.key,
+            last_success=written.last_success,
+            feed_head=written.feed_head,
+            feed_digest=written.feed_digest,
+            bib_digest=written.bib_digest,
+            page=(0, end - start),
+            page_digest=written.segment_digest,
+            rows=written.rows,
+        )
+
+    def _stop_offload(self) -> None:
+        if self.offload is not None:
+            self.offload.close()
+            self.offload = None
 
     def _reusable(self, visit: Visit) -> bool:
         """Whether the keyword's files and its segment of the previous page may stay: its key
@@ -221,10 +312,13 @@ class SitePass:
 
     def finish(self) -> list[Path]:
         assert self.spool is not None, "started"
+        assert not self.waiting, "every keyword given"
         self.checks.close()
         if self.checked is not None:
             self.checked.close()
-        keywords, indexes = self.keywords, self.indexes
+        keywords = self.keywords
+        self.indexes = indexes = {k.slug: self.indexes[k.slug] for k in keywords}
+        pieces = self._place()
         last_update = max((i.last_success for i in indexes.values()), default="")
         head, tail = page_output.shell(
             keywords,
@@ -234,8 +328,9 @@ class SitePass:
         )
         data_head = page_output.data_head(last_update)
         offset = len(head.encode("utf-8")) + len(data_head.encode("utf-8"))
-        page = _page(head, data_head, self.pieces, self._scores(), tail)
-        with self.spool, self.previous or contextlib.nullcontext():
+        page = _page(head, data_head, pieces, self._scores(), tail)
+        nothing = contextlib.nullcontext()
+        with self.spool, self.previous or nothing, self.worker_spool or nothing:
             # Written by another thread while this one cuts all.xml and all.bib. Regenerated
             # from the store by any render: not worth an fsync of 86 MB.
             page_changed = in_background(
@@ -255,6 +350,18 @@ class SitePass:
             index.page = (index.page[0] + offset, index.page[1] + offset)
         save_cache(self.cache_path, indexes)
         return changed
+
+    def _place(self) -> list[tuple[IO[bytes], int, int]]:
+        """Each keyword's segment, in order, and where it lands in the page's keyword list."""
+        pieces: list[tuple[IO[bytes], int, int]] = []
+        size = 0
+        for keyword, piece in zip(self.keywords, self.pieces, strict=True):
+            assert piece is not None, "staged"
+            start = size + 1 if pieces else 0  # after a comma
+            size = start + piece[2] - piece[1]
+            self.indexes[keyword.slug].page = (start, size)
+            pieces.append(piece)
+        return pieces
 
     def _scores(self) -> dict[str, list[float]] | None:
         """Each ranked keyword's scores in its papers' order on the page; outside the cached
@@ -292,38 +399,73 @@ def _page(
     yield tail.encode("utf-8")
 
 
-def _render_keyword(
-    store: KeywordStore,
-    sort: SortKey,
-    key: str,
-    feed_path: Path,
-    bib_path: Path,
-    spool: IO[bytes],
-    staging: Staging,
-) -> KeywordIndex:
+class _Slot(NamedTuple):
+    """A keyword being rendered: its place among the page's segments, and the temporary files
+    (``Staging.reserve``) its feed and ``.bib`` are written into."""
+
+    position: int
+    visit: Visit
+    feed_path: Path
+    bib_path: Path
+    temps: tuple[str, str]
+
+
+class Written(NamedTuple):
+    """What rendering a keyword's site files leaves for the pass, here or in the worker process
+    (``offload``): the files themselves are the temporaries it was given."""
+
+    last_success: str
+    feed_head: int
+    """Bytes of the feed before its first entry."""
+    feed_digest: str
+    bib_digest: str
+    segment: tuple[int, int]
+    """Where the keyword's part of the page's data lies in the spool it was written to."""
+    segment_digest: str
+    rows: list[tuple[str, str, int, str, str, int, int]]
+
+
+def _write_keyword(
+    store: KeywordStore, sort: SortKey, feed_tmp: str, bib_tmp: str, spool: IO[bytes]
+) -> Written:
     keyword = store.keyword
     fragments = render_papers(store.papers, sort)
     head, entries, tail = feeds_output.feed_parts(
         keyword.name, keyword.slug, fragments, store.last_success
     )
-    staging.write(feed_path, [head, *entries, tail])
-    staging.write(bib_path, bibtex_output.bibliography(f.bib for f in fragments))
     segment = page_output.keyword_data(keyword, fragments).encode("utf-8")
+    start = spool.seek(0, os.SEEK_END)
     spool.write(segment)
     order = _order(sort)
-    rows = [
-        (*order(f), f.paper.version, f.paper.first_seen, entry_updated(f.paper)) for f in fragments
-    ]
-    return KeywordIndex(
-        key=key,
+    return Written(
         last_success=store.last_success,
         feed_head=_nbytes(head),
-        feed_digest=staging.digests[feed_path],
-        bib_digest=staging.digests[bib_path],
-        page=(0, len(segment)),
-        page_digest=content_digest(segment),
-        rows=[(*r, _nbytes(f.bib), _nbytes(f.entry)) for r, f in zip(rows, fragments, strict=True)],
+        feed_digest=fill(feed_tmp, "".join([head, *entries, tail])),
+        bib_digest=fill(bib_tmp, "".join(bibtex_output.bibliography(f.bib for f in fragments))),
+        segment=(start, start + len(segment)),
+        segment_digest=content_digest(segment),
+        rows=[
+            (
+                *order(f),
+                f.paper.version,
+                f.paper.first_seen,
+                entry_updated(f.paper),
+                _nbytes(f.bib),
+                _nbytes(f.entry),
+            )
+            for f in fragments
+        ],
     )
+
+
+def _write_by_path(
+    load: Callable[[], KeywordStore], sort: SortKey, feed_tmp: str, bib_tmp: str, spool: str
+) -> Written:
+    """What the worker process runs: the store loaded (and checked) there, and the keyword's
+    page segment appended to the spool it shares with this process."""
+    store = load()
+    with open(spool, "ab") as handle:
+        return _write_keyword(store, sort, feed_tmp, bib_tmp, handle)
 
 
 def _total(index: KeywordIndex, column: int) -> int:

@@ -1,0 +1,72 @@
+"""The worker process: jobs answered in order, refusals raised again here, and a worker that
+cannot take a job (unsendable, dead, closed) giving it back for the caller to do."""
+
+from __future__ import annotations
+
+import operator
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from dailypapers.config import Keyword
+from dailypapers.errors import StoreError
+from dailypapers.offload import Offload, WorkerGone
+from dailypapers.store import json_file
+
+
+@pytest.fixture
+def offload() -> Iterator[Offload]:
+    worker = Offload()
+    yield worker
+    worker.close()
+
+
+def test_jobs_are_answered_in_the_order_given(offload: Offload) -> None:
+    jobs = [offload.submit(operator.mul, n, n) for n in range(20)]
+    assert [job.result() for job in jobs] == [n * n for n in range(20)]
+
+
+def test_a_refused_store_is_raised_here_as_it_was_raised_there(offload: Offload) -> None:
+    job = offload.submit(json_file.loads, b"{", "data/x.json", Keyword("X", "x"))
+    with pytest.raises(StoreError) as caught:
+        job.result()
+    assert caught.value.path == "data/x.json"
+    assert str(caught.value).startswith("data/x.json: ")
+
+
+def test_what_a_job_prints_does_not_reach_the_answers(offload: Offload) -> None:
+    printed = offload.submit(print, "stray output on stdout")
+    after = offload.submit(operator.add, 2, 3)
+    assert printed.result() is None
+    assert after.result() == 5
+
+
+def test_a_job_that_cannot_be_sent_is_given_back_without_a_worker(offload: Offload) -> None:
+    job = offload.submit(lambda: 1)
+    with pytest.raises(WorkerGone):
+        job.result()
+    assert offload._proc is None
+
+
+def test_a_worker_that_dies_gives_back_what_it_held_and_takes_nothing_more(
+    offload: Offload,
+) -> None:
+    done = offload.submit(operator.add, 1, 1)
+    dying = offload.submit(os._exit, 1)
+    held = offload.submit(operator.add, 2, 2)
+    assert done.result() == 2
+    for job in (dying, held, offload.submit(operator.add, 3, 3)):
+        with pytest.raises(WorkerGone):
+            job.result()
+
+
+def test_closing_stops_the_worker_and_gives_back_what_it_held() -> None:
+    offload = Offload()
+    offload.submit(operator.add, 1, 1).result()
+    proc = offload._proc
+    assert proc is not None
+    offload.close()
+    assert proc.poll() is not None
+    with pytest.raises(WorkerGone):
+        offload.submit(operator.add, 1, 1).result()
