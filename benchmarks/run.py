@@ -224,15 +224,40 @@ class Run:
 
 
 # A forked child starts with the benchmark's own (large) memory, and Linux counts it in the
-# child's peak RSS; a small launcher process keeps that out of the measurement.
+# child's peak RSS; a small launcher process keeps that out of the measurement. The peak is the
+# larger of the largest process's own peak and the sum over the command's process tree (a
+# render's worker process beside it), sampled every 10 ms from /proc.
 LAUNCHER = """
-import json, os, resource, subprocess, sys, time
+import json, os, resource, subprocess, sys, threading, time
+
+def tree_kb(pid):
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status") as status:
+                total += next(int(l.split()[1]) for l in status if l.startswith("VmRSS:"))
+            with open(f"/proc/{p}/task/{p}/children") as children:
+                todo += [int(c) for c in children.read().split()]
+        except (OSError, StopIteration):
+            pass
+    return total
+
+def sample(pid, peak, done):
+    while not done.wait(0.01):
+        peak[0] = max(peak[0], tree_kb(pid))
+
 began = time.perf_counter()
-done = subprocess.run(sys.argv[2:])
+child, peak, done = subprocess.Popen(sys.argv[2:]), [0], threading.Event()
+sampler = threading.Thread(target=sample, args=(child.pid, peak, done))
+sampler.start()
+returncode = child.wait()
 wall = time.perf_counter() - began
+done.set()
+sampler.join()
 use = resource.getrusage(resource.RUSAGE_CHILDREN)
 with os.fdopen(int(sys.argv[1]), "w") as out:
-    json.dump([wall, use.ru_utime + use.ru_stime, use.ru_maxrss, done.returncode], out)
+    json.dump([wall, use.ru_utime + use.ru_stime, max(use.ru_maxrss, peak[0]), returncode], out)
 """
 
 
