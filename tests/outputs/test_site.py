@@ -348,9 +348,18 @@ def worker(monkeypatch: pytest.MonkeyPatch) -> list[Offload]:
     return started
 
 
+def many_keywords(tmp_path: Path) -> tuple[Path, api.Paths]:
+    tracker = tmp_path / "tracker"
+    tracker.mkdir()
+    return tracker, make_tracker(tracker, MANY)[1]
+
+
 def here_from_scratch(
-    tracker: Path, fresh: Path, monkeypatch: pytest.MonkeyPatch
+    tracker: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> dict[str, bytes]:
+    """``tracker`` rendered in a fresh folder by this process alone."""
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
     with monkeypatch.context() as patch:
         patch.setattr(site, "OFFLOAD_AFTER", 10**9)
         return from_scratch(tracker, fresh)
@@ -359,28 +368,22 @@ def here_from_scratch(
 def test_a_large_render_shares_keywords_with_a_worker_and_writes_the_same_bytes(
     tmp_path: Path, worker: list[Offload], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    tracker, fresh = tmp_path / "tracker", tmp_path / "fresh"
-    tracker.mkdir()
-    fresh.mkdir()
-    config, paths = make_tracker(tracker, MANY)
+    tracker, paths = many_keywords(tmp_path)
     sent: list[object] = []
     submit = Offload.submit
     monkeypatch.setattr(
         Offload, "submit", lambda self, *job: sent.append(job) or submit(self, *job)
     )
-    report = api.render(config, paths)
+    report = api.render(api.load_config(paths.config), paths)
     assert len(worker) == 1 and len(sent) >= 1
     assert report.rendered["site"] == [slugify(name) for name in MANY]
-    assert files(tracker) == here_from_scratch(tracker, fresh, monkeypatch)
+    assert files(tracker) == here_from_scratch(tracker, tmp_path, monkeypatch)
 
 
 def test_keywords_a_killed_worker_held_are_rendered_here_with_the_same_bytes(
     tmp_path: Path, worker: list[Offload], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    tracker, fresh = tmp_path / "tracker", tmp_path / "fresh"
-    tracker.mkdir()
-    fresh.mkdir()
-    config, paths = make_tracker(tracker, MANY)
+    tracker, paths = many_keywords(tmp_path)
     submit = Offload.submit
 
     def killing(self: Offload, *job: Any) -> Any:
@@ -390,9 +393,9 @@ def test_keywords_a_killed_worker_held_are_rendered_here_with_the_same_bytes(
         return answer
 
     monkeypatch.setattr(Offload, "submit", killing)
-    api.render(config, paths)
+    api.render(api.load_config(paths.config), paths)
     assert len(worker) == 1
-    assert files(tracker) == here_from_scratch(tracker, fresh, monkeypatch)
+    assert files(tracker) == here_from_scratch(tracker, tmp_path, monkeypatch)
 
 
 def test_a_store_the_worker_refuses_stops_the_render_naming_the_first_bad_file(

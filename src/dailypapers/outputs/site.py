@@ -78,6 +78,7 @@ class KeywordIndex(msgspec.Struct, array_like=True):
     page: tuple[_Size, _Size]
     page_digest: str
     rows: list[tuple[str, str, int, str, str, _Size, _Size]]
+    """One per paper, in the keyword's order: see ``Row``."""
 
 
 _INDEX = msgspec.json.Decoder(KeywordIndex)
@@ -157,7 +158,7 @@ class SitePass:
         self.offload: Offload | None = None
         self.worker_spool: IO[bytes] | None = None
         """The page segments the worker process wrote (it appends, this process reads)."""
-        self.waiting: deque[tuple[_Slot, Job[Written]]] = deque()
+        self.waiting: deque[tuple[_Slot, Job[KeywordIndex]]] = deque()
         """Keywords handed to the worker, in order, with its answers."""
         self.checked: IO[bytes] | None = None
         """The same page, for the checks' thread alone."""
@@ -220,7 +221,7 @@ class SitePass:
             self._stop_offload()
             raise
 
-    def _offer(self, slot: _Slot) -> Job[Written] | None:
+    def _offer(self, slot: _Slot) -> Job[KeywordIndex] | None:
         """The keyword handed to the worker process, or None to render it here: before the
         render has shown it is large, when the worker holds enough, or when there is no second
         core (or no list of keywords, which says when the last one has come)."""
@@ -233,15 +234,16 @@ class SitePass:
         if len(self.waiting) >= OFFLOAD_AHEAD:
             return None
         assert self.worker_spool is not None
-        load = slot.visit.entry.load
+        visit, spool = slot.visit, self.worker_spool.name
         return self.offload.submit(
-            _write_by_path, load, self.sort, *slot.temps, self.worker_spool.name
+            _write_by_path, visit.entry.load, self.sort, visit.key, *slot.temps, spool
         )
 
-    def _here(self, slot: _Slot, staging: Staging) -> Written:
+    def _here(self, slot: _Slot, staging: Staging) -> KeywordIndex:
         assert self.spool is not None, "started"
+        visit = slot.visit
         try:
-            return _write_keyword(slot.visit.store(), self.sort, *slot.temps, self.spool)
+            return _write_keyword(visit.store(), self.sort, visit.key, *slot.temps, self.spool)
         except BaseException:
             # A store refused here after one the worker holds: a render keyword by keyword
             # would have stopped at that one first, and says so.
@@ -253,31 +255,21 @@ class SitePass:
         while self.waiting and (wait or self.waiting[0][1].done()):
             slot, job = self.waiting.popleft()
             try:
-                written, spool = job.result(), self.worker_spool
+                index, spool = job.result(), self.worker_spool
             except WorkerGone:
-                written, spool = self._here(slot, staging), self.spool
-            self._stage(slot, written, spool, staging)
+                index, spool = self._here(slot, staging), self.spool
+            self._stage(slot, index, spool, staging)
 
     def _stage(
-        self, slot: _Slot, written: Written, spool: IO[bytes] | None, staging: Staging
+        self, slot: _Slot, index: KeywordIndex, spool: IO[bytes] | None, staging: Staging
     ) -> None:
-        """``slot``'s files as written, staged, and what the index records of them; its page
-        segment is in ``spool``."""
+        """``slot``'s files as written, staged; its page segment is where ``index.page`` says
+        in ``spool`` (``_place`` then moves ``page`` to where it lands in the page)."""
         assert spool is not None
-        staging.adopt(slot.feed_path, slot.temps[0], written.feed_digest)
-        staging.adopt(slot.bib_path, slot.temps[1], written.bib_digest)
-        start, end = written.segment
-        self.pieces[slot.position] = (spool, start, end)
-        self.indexes[slot.visit.keyword.slug] = KeywordIndex(
-            key=slot.visit.key,
-            last_success=written.last_success,
-            feed_head=written.feed_head,
-            feed_digest=written.feed_digest,
-            bib_digest=written.bib_digest,
-            page=(0, end - start),
-            page_digest=written.segment_digest,
-            rows=written.rows,
-        )
+        staging.adopt(slot.feed_path, slot.temps[0], index.feed_digest)
+        staging.adopt(slot.bib_path, slot.temps[1], index.bib_digest)
+        self.pieces[slot.position] = (spool, *index.page)
+        self.indexes[slot.visit.keyword.slug] = index
 
     def _stop_offload(self) -> None:
         if self.offload is not None:
@@ -410,24 +402,12 @@ class _Slot(NamedTuple):
     temps: tuple[str, str]
 
 
-class Written(NamedTuple):
-    """What rendering a keyword's site files leaves for the pass, here or in the worker process
-    (``offload``): the files themselves are the temporaries it was given."""
-
-    last_success: str
-    feed_head: int
-    """Bytes of the feed before its first entry."""
-    feed_digest: str
-    bib_digest: str
-    segment: tuple[int, int]
-    """Where the keyword's part of the page's data lies in the spool it was written to."""
-    segment_digest: str
-    rows: list[tuple[str, str, int, str, str, int, int]]
-
-
 def _write_keyword(
-    store: KeywordStore, sort: SortKey, feed_tmp: str, bib_tmp: str, spool: IO[bytes]
-) -> Written:
+    store: KeywordStore, sort: SortKey, key: str, feed_tmp: str, bib_tmp: str, spool: IO[bytes]
+) -> KeywordIndex:
+    """A keyword's feed and ``.bib`` written into the temporaries it was given (here or in the
+    worker process), and its page segment appended to ``spool``; the index's ``page`` is where
+    that segment lies in the spool."""
     keyword = store.keyword
     fragments = render_papers(store.papers, sort)
     head, entries, tail = feeds_output.feed_parts(
@@ -437,13 +417,14 @@ def _write_keyword(
     start = spool.seek(0, os.SEEK_END)
     spool.write(segment)
     order = _order(sort)
-    return Written(
+    return KeywordIndex(
+        key=key,
         last_success=store.last_success,
         feed_head=_nbytes(head),
         feed_digest=fill(feed_tmp, "".join([head, *entries, tail])),
         bib_digest=fill(bib_tmp, "".join(bibtex_output.bibliography(f.bib for f in fragments))),
-        segment=(start, start + len(segment)),
-        segment_digest=content_digest(segment),
+        page=(start, start + len(segment)),
+        page_digest=content_digest(segment),
         rows=[
             (
                 *order(f),
@@ -459,13 +440,18 @@ def _write_keyword(
 
 
 def _write_by_path(
-    load: Callable[[], KeywordStore], sort: SortKey, feed_tmp: str, bib_tmp: str, spool: str
-) -> Written:
+    load: Callable[[], KeywordStore],
+    sort: SortKey,
+    key: str,
+    feed_tmp: str,
+    bib_tmp: str,
+    spool: str,
+) -> KeywordIndex:
     """What the worker process runs: the store loaded (and checked) there, and the keyword's
     page segment appended to the spool it shares with this process."""
     store = load()
     with open(spool, "ab") as handle:
-        return _write_keyword(store, sort, feed_tmp, bib_tmp, handle)
+        return _write_keyword(store, sort, key, feed_tmp, bib_tmp, handle)
 
 
 def _total(index: KeywordIndex, column: int) -> int:
