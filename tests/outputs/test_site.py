@@ -15,9 +15,10 @@ import pytest
 from dailypapers import pipeline as api
 from dailypapers import store
 from dailypapers.errors import StoreError
-from dailypapers.fileio import content_digest
+from dailypapers.fileio import Staging, content_digest
 from dailypapers.offload import Offload
-from dailypapers.outputs import Destinations, RenderJob, site, tables, write_all
+from dailypapers.outputs import Destinations, Pass, RenderJob, Visit, site, tables, write_all
+from dailypapers.outputs.interface import BeginsLater
 from dailypapers.text import slugify
 from tests.factories import (
     HOSTILE,
@@ -414,4 +415,36 @@ def test_a_store_the_worker_refuses_stops_the_render_naming_the_first_bad_file(
         write_all(job, (site.OUTPUT,))
     assert len(worker) == 1
     assert caught.value.path.endswith("topic-2.json")
+    assert not paths.site.exists()
+
+
+class StopsAt(BeginsLater):
+    """An output that stops the render at one keyword, after the site has seen it."""
+
+    name = "stops"
+
+    def __init__(self, slug: str) -> None:
+        self.slug = slug
+
+    def start(self, job: RenderJob) -> Pass:
+        return self  # type: ignore[return-value]
+
+    def keyword(self, visit: Visit, staging: Staging) -> None:
+        if visit.keyword.slug == self.slug:
+            raise KeyboardInterrupt
+
+    def finish(self) -> list[Path]:
+        return []
+
+
+def test_a_render_stopped_by_another_output_stops_the_worker_and_leaves_nothing(
+    tmp_path: Path, worker: list[Offload]
+) -> None:
+    config, paths = make_tracker(tmp_path, MANY)
+    job = RenderJob(store.load_snapshot(config, paths.data), Destinations(paths.readme, paths.site))
+    with pytest.raises(KeyboardInterrupt):
+        write_all(job, (site.OUTPUT, StopsAt("topic-8")))
+    assert len(worker) == 1
+    proc = worker[0]._proc
+    assert proc is not None and proc.poll() is not None
     assert not paths.site.exists()

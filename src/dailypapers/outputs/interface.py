@@ -129,8 +129,8 @@ class Begun(Protocol):
         ...
 
     def close(self) -> None:
-        """Let go of what ``begin`` took (a worker thread, open files) when no ``start``
-        follows: the store could not be loaded."""
+        """Let go of what ``begin`` or the pass took (a worker thread or process, open files)
+        when no ``start`` follows (the store could not be loaded) or the render stops."""
         ...
 
 

@@ -450,7 +450,8 @@ def _write_by_path(
     """What the worker process runs: the store loaded (and checked) there, and the keyword's
     page segment appended to the spool it shares with this process."""
     store = load()
-    with open(spool, "ab") as handle:
+    # Never created here: a spool the render has given up stays gone.
+    with open(os.open(spool, os.O_WRONLY | os.O_APPEND), "ab") as handle:
         return _write_keyword(store, sort, key, feed_tmp, bib_tmp, handle)
 
 

@@ -18,7 +18,8 @@ OUTPUTS: tuple[Output, ...] = (README, SITE, DIGEST, SUMMARY, HEALTH)
 
 class Render:
     """Every output begun before the store is loaded (``Output.begin``), then written by
-    ``write`` once it is; ``with`` lets go of what they began if the store cannot be loaded."""
+    ``write`` once it is; ``with`` lets go of what they began (threads, open files, a worker
+    process) if the store cannot be loaded or the render stops."""
 
     def __init__(
         self, config: Config, to: Destinations, outputs: tuple[Output, ...] = OUTPUTS
@@ -35,8 +36,8 @@ class Render:
     def __enter__(self) -> Render:
         return self
 
-    def __exit__(self, *_: object) -> None:
-        if not self.started:
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if not self.started or kind is not None:
             self.close()
 
     def close(self) -> None:
