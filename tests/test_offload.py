@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import operator
 import os
+import struct
 from collections.abc import Iterator
 
 import pytest
 
 from dailypapers.config import Keyword
 from dailypapers.errors import StoreError
-from dailypapers.offload import Offload, WorkerGone
+from dailypapers.offload import Job, Offload, WorkerGone
 from dailypapers.store import json_file
 
 
@@ -70,3 +71,15 @@ def test_closing_stops_the_worker_and_gives_back_what_it_held() -> None:
     assert proc.poll() is not None
     with pytest.raises(WorkerGone):
         offload.submit(operator.add, 1, 1).result()
+
+
+def test_answers_out_of_step_give_back_what_the_worker_held_instead_of_hanging() -> None:
+    offload, held = Offload(), Job[int]()
+    offload._pending.append(held)
+    read, write = os.pipe()
+    os.write(write, struct.pack("<Q", 2**62))  # a length no answer has
+    os.close(write)
+    with os.fdopen(read, "rb") as stream:
+        offload._read(stream)
+    with pytest.raises(WorkerGone):
+        held.result()

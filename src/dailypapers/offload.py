@@ -134,19 +134,19 @@ class Offload:
         return proc
 
     def _read(self, stream: IO[bytes]) -> None:
-        while True:
-            frame = _frame(stream)
-            if frame is None:
-                self._lose("it stopped")
-                return
-            try:
-                ok, value = pickle.loads(frame)
-            except Exception as exc:  # an answer that cannot be read is an answer not given
-                ok, value = False, WorkerGone(f"unreadable answer: {exc}")
-            with self._lock:
-                job = self._pending.popleft() if self._pending else None
-            if job is not None:
-                job._answer(ok, value)
+        try:
+            while (frame := _frame(stream)) is not None:
+                try:
+                    ok, value = pickle.loads(frame)
+                except Exception as exc:  # an answer that cannot be read is an answer not given
+                    ok, value = False, WorkerGone(f"unreadable answer: {exc}")
+                with self._lock:
+                    job = self._pending.popleft() if self._pending else None
+                if job is not None:
+                    job._answer(ok, value)
+        except Exception as exc:  # a stream out of step: whatever it holds is lost
+            self._lose(f"its answers could not be read: {exc}")
+        self._lose("it stopped")
 
     def _lose(self, why: str) -> None:
         with self._lock:
