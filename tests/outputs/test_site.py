@@ -448,3 +448,19 @@ def test_a_render_stopped_by_another_output_stops_the_worker_and_leaves_nothing(
     proc = worker[0]._proc
     assert proc is not None and proc.poll() is not None
     assert not paths.site.exists()
+
+
+def test_keywords_whose_files_the_worker_cannot_reach_are_rendered_here(
+    tmp_path: Path, worker: list[Offload], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tracker, paths = many_keywords(tmp_path)
+    submit = Offload.submit
+
+    def spool_gone(self: Offload, *job: Any) -> Any:
+        Path(job[-1]).unlink(missing_ok=True)  # the page spool the worker appends to
+        return submit(self, *job)
+
+    monkeypatch.setattr(Offload, "submit", spool_gone)
+    api.render(api.load_config(paths.config), paths)
+    assert len(worker) == 1
+    assert files(tracker) == here_from_scratch(tracker, tmp_path, monkeypatch)

@@ -188,6 +188,7 @@ class SitePass:
         for handle in (self.checked, self.previous):
             if handle is not None:
                 handle.close()
+        self._drop_worker_spool()
 
     def keyword(self, visit: Visit, staging: Staging) -> None:
         keyword = visit.keyword
@@ -230,7 +231,8 @@ class SitePass:
                 return None
             self.offload = Offload()
             # Closed by finish, which copies the page from it.
-            self.worker_spool = tempfile.NamedTemporaryFile(suffix=".spool")  # noqa: SIM115
+            # Removed by finish or close (by name: whoever else removes it breaks nothing).
+            self.worker_spool = tempfile.NamedTemporaryFile(suffix=".spool", delete=False)  # noqa: SIM115
         if len(self.waiting) >= OFFLOAD_AHEAD:
             return None
         assert self.worker_spool is not None
@@ -256,7 +258,7 @@ class SitePass:
             slot, job = self.waiting.popleft()
             try:
                 index, spool = job.result(), self.worker_spool
-            except WorkerGone:
+            except (WorkerGone, OSError):  # a file the worker could not reach: try it here
                 index, spool = self._here(slot, staging), self.spool
             self._stage(slot, index, spool, staging)
 
@@ -270,6 +272,12 @@ class SitePass:
         staging.adopt(slot.bib_path, slot.temps[1], index.bib_digest)
         self.pieces[slot.position] = (spool, *index.page)
         self.indexes[slot.visit.keyword.slug] = index
+
+    def _drop_worker_spool(self) -> None:
+        if self.worker_spool is not None:
+            self.worker_spool.close()
+            Path(self.worker_spool.name).unlink(missing_ok=True)
+            self.worker_spool = None
 
     def _stop_offload(self) -> None:
         if self.offload is not None:
@@ -321,8 +329,8 @@ class SitePass:
         data_head = page_output.data_head(last_update)
         offset = len(head.encode("utf-8")) + len(data_head.encode("utf-8"))
         page = _page(head, data_head, pieces, self._scores(), tail)
-        nothing = contextlib.nullcontext()
-        with self.spool, self.previous or nothing, self.worker_spool or nothing:
+        # Closed after: the previous page and the worker's spool, which the page is copied from.
+        with self.spool, contextlib.closing(self):
             # Written by another thread while this one cuts all.xml and all.bib. Regenerated
             # from the store by any render: not worth an fsync of 86 MB.
             page_changed = in_background(
