@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import tempfile
 import threading
 from pathlib import Path
 
@@ -146,3 +147,20 @@ def test_a_write_is_a_change_when_the_old_file_goes_on_after_the_new_ends(
     target.write_bytes(body + b"more")
     assert fileio.write_atomic_blocks(target, [body], durable=False)
     assert target.read_bytes() == body
+
+
+def test_a_spool_a_killed_render_left_is_removed_when_the_next_is_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    left = tmp_path / f"{fileio.SPOOL_PREFIX}killed{fileio.SPOOL_SUFFIX}"
+    left.write_bytes(b"segments")
+    live = fileio.shared_spool()
+    try:
+        assert not left.exists()
+        with fileio.shared_spool() as other:  # a second render's: the live one stays
+            assert Path(live.name).exists()
+            Path(other.name).unlink()
+    finally:
+        live.close()
+        Path(live.name).unlink()

@@ -222,6 +222,21 @@ def fill(tmp: str, text: str) -> str:
     return content_digest(data)
 
 
+SPOOL_PREFIX, SPOOL_SUFFIX = "dailypapers-", ".spool"
+
+
+def shared_spool() -> IO[bytes]:
+    """A temporary file another process may open by its ``name``, locked while it is open; the
+    caller removes it. One a killed render left (unlocked) is removed when the next is made."""
+    folder = Path(tempfile.gettempdir())
+    _remove_unlocked(folder.glob(f"{SPOOL_PREFIX}*{SPOOL_SUFFIX}"))
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - the caller closes and removes it
+        prefix=SPOOL_PREFIX, suffix=SPOOL_SUFFIX, delete=False
+    )
+    _hold(handle.fileno())
+    return handle
+
+
 def render_cache(beside: Path) -> Path:
     """Where a render keeps what it knows of ``beside`` (git-ignored: ``.*.render-cache``)."""
     return beside.parent / f".{beside.name}.render-cache"

@@ -36,6 +36,7 @@ from ..fileio import (
     in_background,
     remove_stale_temps_in,
     render_cache,
+    shared_spool,
     write_atomic_blocks,
 )
 from ..offload import Job, Offload, WorkerGone, worthwhile
@@ -231,8 +232,7 @@ class SitePass:
                 return None
             self.offload = Offload()
             # Closed by finish, which copies the page from it.
-            # Removed by finish or close (by name: whoever else removes it breaks nothing).
-            self.worker_spool = tempfile.NamedTemporaryFile(suffix=".spool", delete=False)  # noqa: SIM115
+            self.worker_spool = shared_spool()  # removed by finish or close
         if len(self.waiting) >= OFFLOAD_AHEAD:
             return None
         assert self.worker_spool is not None
