@@ -231,8 +231,7 @@ class SitePass:
             if self.rendered <= OFFLOAD_AFTER or not self.expected or not worthwhile():
                 return None
             self.offload = Offload()
-            # Closed by finish, which copies the page from it.
-            self.worker_spool = shared_spool()  # removed by finish or close
+            self.worker_spool = shared_spool()  # removed by finish (after the page) or close
         if len(self.waiting) >= OFFLOAD_AHEAD:
             return None
         assert self.worker_spool is not None
