@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 import threading
@@ -366,15 +367,38 @@ def here_from_scratch(
         return from_scratch(tracker, fresh)
 
 
+def on_submit(
+    monkeypatch: pytest.MonkeyPatch, step: Callable[[Offload, tuple[Any, ...]], None]
+) -> None:
+    """``step`` runs with each job the render hands the worker, just before it is sent."""
+    submit = Offload.submit
+
+    def stepped(self: Offload, *job: Any) -> Any:
+        step(self, job)
+        return submit(self, *job)
+
+    monkeypatch.setattr(Offload, "submit", stepped)
+
+
+def renders_as_here(
+    tracker: Path,
+    paths: api.Paths,
+    worker: list[Offload],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A render of ``tracker`` that started a worker writes what this process writes alone."""
+    api.render(api.load_config(paths.config), paths)
+    assert len(worker) == 1
+    assert files(tracker) == here_from_scratch(tracker, tmp_path, monkeypatch)
+
+
 def test_a_large_render_shares_keywords_with_a_worker_and_writes_the_same_bytes(
     tmp_path: Path, worker: list[Offload], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tracker, paths = many_keywords(tmp_path)
     sent: list[object] = []
-    submit = Offload.submit
-    monkeypatch.setattr(
-        Offload, "submit", lambda self, *job: sent.append(job) or submit(self, *job)
-    )
+    on_submit(monkeypatch, lambda _, job: sent.append(job))
     report = api.render(api.load_config(paths.config), paths)
     assert len(worker) == 1 and len(sent) >= 1
     assert report.rendered["site"] == [slugify(name) for name in MANY]
@@ -385,18 +409,8 @@ def test_keywords_a_killed_worker_held_are_rendered_here_with_the_same_bytes(
     tmp_path: Path, worker: list[Offload], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tracker, paths = many_keywords(tmp_path)
-    submit = Offload.submit
-
-    def killing(self: Offload, *job: Any) -> Any:
-        answer = submit(self, *job)
-        if self._proc is not None:
-            self._proc.kill()
-        return answer
-
-    monkeypatch.setattr(Offload, "submit", killing)
-    api.render(api.load_config(paths.config), paths)
-    assert len(worker) == 1
-    assert files(tracker) == here_from_scratch(tracker, tmp_path, monkeypatch)
+    on_submit(monkeypatch, lambda offload, _: offload._proc and offload._proc.kill())
+    renders_as_here(tracker, paths, worker, tmp_path, monkeypatch)
 
 
 def test_a_store_the_worker_refuses_stops_the_render_naming_the_first_bad_file(
@@ -454,13 +468,15 @@ def test_keywords_whose_files_the_worker_cannot_reach_are_rendered_here(
     tmp_path: Path, worker: list[Offload], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tracker, paths = many_keywords(tmp_path)
-    submit = Offload.submit
+    # The last argument is the page spool the worker appends to.
+    on_submit(monkeypatch, lambda _, job: Path(job[-1]).unlink(missing_ok=True))
+    renders_as_here(tracker, paths, worker, tmp_path, monkeypatch)
 
-    def spool_gone(self: Offload, *job: Any) -> Any:
-        Path(job[-1]).unlink(missing_ok=True)  # the page spool the worker appends to
-        return submit(self, *job)
 
-    monkeypatch.setattr(Offload, "submit", spool_gone)
-    api.render(api.load_config(paths.config), paths)
-    assert len(worker) == 1
-    assert files(tracker) == here_from_scratch(tracker, tmp_path, monkeypatch)
+def test_an_error_the_worker_meets_that_is_not_the_stores_is_left_to_this_process(
+    tmp_path: Path, worker: list[Offload], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tracker, paths = many_keywords(tmp_path)
+    # Sent by reference and called there with the job's arguments: a TypeError in the worker.
+    monkeypatch.setattr(site, "_write_by_path", functools.partial(int, "x"))
+    renders_as_here(tracker, paths, worker, tmp_path, monkeypatch)

@@ -28,6 +28,7 @@ import msgspec
 from msgspec import Meta
 
 from ..config import Config, Keyword, SortKey
+from ..errors import DailyPapersError
 from ..fileio import (
     Ahead,
     Staging,
@@ -39,7 +40,7 @@ from ..fileio import (
     shared_spool,
     write_atomic_blocks,
 )
-from ..offload import Job, Offload, WorkerGone, worthwhile
+from ..offload import Job, Offload, worthwhile
 from ..rank.ranking import Ranking
 from ..store import KeywordStore
 from . import bibtex as bibtex_output
@@ -257,7 +258,11 @@ class SitePass:
             slot, job = self.waiting.popleft()
             try:
                 index, spool = job.result(), self.worker_spool
-            except (WorkerGone, OSError):  # a file the worker could not reach: try it here
+            except DailyPapersError:
+                raise
+            except Exception:
+                # The worker gone, or short of a file or of memory: done here, which raises
+                # the same error again if it is this render's and not the worker's.
                 index, spool = self._here(slot, staging), self.spool
             self._stage(slot, index, spool, staging)
 
