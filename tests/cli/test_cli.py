@@ -444,6 +444,25 @@ def test_without_a_keywords_file_up_to_the_repository_root_it_says_where_it_look
     )
 
 
+def test_a_current_folder_removed_under_the_shell_is_one_line_not_a_traceback(
+    tmp_path: Path,
+) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    result = subprocess.run(
+        ["sh", "-c", 'cd "$1" && rmdir "$1" && exec "$2" list', "sh", str(gone), str(DAILYPAPERS)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        "dailypapers: the current folder no longer exists (cd to the tracker's folder, or give "
+        "--config)\n"
+    )
+
+
 def test_an_explicit_config_is_not_looked_for_elsewhere(tracker: Path) -> None:
     (tracker / ".git").mkdir()
     sub = tracker / "sub"

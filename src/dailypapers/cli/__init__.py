@@ -46,7 +46,14 @@ def _find_config(ctx: typer.Context, param: typer.CallbackParam, value: Path) ->
     from ..errors import ConfigError
 
     try:
-        root = find_root(value.name, Path.cwd())
+        here = Path.cwd()
+    except FileNotFoundError:  # removed under the shell, as by a checkout or rm -r
+        _fail(
+            "the current folder no longer exists (cd to the tracker's folder, or give --config)",
+            2,
+        )
+    try:
+        root = find_root(value.name, here)
     except ConfigError as exc:
         _fail(str(exc), exc.exit_code)
     ctx.meta[_ROOT] = root
