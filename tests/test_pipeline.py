@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,6 +50,35 @@ def test_render_writes_from_the_store_alone_and_never_an_issue_body(tracker: Pat
     changed = render(load_config(paths.config), paths).written
     assert paths.readme in changed and (tracker / "site" / "index.html") in changed
     assert not (tracker / "issue.md").exists()
+
+
+def test_a_render_runs_without_the_cycle_collector_and_turns_it_back_on(
+    tracker: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    import dailypapers.pipeline as pipeline
+
+    seen = []
+    real = pipeline.load_snapshot
+
+    def observed(*args: Any) -> Any:
+        seen.append(gc.isenabled())
+        return real(*args)
+
+    monkeypatch.setattr(pipeline, "load_snapshot", observed)
+    assert gc.isenabled()
+    render(
+        load_config(tracker / "keywords.yaml"),
+        Paths(
+            data=tracker / "data",
+            config=tracker / "keywords.yaml",
+            readme=tracker / "README.md",
+            site=tracker / "site",
+        ),
+    )
+    assert seen == [False]
+    assert gc.isenabled()
 
 
 def test_a_render_while_another_run_holds_the_data_folder_exits_4_and_writes_nothing(
