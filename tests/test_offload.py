@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import operator
 import os
+import signal
 import struct
 from collections.abc import Iterator
 
@@ -83,3 +84,23 @@ def test_answers_out_of_step_give_back_what_the_worker_held_instead_of_hanging()
         offload._read(stream)
     with pytest.raises(WorkerGone):
         held.result()
+
+
+def test_a_worker_that_gives_no_answer_in_time_is_killed_and_gives_back_what_it_held(
+    offload: Offload,
+) -> None:
+    assert offload.submit(operator.add, 1, 1).result() == 2
+    proc = offload._proc
+    assert proc is not None
+    os.kill(proc.pid, signal.SIGSTOP)  # alive, but it will answer nothing
+    held = [offload.submit(operator.add, n, n) for n in range(3)]
+    with pytest.raises(WorkerGone):
+        offload.answer(held[0], patience=0.2)
+    assert proc.poll() is not None
+    for job in held[1:]:
+        with pytest.raises(WorkerGone):
+            job.result()
+
+
+def test_an_answer_in_time_is_the_jobs_result(offload: Offload) -> None:
+    assert offload.answer(offload.submit(operator.mul, 6, 7), patience=60) == 42

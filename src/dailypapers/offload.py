@@ -53,6 +53,10 @@ class Job(Generic[T]):
     def done(self) -> bool:
         return self._answered.is_set()
 
+    def wait(self, timeout: float | None = None) -> bool:
+        """Whether the job was answered, waiting at most ``timeout`` seconds."""
+        return self._answered.wait(timeout)
+
     def result(self) -> T:
         """The job's value, or the exception it raised (``WorkerGone`` if none came)."""
         self._answered.wait()
@@ -156,6 +160,19 @@ class Offload:
             jobs, self._pending = list(self._pending), deque()
         for job in jobs:
             job._answer(False, WorkerGone(why))
+
+    def answer(self, job: Job[T], patience: float) -> T:
+        """``job``'s result, as ``Job.result``. A worker that gives none in ``patience`` seconds
+        is taken for hung (stopped, or stuck in a job) and killed, so that it can write nothing
+        more: every job it held comes back as ``WorkerGone``."""
+        if not job.wait(patience):
+            proc = self._proc
+            if proc is not None:
+                with contextlib.suppress(OSError):
+                    proc.kill()
+                proc.wait()
+            self._lose(f"no answer in {patience:g} s")
+        return job.result()
 
     def close(self) -> None:
         """Stop the worker; jobs not yet answered are given back as ``WorkerGone``."""

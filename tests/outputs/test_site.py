@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import shutil
+import signal
 import threading
 from collections.abc import Callable
 from dataclasses import replace
@@ -411,6 +413,22 @@ def test_keywords_a_killed_worker_held_are_rendered_here_with_the_same_bytes(
     tracker, paths = many_keywords(tmp_path)
     on_submit(monkeypatch, lambda offload, _: offload._proc and offload._proc.kill())
     renders_as_here(tracker, paths, worker, tmp_path, monkeypatch)
+
+
+def test_keywords_a_hung_worker_held_are_rendered_here_and_the_worker_is_killed(
+    tmp_path: Path, worker: list[Offload], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tracker, paths = many_keywords(tmp_path)
+    monkeypatch.setattr(site, "WORKER_PATIENCE", 0.5)
+    # Stopped once it has started: alive, but answering nothing more.
+    on_submit(monkeypatch, lambda offload, _: offload._proc and stop(offload._proc.pid))
+    renders_as_here(tracker, paths, worker, tmp_path, monkeypatch)
+    proc = worker[0]._proc
+    assert proc is not None and proc.poll() is not None
+
+
+def stop(pid: int) -> None:
+    os.kill(pid, signal.SIGSTOP)
 
 
 def test_a_store_the_worker_refuses_stops_the_render_naming_the_first_bad_file(

@@ -61,6 +61,10 @@ repays and a day's few changed keywords do not."""
 OFFLOAD_AHEAD = 8
 """Keywords the worker may hold at once: enough that it never waits for this process to hand
 it the next; what comes back of each is small (its files are written where they go)."""
+WORKER_PATIENCE = 60.0
+"""Seconds the pass waits for the worker's oldest keyword (a few milliseconds of work) before it
+takes the worker for hung, kills it and renders what it held here: a stopped worker must not
+hold the daily job until its time limit."""
 # (order date, id, version, first-seen day, Atom <updated>, BibTeX bytes, Atom entry bytes)
 Row = tuple[str, str, int, str, str, int, int]
 
@@ -256,8 +260,9 @@ class SitePass:
         """Stage what the worker has written, in order; with ``wait``, all it holds."""
         while self.waiting and (wait or self.waiting[0][1].done()):
             slot, job = self.waiting.popleft()
+            assert self.offload is not None, "handed to the worker"
             try:
-                index, spool = job.result(), self.worker_spool
+                index, spool = self.offload.answer(job, WORKER_PATIENCE), self.worker_spool
             except DailyPapersError:
                 raise
             except Exception:
