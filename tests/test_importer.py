@@ -223,8 +223,8 @@ def test_digest_rows_with_code_links_and_other_keywords_are_read() -> None:
 def test_unreadable_file_and_file_without_tables_are_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"missing\.md: cannot read"):
         read(tmp_path / "missing.md")
-    (tmp_path / "latin1.md").write_bytes(b"## Caf\xe9\n")
-    with pytest.raises(InputError, match=r"latin1\.md: cannot read"):
+    (tmp_path / "latin1.md").write_bytes(b"# Notes\n## Caf\xe9\n")
+    with pytest.raises(InputError, match=r"latin1\.md:2: not UTF-8 text: byte 0xe9 at column 7"):
         read(tmp_path / "latin1.md")
     (tmp_path / "prose.md").write_text("# Notes\n\n## Ideas\nnone yet\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"prose\.md: no paper tables"):

@@ -26,7 +26,7 @@ from .fileio import data_lock
 from .outputs.escape import md_cell_unescape, md_link_text_unescape
 from .outputs.readme import END, START
 from .run.update import today_in
-from .text import fold
+from .text import fold, utf8_fault
 
 Layout = Literal["readme", "readme+code", "issue"]
 
@@ -248,10 +248,14 @@ def _arxiv_id(link: str) -> tuple[str, int]:
 def read(path: Path, *, sort: SortKey = "updated") -> ParsedFile:
     """Parse a file, refusing (InputError) one that cannot be read or holds no paper table."""
     try:
-        text = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else f"not UTF-8 text ({exc.reason})"
-        raise InputError(f"{path}: cannot read: {reason}") from None
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, why = utf8_fault(data, exc)
+        raise InputError(f"{path}:{line}: {why}") from None
     parsed = _with_complete_tables(path, parse(text, sort=sort), sort)
     if not parsed.paper_sections:
         raise InputError(

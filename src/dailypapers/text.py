@@ -44,3 +44,11 @@ def slugify(name: str) -> str:
     """File-name-safe identity of a keyword: lowercase ASCII words joined by ``-``."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return "-".join(re.findall(r"[a-z0-9]+", ascii_name.lower()))
+
+
+def utf8_fault(data: bytes, exc: UnicodeDecodeError) -> tuple[int, str]:
+    """Where ``data`` stops being UTF-8, for a one-line error: its line (from 1), and what is
+    wrong there. A file saved in another encoding is fixed by finding that byte."""
+    line = data.count(b"\n", 0, exc.start) + 1
+    column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+    return line, f"not UTF-8 text: byte 0x{data[exc.start]:02x} at column {column} ({exc.reason})"

@@ -21,6 +21,16 @@ def error_of(text: str) -> ConfigError:
     return caught.value
 
 
+def test_a_keywords_file_not_in_utf_8_names_the_line_of_the_bad_byte(tmp_path: Path) -> None:
+    path = tmp_path / "keywords.yaml"
+    path.write_bytes(b"keywords:\n  - World model\n  - Caf\xe9\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value) == (
+        f"{path}:3: not UTF-8 text: byte 0xe9 at column 8 (invalid continuation byte)"
+    )
+
+
 def test_shipped_keywords_file_lists_the_five_topics() -> None:
     config = load_config(REPO / "keywords.yaml")
     assert [t.name for t in config.keywords] == [

@@ -111,6 +111,19 @@ def test_a_missing_bibtex_file_names_its_line(tmp_path: Path) -> None:
     assert "not found" in caught.value.message
 
 
+def test_a_bibtex_file_not_in_utf_8_names_its_own_line(tmp_path: Path) -> None:
+    (tmp_path / "ours.bib").write_bytes(b"@article{a,\n  title = {Caf\xe9},\n}\n")
+    (tmp_path / "keywords.yaml").write_text(
+        "keywords: [A]\nreference: ours.bib\n", encoding="utf-8"
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path / "keywords.yaml")
+    assert caught.value.line == 2
+    assert caught.value.message.endswith(
+        "ours.bib: line 2: not UTF-8 text: byte 0xe9 at column 15 (invalid continuation byte)"
+    )
+
+
 @given(st.text(max_size=300))
 def test_any_bibtex_text_is_read_without_error(text: str) -> None:
     parse_bib(text)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dailypapers.errors import ReadmeError
-from dailypapers.outputs.readme import END, START, split
+from dailypapers.outputs.readme import END, START, read, split
 from tests.factories import snapshot_of
 from tests.support import run_cli
 
@@ -50,6 +50,17 @@ def test_any_other_layout_is_refused_naming_the_line(text: str, line: int, probl
     with pytest.raises(ReadmeError) as caught:
         split(text, "README.md")
     assert str(caught.value).startswith(f"README.md:{line}: {problem}")
+    assert caught.value.exit_code == 2
+
+
+def test_a_readme_not_in_utf_8_is_refused_naming_the_line(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_bytes(f"# Our group\n\nCaf\xe9 notes\n{START}\n{END}\n".encode("latin-1"))
+    with pytest.raises(ReadmeError) as caught:
+        read(readme)
+    assert str(caught.value) == (
+        f"{readme}:3: not UTF-8 text: byte 0xe9 at column 4 (invalid continuation byte)"
+    )
     assert caught.value.exit_code == 2
 
 

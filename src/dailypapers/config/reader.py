@@ -24,7 +24,7 @@ from ..settings import (
     MAX_READ_FIRST,
     MAX_REFERENCES,
 )
-from ..text import slugify
+from ..text import slugify, utf8_fault
 from . import references as refs
 from . import taxonomy
 from .model import (
@@ -85,11 +85,15 @@ log = logging.getLogger(__name__)
 def load_config(path: Path) -> Config:
     """Read and validate a keywords file; raises ConfigError naming file and line."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(str(path), 0, "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise ConfigError(str(path), 0, f"cannot read: {exc}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(str(path), *utf8_fault(data, exc)) from None
     return parse_config(text, str(path))
 
 

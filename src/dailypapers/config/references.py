@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..text import utf8_fault
+
 ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7}")
 """A versionless arXiv id: ``2511.01234`` (from April 2007), ``hep-th/9901001`` or
 ``math.GT/0309136`` (before)."""
@@ -65,11 +67,17 @@ def _canonical(raw: str) -> str:
 
 
 def read_bib(path: Path) -> BibIds:
-    """The arXiv ids a BibTeX file gives; raises OSError/UnicodeDecodeError/ValueError."""
+    """The arXiv ids a BibTeX file gives; raises OSError or ValueError."""
     size = path.stat().st_size
     if size > MAX_BIB_BYTES:
         raise ValueError(f"{size} bytes; a BibTeX file of references holds at most {MAX_BIB_BYTES}")
-    return parse_bib(path.read_text(encoding="utf-8"))
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, why = utf8_fault(data, exc)
+        raise ValueError(f"line {line}: {why}") from None
+    return parse_bib(text)
 
 
 def parse_bib(text: str) -> BibIds:

@@ -19,6 +19,7 @@ from ..config import Config, Keyword
 from ..errors import ReadmeError
 from ..fileio import Staging, write_atomic
 from ..store import StoreEntry
+from ..text import utf8_fault
 from . import tables
 from .budget import Piece, fit
 from .escape import Safe
@@ -89,11 +90,13 @@ def split(existing: str, name: str = "README.md") -> tuple[str, str]:
 def read(readme: Path) -> tuple[str, str]:
     """The owner's text around the block of ``readme`` (empty for a README not made yet)."""
     try:
-        existing = readme.read_bytes().decode("utf-8")
+        data = readme.read_bytes()
     except FileNotFoundError:
-        existing = ""
+        return split("", str(readme))
+    try:
+        existing = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ReadmeError(str(readme), 0, f"not UTF-8 text ({exc.reason})") from None
+        raise ReadmeError(str(readme), *utf8_fault(data, exc)) from None
     return split(existing, str(readme))
 
 
