@@ -472,6 +472,23 @@ def test_an_explicit_config_is_not_looked_for_elsewhere(tracker: Path) -> None:
     assert result.stderr == "dailypapers: keywords.yaml: file not found\n"
 
 
+@pytest.mark.parametrize(
+    "command", [["add", "Agents"], ["remove", "World Model"], ["add", "--reference", "2403.15377"]]
+)
+def test_an_edit_of_a_keywords_file_not_in_utf_8_is_refused_naming_the_line(
+    tmp_path: Path, command: list[str]
+) -> None:
+    text = b"keywords:\n  - World Model\n  - Caf\xe9\n"
+    (tmp_path / "keywords.yaml").write_bytes(text)
+    result = run(tmp_path, None, *command)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "dailypapers: keywords.yaml:3: not UTF-8 text: byte 0xe9 at column 8 "
+        "(invalid continuation byte)\n"
+    )
+    assert (tmp_path / "keywords.yaml").read_bytes() == text
+
+
 def test_adding_a_duplicate_keyword_is_refused(tracker: Path) -> None:
     result = run(tracker, None, "add", "World model")
     assert result.returncode == 2

@@ -16,7 +16,7 @@ import yaml
 from ..errors import ConfigError, InputError
 from ..fileio import write_atomic
 from .model import Config, name_key
-from .reader import compose, parse_config
+from .reader import compose, parse_config, read_text
 
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .+_()/-]*")
 
@@ -104,7 +104,7 @@ def add_keyword(
         ("exclude", exclude),
         ("notify", notify),
     )
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path)
     keywords = _keywords_node(text, str(path))
     lines = text.splitlines(keepends=True)
     last = keywords.value[-1]
@@ -125,7 +125,7 @@ def add_keyword(
 
 
 def remove_keyword(path: Path, name: str) -> Config:
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path)
     keywords = _keywords_node(text, str(path))
     wanted = name_key(name)
     for item in keywords.value:
@@ -143,7 +143,7 @@ def add_reference(path: Path, reference: str) -> Config | None:
     the end of the file when there is none. None when it is listed already."""
     from .references import parse_id
 
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path)
     root = compose(text, str(path))
     config = parse_config(text, str(path))
     value = " ".join(reference.split())

@@ -84,6 +84,12 @@ log = logging.getLogger(__name__)
 
 def load_config(path: Path) -> Config:
     """Read and validate a keywords file; raises ConfigError naming file and line."""
+    return parse_config(read_text(path), str(path))
+
+
+def read_text(path: Path) -> str:
+    """A keywords file's text, for reading or editing; ConfigError if it cannot be read or is
+    not UTF-8 (naming the line of the first bad byte)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -91,10 +97,9 @@ def load_config(path: Path) -> Config:
     except OSError as exc:
         raise ConfigError(str(path), 0, f"cannot read: {exc}") from None
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(str(path), *utf8_fault(data, exc)) from None
-    return parse_config(text, str(path))
 
 
 def parse_config(text: str, path: str = "keywords.yaml") -> Config:
