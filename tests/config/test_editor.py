@@ -83,3 +83,11 @@ def test_add_refuses_an_unknown_category_naming_the_keyword(tmp_path: Path) -> N
     with pytest.raises(InputError, match=r"'Robots' not added: categories: .*did you mean cs\.CV"):
         add_keyword(path, "Robots", categories=["cs.CVV"])
     assert path.read_text(encoding="utf-8") == MAPPING_LAST
+
+
+def test_a_name_yaml_would_take_for_a_date_is_added_quoted(tmp_path: Path) -> None:
+    path = tmp_path / "keywords.yaml"
+    path.write_text("keywords:\n  - World model\n", encoding="utf-8")
+    config = add_keyword(path, "2024-02-30", exclude=["0x_"])
+    assert [k.name for k in config.keywords] == ["World model", "2024-02-30"]
+    assert '- name: "2024-02-30"' in path.read_text(encoding="utf-8")

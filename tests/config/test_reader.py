@@ -31,6 +31,26 @@ def test_a_keywords_file_not_in_utf_8_names_the_line_of_the_bad_byte(tmp_path: P
     )
 
 
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [("2024-02-30", "timestamp"), ("0x_", "int"), ("!!bool abc", "bool"), ("!!int abc", "int")],
+)
+def test_a_value_yaml_takes_for_a_date_or_number_it_cannot_make_is_refused_on_its_line(
+    value: str, kind: str
+) -> None:
+    error = error_of(f"keywords:\n  - World model\n  - {value}\n")
+    assert error.line == 3
+    assert error.message == (
+        f"invalid value '{value.split()[-1]}': YAML reads it as a {kind}, and it is not a valid "
+        "one; quote it if it is meant as text"
+    )
+
+
+def test_lists_nested_too_deeply_for_yaml_are_refused() -> None:
+    error = error_of("keywords: " + "[" * 1000 + "a" + "]" * 1000 + "\n")
+    assert error.message == "YAML error: lists or mappings nested too deeply"
+
+
 def test_shipped_keywords_file_lists_the_five_topics() -> None:
     config = load_config(REPO / "keywords.yaml")
     assert [t.name for t in config.keywords] == [

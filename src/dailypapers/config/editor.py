@@ -6,6 +6,7 @@ as a whole before it replaces the file.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Sequence
@@ -22,8 +23,11 @@ _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .+_()/-]*")
 
 
 def _scalar(name: str) -> str:
-    if _PLAIN.fullmatch(name) and yaml.safe_load(name) == name:
-        return name
+    """``name`` as YAML reads it back as this text: plain if it stays a string, else quoted
+    (``2024-02-30`` reads as a date, and one YAML cannot even build)."""
+    with contextlib.suppress(yaml.YAMLError, ValueError, LookupError, TypeError):
+        if _PLAIN.fullmatch(name) and yaml.safe_load(name) == name:
+            return name
     return json.dumps(name, ensure_ascii=False)
 
 

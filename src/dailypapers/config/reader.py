@@ -129,6 +129,8 @@ def compose(text: str, path: str) -> yaml.Node | None:
         raise ConfigError(path, line, f"YAML error: {exc.reason}") from None
     except yaml.YAMLError as exc:
         raise ConfigError(path, 0, f"YAML error: {exc}") from None
+    except RecursionError:
+        raise ConfigError(path, 0, "YAML error: lists or mappings nested too deeply") from None
 
 
 _NEEDS_QUOTES = {"@": "@", "`": "`", "%": "%", "|": "|", ">": ">", "!": "!", "&": "&", "*": "*"}
@@ -272,6 +274,14 @@ class _Reader:
             return self._constructor.construct_object(node, deep=True)
         except yaml.MarkedYAMLError as exc:
             raise self.fail(node, f"invalid value: {exc.problem}") from None
+        except (ValueError, LookupError, TypeError, AttributeError, OverflowError):
+            # A plain value YAML takes for a date or a number it cannot build: 2024-02-30, 0x_.
+            kind = str(node.tag).rsplit(":", 1)[-1]
+            raise self.fail(
+                node,
+                f"invalid value {node.value!r}: YAML reads it as a {kind}, and it is not a valid "
+                "one; quote it if it is meant as text",
+            ) from None
 
     def mapping(self, node: yaml.Node, allowed: set[str], what: str) -> dict[str, yaml.Node]:
         if not isinstance(node, yaml.MappingNode):
