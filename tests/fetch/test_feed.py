@@ -209,3 +209,12 @@ def test_a_date_the_store_could_not_hold_makes_the_page_malformed(
     )
     with pytest.raises(MalformedFeed, match="impossible"):
         parse_page(body)
+
+
+@pytest.mark.parametrize("count", ["-5", "5000000000", "1e3"])
+def test_a_count_no_store_could_keep_is_a_broken_answer(count: str) -> None:
+    text = one_entry("").replace(
+        "<opensearch:totalResults>1<", f"<opensearch:totalResults>{count}<"
+    )
+    with pytest.raises(MalformedFeed, match=f"bad opensearch:totalResults '{count}'"):
+        parse_page(text)

@@ -316,3 +316,18 @@ def test_an_unknown_revision_first_submitted_inside_the_stored_range_accounts_fo
     )
     assert outcome.unaccounted == 0
     assert len(archive.calls) == 1
+
+
+class Stuck(Archive):
+    """Answers every page with the same one entry, and a count far beyond it."""
+
+    def search(self, query: str, *, start: int, max_results: int, sort_by: str) -> Page:
+        self.calls.append((start, max_results))
+        return Page((self.papers[0],), 5000)
+
+
+def test_an_archive_that_repeats_one_entry_on_every_page_is_not_asked_for_ever() -> None:
+    archive = Stuck([paper(1, hours_ago=1)])
+    outcome = fetch_keyword(archive, TOPIC, [], sort="updated", lookback_days=1)
+    assert [p.id for p in outcome.papers] == ["2611.00001"]
+    assert len(archive.calls) == 3  # the page with the paper, then two that bring nothing new

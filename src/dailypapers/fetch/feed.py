@@ -10,7 +10,7 @@ import feedparser
 
 from ..config.references import ARXIV_ID
 from ..text import fold
-from .interface import MAX_VERSION, UTC_TIME, MalformedFeed, Page, Paper
+from .interface import MAX_TOTAL_RESULTS, MAX_VERSION, UTC_TIME, MalformedFeed, Page, Paper
 
 _ID = re.compile(r"/abs/(?P<id>.+?)(?:v(?P<version>\d+))?$")
 _ERROR_ID = "/api/errors"
@@ -134,6 +134,8 @@ def parse_page(body: bytes | str) -> Page:
     try:
         total_results = int(total)
     except (TypeError, ValueError):
+        total_results = -1
+    if not 0 <= total_results <= MAX_TOTAL_RESULTS:
         raise MalformedFeed(f"bad opensearch:totalResults {total!r}") from None
     papers = (_paper(e) for e in entries)
     return Page(tuple(p for p in papers if p is not None), total_results)

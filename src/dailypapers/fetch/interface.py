@@ -13,6 +13,9 @@ from ..config.model import LinkStyle
 ARXIV_BASE = "https://arxiv.org"
 MAX_VERSION = 999
 """More versions than any paper has; a bigger number is a corrupt id, not a busy author."""
+MAX_TOTAL_RESULTS = 10**9
+"""More papers than arXiv holds (about 3 million): a count beyond it, or below 0, is a broken
+answer, which the store (which keeps the count) would refuse."""
 UTC_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 """How ``published`` and ``updated`` are stored (four-digit years, so they sort as text)."""
 

@@ -44,6 +44,9 @@ LOOKUP_BATCH = 100
 # until the windows hold max_papers.
 FIRST_RUN_DAYS = (7, 30, 90, 365, 3650, 36500)
 PAGE_LIMIT = 2000
+STALLED_PAGES = 2
+"""Pages in a row that bring no paper new to this run: arXiv is repeating itself, and asking on
+(one entry further down each time) would not end before its count, which may be anything."""
 
 
 def _parse(date: str) -> datetime:
@@ -284,18 +287,19 @@ def fetch_keyword(
     dates: list[str] = []
     start = 0
     unsorted = False
-    total = 0
+    total = stalled = 0
     while True:
         page = run.search(query, start, size)
         total = page.total_results
-        _, repeated = got.add(page.papers)
+        added, repeated = got.add(page.papers)
         got.repeated += repeated
         dates.extend(p.date(sort) for p in page.papers)
         start += max(1, len(page.papers) - repeated)
         if on_page:
             on_page(len(got), min(total, limit))
         unsorted = unsorted or not _is_sorted(dates)
-        if not page.papers or start >= total or len(got) >= limit:
+        stalled = 0 if added else stalled + 1
+        if not page.papers or start >= total or len(got) >= limit or stalled >= STALLED_PAGES:
             break
         if unsorted and known is not None:
             break

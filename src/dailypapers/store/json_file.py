@@ -24,12 +24,12 @@ from ..config import Config, Keyword
 from ..config.references import ARXIV_ID
 from ..errors import StoreError
 from ..fetch import Paper
-from ..fetch.interface import MAX_VERSION, UTC_TIME
+from ..fetch.interface import MAX_TOTAL_RESULTS, MAX_VERSION, UTC_TIME
 from ..fileio import Ahead, content_digest, write_atomic
 from .model import Health, KeywordStore, Snapshot, StoreEntry, Summary
 
 SCHEMA = 1
-_MAX_COUNT = 10**9
+_MAX_COUNT = MAX_TOTAL_RESULTS
 _Id = Annotated[str, Meta(pattern=f"^(?:{ARXIV_ID.pattern})$")]
 _Day = Annotated[str, Meta(pattern=r"^(?:\d{4}-\d{2}-\d{2})?$")]
 _Stamp = Annotated[str, Meta(pattern=f"^(?:{UTC_TIME.pattern})?$")]
