@@ -93,6 +93,11 @@ def test_last_update_becomes_first_seen() -> None:
     assert only_paper(readme(ROW, last_update="2025-12-12")).first_seen == "2025-12-12"
 
 
+@pytest.mark.parametrize("day", ["2025-02-30", "9999-99-99"])
+def test_a_last_update_off_the_calendar_is_not_taken_for_the_first_seen_day(day: str) -> None:
+    assert only_paper(readme(ROW, last_update=day)).first_seen == ""
+
+
 def test_published_sort_puts_the_date_in_published() -> None:
     (section,) = parse(readme(ROW), sort="published").sections
     assert (section.papers[0].published, section.papers[0].updated) == ("2018-05-09T00:00:00Z", "")

@@ -138,7 +138,7 @@ def parse(text: str, *, sort: SortKey = "updated") -> ParsedFile:
     next_parts: list[str] = []
     for number in range(first, last):
         line = lines[number].rstrip()
-        if match := _LAST_UPDATE.match(line):
+        if (match := _LAST_UPDATE.match(line)) and _calendar_day(match["day"]):
             seen = match.group("day")
         elif match := _HEADING.match(line):
             name = _unescape_heading(match.group("name"))
@@ -155,6 +155,16 @@ def parse(text: str, *, sort: SortKey = "updated") -> ParsedFile:
     for section in sections:
         _read_rows(section, sort, seen)
     return ParsedFile(tuple(sections), seen, tuple(stray), next_parts=tuple(next_parts))
+
+
+def _calendar_day(day: str) -> bool:
+    """Whether a ``Last update`` day is on the calendar: a hand-edited 2025-02-30 would become
+    every paper's first-seen day, in a store every later command refuses."""
+    try:
+        date.fromisoformat(day)
+    except ValueError:
+        return False
+    return True
 
 
 def _generated_block(lines: list[str]) -> tuple[int, int]:
