@@ -90,7 +90,16 @@ def test_a_failed_fetch_saves_nothing_and_the_next_run_asks_again(
 
 @pytest.mark.parametrize(
     "damage",
-    [b"{not json", b"[]", b'{"asked": [1]}', b'{"asked": ["x"], "papers": [{"id": "y"}]}'],
+    [
+        b"{not json",
+        b"[]",
+        b'{"asked": [1]}',
+        b'{"asked": ["x"], "papers": [{"id": "y"}]}',
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"asked": ["x"], "papers": [{"id": "x", "version": 1, "title": "\\ud800", '
+        b'"abstract": "a"}]}',
+    ],
+    ids=["not json", "a list", "no ids", "an id not asked", "nested", "a lone surrogate"],
 )
 def test_a_damaged_file_is_set_aside_and_asked_again(
     tmp_path: Path, fake: FakeArxiv, damage: bytes

@@ -96,6 +96,8 @@ def load(data_dir: Path) -> tuple[ReferenceSet, str]:
         return ReferenceSet(), ""
     except (OSError, ValueError) as exc:
         return ReferenceSet(), f"{path}: cannot be read ({exc}); the references are asked again"
+    except RecursionError:
+        return ReferenceSet(), f"{path}: nested too deeply; the references are asked again"
     try:
         return _checked(raw), ""
     except (TypeError, ValueError) as exc:
@@ -119,10 +121,19 @@ def _checked(raw: object) -> ReferenceSet:
         if isinstance(version, bool) or not isinstance(version, int) or not 0 < version < 1000:
             raise ValueError(f"papers[{n}].version must be a whole number from 1 to 999")
         for name, text in (("title", title), ("abstract", abstract)):
-            if not isinstance(text, str) or len(text) > _TEXT_LIMIT:
+            if not isinstance(text, str) or len(text) > _TEXT_LIMIT or not _encodable(text):
                 raise ValueError(f"papers[{n}].{name} must be text")
         papers.append(Reference(paper_id, version, str(title), str(abstract)))
     return ReferenceSet(tuple(dict.fromkeys(asked)), tuple(papers))
+
+
+def _encodable(text: str) -> bool:
+    """Whether ``text`` can be written out: a lone surrogate (``\\ud800`` in the JSON) cannot."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def save(data_dir: Path, references: ReferenceSet) -> None:
