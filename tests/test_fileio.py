@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import os
+import stat
 import tempfile
 import threading
 from pathlib import Path
@@ -164,3 +166,32 @@ def test_a_spool_a_killed_render_left_is_removed_when_the_next_is_made(
     finally:
         live.close()
         Path(live.name).unlink()
+
+
+def test_a_write_through_a_symlink_replaces_its_target_and_keeps_the_link(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    target = tmp_path / "docs" / "README.md"
+    target.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "README.md"
+    link.symlink_to(Path("docs") / "README.md")
+    assert fileio.write_atomic(link, ["new\n"])
+    assert link.is_symlink()
+    assert target.read_text(encoding="utf-8") == "new\n"
+
+
+def test_a_write_over_anything_but_a_regular_file_is_refused(tmp_path: Path) -> None:
+    fifo = tmp_path / "README.md"
+    os.mkfifo(fifo)
+    with pytest.raises(OSError, match="not a regular file"):
+        fileio.write_atomic(fifo, ["text\n"])
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert list(tmp_path.iterdir()) == [fifo]
+
+
+def test_reading_a_fifo_in_a_files_place_is_refused_without_waiting_for_a_writer(
+    tmp_path: Path,
+) -> None:
+    fifo = tmp_path / "store.json"
+    os.mkfifo(fifo)
+    with pytest.raises(OSError, match="not a regular file"):
+        fileio.read_regular(fifo)

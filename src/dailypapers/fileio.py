@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import os
 import queue
+import stat
 import sys
 import tempfile
 import threading
@@ -53,6 +55,7 @@ def _write_text(handle: IO[bytes], chunks: Iterable[str], digest: Any = None) ->
 def _write_atomic(
     path: Path, fill: Callable[[IO[bytes]], None], durable: bool, sweep: bool
 ) -> bool:
+    path = _target(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -82,6 +85,27 @@ def _write_atomic(
     if changed and durable:
         _fsync_dir(path.parent)
     return changed
+
+
+def _target(path: Path) -> Path:
+    """The file a write replaces: a symlink's target, so that the link stays (a README linked
+    from elsewhere), and never anything but a regular file (``--readme /dev/null`` replaced the
+    device)."""
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
+    if path.exists() and not path.is_file():
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
+    return path
+
+
+def read_regular(path: Path) -> bytes:
+    """A file's bytes, refusing (OSError) anything but a regular file without blocking on it: a
+    FIFO in a file's place would hold the command for ever, a device would be read as a file."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with open(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        return handle.read()
 
 
 def _same_bytes(written: str, path: Path) -> bool:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..config import Config, Keyword
 from ..errors import ReadmeError
-from ..fileio import Staging, write_atomic
+from ..fileio import Staging, read_regular, write_atomic
 from ..store import StoreEntry
 from ..text import utf8_fault
 from . import tables
@@ -90,9 +90,11 @@ def split(existing: str, name: str = "README.md") -> tuple[str, str]:
 def read(readme: Path) -> tuple[str, str]:
     """The owner's text around the block of ``readme`` (empty for a README not made yet)."""
     try:
-        data = readme.read_bytes()
+        data = read_regular(readme)
     except FileNotFoundError:
         return split("", str(readme))
+    except OSError as exc:
+        raise ReadmeError(str(readme), 0, exc.strerror or str(exc)) from None
     try:
         existing = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -25,7 +25,7 @@ from ..config.references import ARXIV_ID
 from ..errors import StoreError
 from ..fetch import Paper
 from ..fetch.interface import MAX_TOTAL_RESULTS, MAX_VERSION, UTC_TIME
-from ..fileio import Ahead, content_digest, write_atomic
+from ..fileio import Ahead, content_digest, read_regular, write_atomic
 from .model import Health, KeywordStore, Snapshot, StoreEntry, Summary
 
 SCHEMA = 1
@@ -202,7 +202,7 @@ def store_path(data_dir: Path, slug: str) -> Path:
 
 def _read(path: Path) -> bytes | None:
     try:
-        return path.read_bytes()
+        return read_regular(path)
     except FileNotFoundError:
         return None
     except OSError as exc:
