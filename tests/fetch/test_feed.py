@@ -195,9 +195,12 @@ def test_real_id_shapes_split_into_id_and_version() -> None:
     [
         ("0005-01-01T00:00:00Z", "2026-11-02T00:00:00Z"),
         ("2026-11-01T00:00:00Z", "9999-12-31T23:59:60Z"),
+        ("0001-01-01T00:00:00Z", "0001-01-01T00:00:00Z"),
+        ("1990-12-31T00:00:00Z", "2026-11-02T00:00:00Z"),
+        ("2026-11-01T00:00:00Z", "9999-12-31T00:00:00Z"),
     ],
 )
-def test_a_date_the_store_could_not_hold_makes_the_page_malformed(
+def test_a_date_arxiv_cannot_have_makes_the_page_malformed(
     published: str, updated: str
 ) -> None:
     body = (

@@ -40,12 +40,18 @@ def split_id(url_or_id: str) -> tuple[str, int]:
     return match.group("id"), int(version)
 
 
+FIRST_YEAR, LAST_YEAR = "1991", "3000"
+"""arXiv's first year, and a year no paper of this tracker's life will carry."""
+
+
 def _stamp(entry: feedparser.FeedParserDict, key: str) -> str:
     parsed = entry.get(f"{key}_parsed")
     if not parsed:
         raise MalformedFeed(f"entry {entry.get('id', '?')} has no {key} date")
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", parsed)
-    if not UTC_TIME.fullmatch(stamp):  # year 5 or 10000: the store would refuse it on load
+    # Year 5 or 10000: the store would refuse it on load. Before arXiv began, or centuries
+    # ahead, the run's date arithmetic (a window before it, two days after it) would overflow.
+    if not UTC_TIME.fullmatch(stamp) or not FIRST_YEAR <= stamp[:4] < LAST_YEAR:
         raise MalformedFeed(f"entry {entry.get('id', '?')} has an impossible {key} date")
     return stamp
 
