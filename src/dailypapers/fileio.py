@@ -55,7 +55,7 @@ def _write_text(handle: IO[bytes], chunks: Iterable[str], digest: Any = None) ->
 def _write_atomic(
     path: Path, fill: Callable[[IO[bytes]], None], durable: bool, sweep: bool
 ) -> bool:
-    path = _target(path)
+    path = writable_target(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -87,7 +87,7 @@ def _write_atomic(
     return changed
 
 
-def _target(path: Path) -> Path:
+def writable_target(path: Path) -> Path:
     """The file a write replaces: a symlink's target, so that the link stays (a README linked
     from elsewhere), and never anything but a regular file (``--readme /dev/null`` replaced the
     device)."""

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from .config import Config, Keyword, load_config
 from .errors import InputError, ReferencesUnavailable
 from .fetch import Paper, Searcher
-from .fileio import data_lock, render_cache
+from .fileio import data_lock, render_cache, writable_target
 from .run import Progress, UpdateReport
 from .settings import Settings
 from .store import Snapshot, load_snapshot
@@ -197,8 +197,12 @@ def update(
     from .outputs.readme import check as check_readme
     from .run.update import run_update
 
-    # A README whose markers cannot be trusted stops the run before anything is fetched or saved.
+    # A README whose markers cannot be trusted, or an output that can be no file, stops the run
+    # before anything is fetched or saved.
     check_readme(paths.readme)
+    for output in (paths.digest, paths.digest_title, paths.summary, paths.health):
+        if output is not None:
+            writable_target(output)
     with (
         data_lock(paths.data),
         ArxivClient(

@@ -489,6 +489,22 @@ def test_an_edit_of_a_keywords_file_not_in_utf_8_is_refused_naming_the_line(
     assert (tmp_path / "keywords.yaml").read_bytes() == text
 
 
+@pytest.mark.parametrize(
+    "options",
+    [["--digest", "out"], ["--digest", "issue.md", "--digest-title", "out"], ["--summary", "out"]],
+)
+def test_an_output_path_that_can_be_no_file_stops_update_before_anything_is_fetched(
+    tracker: Path, server: FakeArxiv, options: list[str]
+) -> None:
+    (tracker / "out").mkdir()
+    before = snapshot_files(tracker)
+    result = run(tracker, server, "update", *options)
+    assert result.returncode == 2
+    assert result.stderr == "dailypapers: out: not a regular file\n"
+    assert server.requests == []
+    assert snapshot_files(tracker) == before
+
+
 def test_adding_a_duplicate_keyword_is_refused(tracker: Path) -> None:
     result = run(tracker, None, "add", "World model")
     assert result.returncode == 2

@@ -200,9 +200,7 @@ def test_real_id_shapes_split_into_id_and_version() -> None:
         ("2026-11-01T00:00:00Z", "9999-12-31T00:00:00Z"),
     ],
 )
-def test_a_date_arxiv_cannot_have_makes_the_page_malformed(
-    published: str, updated: str
-) -> None:
+def test_a_date_arxiv_cannot_have_makes_the_page_malformed(published: str, updated: str) -> None:
     body = (
         '<feed xmlns="http://www.w3.org/2005/Atom" '
         'xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">'
