@@ -22,7 +22,7 @@ from .config.editor import add_keyword
 from .errors import InputError
 from .fetch import MalformedFeed, Paper
 from .fetch.feed import split_id
-from .fileio import data_lock
+from .fileio import data_lock, read_regular
 from .outputs.escape import md_cell_unescape, md_link_text_unescape
 from .outputs.readme import END, START
 from .run.update import today_in
@@ -258,7 +258,7 @@ def _arxiv_id(link: str) -> tuple[str, int]:
 def read(path: Path, *, sort: SortKey = "updated") -> ParsedFile:
     """Parse a file, refusing (InputError) one that cannot be read or holds no paper table."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
     try:

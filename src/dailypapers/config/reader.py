@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import yaml
 
 from ..errors import ConfigError
+from ..fileio import read_regular
 from ..settings import (
     DEFAULT_MAX_PAPERS,
     DEFAULT_READ_FIRST,
@@ -91,7 +92,7 @@ def read_text(path: Path) -> str:
     """A keywords file's text, for reading or editing; ConfigError if it cannot be read or is
     not UTF-8 (naming the line of the first bad byte)."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except FileNotFoundError:
         raise ConfigError(str(path), 0, "file not found") from None
     except OSError as exc:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..fileio import read_regular
 from ..text import utf8_fault
 
 ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7}")
@@ -71,7 +72,7 @@ def read_bib(path: Path) -> BibIds:
     size = path.stat().st_size
     if size > MAX_BIB_BYTES:
         raise ValueError(f"{size} bytes; a BibTeX file of references holds at most {MAX_BIB_BYTES}")
-    data = path.read_bytes()
+    data = read_regular(path)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -142,6 +142,6 @@ def parse_page(body: bytes | str) -> Page:
     except (TypeError, ValueError):
         total_results = -1
     if not 0 <= total_results <= MAX_TOTAL_RESULTS:
-        raise MalformedFeed(f"bad opensearch:totalResults {total!r}") from None
+        raise MalformedFeed(f"bad opensearch:totalResults {total!r}")
     papers = (_paper(e) for e in entries)
     return Page(tuple(p for p in papers if p is not None), total_results)
