@@ -343,6 +343,18 @@ def test_add_keywords_adds_them_keeping_comments_and_order(tmp_path: Path) -> No
     assert [p.id for p in stored(paths, "other-topic")] == ["1803.10122"]
 
 
+def test_add_keywords_adds_none_when_one_name_is_refused(tmp_path: Path) -> None:
+    paths = tracker(tmp_path)
+    before = paths.config.read_bytes()
+    (tmp_path / "old.md").write_text(
+        readme(ROW, name="Other topic") + readme(ROW, name="\u200b"), "utf-8"
+    )
+    with pytest.raises(InputError, match="not added"):
+        import_file(tmp_path / "old.md", paths.config, paths.data, add_keywords=True, today="x")
+    assert paths.config.read_bytes() == before
+    assert not (paths.data / "other-topic.json").exists()
+
+
 def test_sections_match_keywords_ignoring_case_and_spacing(tmp_path: Path) -> None:
     paths = tracker(tmp_path)
     import_text(paths, readme(ROW, name="world   MODEL"))

@@ -22,7 +22,7 @@ from .config.editor import add_keyword
 from .errors import InputError
 from .fetch import MalformedFeed, Paper
 from .fetch.feed import split_id
-from .fileio import data_lock, read_regular
+from .fileio import data_lock, read_regular, write_atomic_blocks
 from .outputs.escape import md_cell_unescape, md_link_text_unescape
 from .outputs.readme import END, START
 from .run.update import today_in
@@ -395,9 +395,14 @@ def import_file(
     missing = list(dict.fromkeys(s.name for s in sections if config.keyword_named(s.name) is None))
     added: list[str] = []
     if add_keywords:
-        for name in missing:
-            config = add_keyword(config_path, name)
-            added.append(name)
+        original = read_regular(config_path)
+        try:
+            for name in missing:
+                config = add_keyword(config_path, name)
+                added.append(name)
+        except BaseException:  # one refused name: keywords.yaml as it was, not half edited
+            write_atomic_blocks(config_path, [original])
+            raise
     today = today or today_in(config.timezone)
     reports: list[KeywordImport] = []
     written: list[Path] = []
