@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from dailypapers.outputs.escape import (
     fold,
+    issue_comment,
     md_cell,
     md_cell_unescape,
+    md_comment,
     md_link_text,
     md_link_text_unescape,
     script_json,
 )
+from tests.support import gfm
 
 markdownish = st.text(
     alphabet=st.one_of(st.sampled_from(list("|\\[]()<>&*_` #!;")), st.characters(codec="utf-8")),
@@ -77,3 +81,13 @@ _JSON_VALUES = st.recursive(
 def test_the_page_json_is_what_pythons_json_module_writes(value: object) -> None:
     expected = json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
     assert script_json(value) == expected
+
+
+@pytest.mark.parametrize(
+    "comment", ["`MLHC` 2026, 12 pages, 3 figures", "``Accepted'' at ICLR 2026"]
+)
+def test_a_backtick_in_a_long_comments_first_letters_opens_no_code_span(comment: str) -> None:
+    for cell in (md_comment(comment), issue_comment(comment)):
+        html = gfm(f"| C |\n| --- |\n| {cell} |\n").html
+        assert f"<summary>{comment[:5]}...</summary><p>" in html.replace("\u2060", "")
+        assert "&lt;/summary&gt;" not in html

@@ -101,8 +101,15 @@ def md_comment(text: str) -> Safe:
     if len(text) <= COMMENT_INLINE_MAX:
         return md_cell(text)
     # The established format cuts the summary verbatim, trailing space included ("MLHC ...").
-    head = _md_escape(text[:COMMENT_SUMMARY_CHARS])
+    head = _summary(text)
     return Safe(f"<details><summary>{head}...</summary><p>{md_cell(text)}</p></details>")
+
+
+def _summary(text: str) -> str:
+    """A comment's first letters as its summary. A backtick there is written as an entity: cut
+    from a pair, it would open a code span that the full text closes, swallowing the
+    ``</summary><p>`` between them (```MLHC` 2026``)."""
+    return _md_escape(text[:COMMENT_SUMMARY_CHARS]).replace("`", "&#96;")
 
 
 # In an issue body GitHub turns ``@name`` (and ``@org/team``) into a notification, and ``#12``,
@@ -159,7 +166,7 @@ def issue_comment(text: str) -> Safe:
     text = fold(text)
     if len(text) <= COMMENT_INLINE_MAX:
         return issue_cell(text)
-    head = unlinked(_md_escape(text[:COMMENT_SUMMARY_CHARS]))
+    head = unlinked(_summary(text))
     return Safe(f"<details><summary>{head}...</summary><p>{issue_cell(text)}</p></details>")
 
 
