@@ -157,6 +157,8 @@ class Rendered:
     links: list[Link] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     """Every run of text outside code, in order (entities decoded)."""
+    plain: list[str] = field(default_factory=list)
+    """Every run of text outside code and links: where GitHub looks for mentions and references."""
 
 
 def gfm_html(markdown: str) -> str:
@@ -230,6 +232,8 @@ class _Reader(HTMLParser):
             self.link.text += data
         if not self.code:
             self.out.texts.append(data)
+            if self.link is None:
+                self.out.plain.append(data)
 
 
 def gfm(markdown: str) -> Rendered:
@@ -246,6 +250,14 @@ def gfm_texts(markdown: str) -> list[str]:
     return gfm(markdown).texts
 
 
+GITHUB_ISSUE_URL = re.compile(
+    r"github\.com/[\w.-]+/[\w.-]+/(?:issues|pull|discussions)/\d", re.IGNORECASE
+)
+
+
 def linking(markdown: str) -> list[str]:
-    """The text pieces of ``markdown`` that GitHub would turn into a mention or reference."""
-    return [t for t in gfm_texts(markdown) if GITHUB_LINKING.search(t)]
+    """The text pieces of ``markdown`` that GitHub would turn into a mention or reference: text
+    outside code and links (GitHub looks nowhere else), and links to an issue or pull request."""
+    rendered = gfm(markdown)
+    texts = [t for t in rendered.plain if GITHUB_LINKING.search(t)]
+    return texts + [link.href for link in rendered.links if GITHUB_ISSUE_URL.search(link.href)]

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dailypapers.outputs.escape import issue_cell, issue_comment, issue_link_text
-from tests.support import gfm_texts, linking
+from tests.support import gfm, gfm_texts, linking
 
 INVISIBLE = "\u2060"
 
@@ -73,7 +73,10 @@ def test_text_without_signs_is_unchanged() -> None:
 hostile = st.lists(
     st.one_of(
         st.sampled_from(
-            ["@", "#", "GH-", "gh-", "/", "\\", "&", "`", "*", "[", "]", " ", "a", "1"]
+            [
+                *["@", "#", "GH-", "gh-", "/", "\\", "&", "`", "*", "[", "]", " ", "a", "1"],
+                *["https://", "http://", "www.", ".org", "github.com/o/r/issues/", ":", "(", "_"],
+            ]
         ),
         st.text(alphabet="ab1-_/@#.", max_size=4),
     ),
@@ -81,7 +84,7 @@ hostile = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(title=hostile.filter(lambda s: s.strip() != ""), comment=hostile)
 def test_hostile_paper_text_never_mentions_or_references(title: str, comment: str) -> None:
     assert linking(table(title, comment)) == []
@@ -107,3 +110,27 @@ def test_a_link_to_a_repository_is_left_as_it_is() -> None:
     assert (
         issue_cell("code: https://github.com/owner/repo") == "code: https://github.com/owner/repo"
     )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://medium.com/@alice/post",
+        "https://example.org/#123",
+        "www.x.org/@bob",
+        "https://github.com/owner/repo/issues/5",
+    ],
+)
+def test_a_web_address_that_would_ping_reads_the_same_as_text_not_a_broken_link(url: str) -> None:
+    comment = f"Code and data: {url} (a long comment)"
+    body = table("T", comment)
+    assert linking(body) == []
+    assert comment in shown(body)
+    assert "&#8288;" not in "".join(gfm_texts(body))
+    assert [link.href for link in gfm(body).links] == ["https://arxiv.org/pdf/2611.00001v1"]
+
+
+def test_a_web_address_that_pings_no_one_stays_a_link() -> None:
+    body = table("T", "Code: https://github.com/owner/repo, data at www.example.org/d")
+    hrefs = [link.href for link in gfm(body).links]
+    assert hrefs[1:] == ["https://github.com/owner/repo", "http://www.example.org/d"]

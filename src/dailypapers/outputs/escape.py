@@ -131,6 +131,10 @@ def _unlink(match: re.Match[str]) -> str:
     return found if found[:1] == "&" else found + WORD_JOINER
 
 
+# A web address that GitHub's autolinker makes a link of, from its start to the next space.
+_WEB = re.compile(r"(?i:(?:https?|ftp)://|www\.)[^\s<]*")
+
+
 def unlinked(markdown: str) -> Safe:
     """Escaped Markdown whose text can no longer mention a user or reference an issue.
 
@@ -139,7 +143,17 @@ def unlinked(markdown: str) -> Safe:
     """
     if not any(sign in markdown for sign in "@#-/"):
         return Safe(markdown)
-    return Safe(_LINKING.sub(_unlink, markdown))
+    return Safe(_LINKING.sub(_unlink, _WEB.sub(_no_link, markdown)))
+
+
+def _no_link(match: re.Match[str]) -> str:
+    """A web address holding what ``unlinked`` breaks (``medium.com/@name``, ``/#12``, an issue's
+    address) is kept from being a link: the joiners would be part of the link, shown as
+    "&#8288;" and sent to the server. As text it reads the same. Other addresses stay links."""
+    url = match.group()
+    if all(found.group()[:1] == "&" for found in _LINKING.finditer(url)):
+        return url
+    return re.sub(r"(?i:://|(?<=www)\.)", lambda m: WORD_JOINER + m.group(), url, count=1)
 
 
 def issue_cell(text: str) -> Safe:
