@@ -6,15 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dailypapers.text import utf8_fault
+from dailypapers.text import NotUtf8, decode_utf8
 
 lines = st.lists(st.text(st.characters(exclude_characters="\n", codec="utf-8")), max_size=6)
 
 
 def fault(data: bytes) -> tuple[int, str]:
-    with pytest.raises(UnicodeDecodeError) as caught:
-        data.decode("utf-8")
-    return utf8_fault(data, caught.value)
+    with pytest.raises(NotUtf8) as caught:
+        decode_utf8(data)
+    return caught.value.line, caught.value.problem
 
 
 def test_a_latin_1_byte_is_named_with_its_line_and_column() -> None:

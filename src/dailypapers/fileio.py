@@ -20,6 +20,7 @@ from typing import IO, Any, TypeVar
 import xxhash
 
 from .errors import LockedError
+from .text import decode_utf8
 
 
 def write_atomic(
@@ -106,6 +107,12 @@ def read_regular(path: Path) -> bytes:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise OSError(errno.EINVAL, "not a regular file", str(path))
         return handle.read()
+
+
+def read_text(path: Path) -> str:
+    """A text file the owner keeps (keywords.yaml, the README, a .bib): ``read_regular``, then
+    ``decode_utf8``, so that either fault is one line naming where it is."""
+    return decode_utf8(read_regular(path))
 
 
 def _same_bytes(written: str, path: Path) -> bool:
@@ -304,9 +311,9 @@ class Staging:
 
     def write(self, path: Path, chunks: Iterable[str]) -> bool:
         """Stage ``chunks`` as the new ``path``; returns whether that changes ``path``."""
-        tmp = self.reserve(path)
+        fd, tmp = self._temporary(path)
         try:
-            with open(tmp, "wb") as handle:
+            with os.fdopen(fd, "wb") as handle:
                 digest = xxhash.xxh3_128()
                 _write_text(handle, chunks, digest)
         except BaseException:
@@ -319,6 +326,12 @@ class Staging:
     def reserve(self, path: Path) -> str:
         """An empty temporary sibling of ``path``, to be filled (``fill``, here or in another
         process) and then staged by ``adopt``; deleted on leaving the block if it is not."""
+        fd, tmp = self._temporary(path)
+        os.close(fd)
+        return tmp
+
+    def _temporary(self, path: Path) -> tuple[int, str]:
+        """A new temporary sibling of ``path``, open for writing, and its name (reserved)."""
         if path.parent not in self._folders:  # a thousand files in one folder: looked up once
             missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
             for folder in reversed(missing):
@@ -326,9 +339,8 @@ class Staging:
                 self._made.append(folder)
             self._folders.add(path.parent)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        os.close(fd)
         self._reserved.add(tmp)
-        return tmp
+        return fd, tmp
 
     def adopt(self, path: Path, tmp: str, digest: str) -> bool:
         """Stage ``tmp`` (from ``reserve``, filled with bytes whose ``content_digest`` is

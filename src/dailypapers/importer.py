@@ -22,11 +22,11 @@ from .config.editor import add_keyword
 from .errors import InputError
 from .fetch import MalformedFeed, Paper
 from .fetch.feed import split_id
-from .fileio import data_lock, read_regular, write_atomic_blocks
+from .fileio import data_lock, read_regular, read_text, write_atomic_blocks
 from .outputs.escape import md_cell_unescape, md_link_text_unescape
 from .outputs.readme import END, START
 from .run.update import today_in
-from .text import fold, utf8_fault
+from .text import NotUtf8, fold
 
 Layout = Literal["readme", "readme+code", "issue"]
 
@@ -158,8 +158,8 @@ def parse(text: str, *, sort: SortKey = "updated") -> ParsedFile:
 
 
 def _calendar_day(day: str) -> bool:
-    """Whether a ``Last update`` day is on the calendar: a hand-edited 2025-02-30 would become
-    every paper's first-seen day, in a store every later command refuses."""
+    """Whether a row's date or a ``Last update`` day is on the calendar: a hand-edited 2025-02-30
+    would reach every paper of the store, which every later command would then refuse."""
     try:
         date.fromisoformat(day)
     except ValueError:
@@ -221,10 +221,8 @@ def _paper(line: str, layout: Layout, sort: SortKey, seen: str) -> Paper:
         raise ValueError("the title is empty")
     paper_id, version = _arxiv_id(match["link"])
     day = match["date"]
-    try:
-        date.fromisoformat(day)
-    except ValueError:
-        raise ValueError(f"not a date: {day}") from None
+    if not _calendar_day(day):
+        raise ValueError(f"not a date: {day}")
     comment = match["long"] if match["long"] is not None else match["short"]
     stamp = f"{day}T00:00:00Z"
     return Paper(
@@ -258,14 +256,11 @@ def _arxiv_id(link: str) -> tuple[str, int]:
 def read(path: Path, *, sort: SortKey = "updated") -> ParsedFile:
     """Parse a file, refusing (InputError) one that cannot be read or holds no paper table."""
     try:
-        data = read_regular(path)
+        text = read_text(path)
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line, why = utf8_fault(data, exc)
-        raise InputError(f"{path}:{line}: {why}") from None
+    except NotUtf8 as exc:
+        raise InputError(f"{path}:{exc.line}: {exc.problem}") from None
     parsed = _with_complete_tables(path, parse(text, sort=sort), sort)
     if not parsed.paper_sections:
         raise InputError(

@@ -46,9 +46,22 @@ def slugify(name: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", ascii_name.lower()))
 
 
-def utf8_fault(data: bytes, exc: UnicodeDecodeError) -> tuple[int, str]:
-    """Where ``data`` stops being UTF-8, for a one-line error: its line (from 1), and what is
-    wrong there. A file saved in another encoding is fixed by finding that byte."""
-    line = data.count(b"\n", 0, exc.start) + 1
-    column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-    return line, f"not UTF-8 text: byte 0x{data[exc.start]:02x} at column {column} ({exc.reason})"
+class NotUtf8(ValueError):
+    """Bytes that are not UTF-8 text: where the first bad byte is, for a one-line error. A file
+    saved in another encoding is fixed by finding that byte."""
+
+    def __init__(self, data: bytes, exc: UnicodeDecodeError) -> None:
+        self.line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        self.problem = (
+            f"not UTF-8 text: byte 0x{data[exc.start]:02x} at column {column} ({exc.reason})"
+        )
+        super().__init__(f"line {self.line}: {self.problem}")
+
+
+def decode_utf8(data: bytes) -> str:
+    """``data`` as text; NotUtf8 naming the line of the first byte that is not UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise NotUtf8(data, exc) from None

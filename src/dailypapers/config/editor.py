@@ -17,7 +17,7 @@ import yaml
 from ..errors import ConfigError, InputError
 from ..fileio import write_atomic
 from .model import Config, name_key
-from .reader import compose, parse_config, read_text
+from .reader import compose, parse_config, read_config_text
 
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .+_()/-]*")
 
@@ -108,7 +108,7 @@ def add_keyword(
         ("exclude", exclude),
         ("notify", notify),
     )
-    text = read_text(path)
+    text = read_config_text(path)
     keywords = _keywords_node(text, str(path))
     lines = text.splitlines(keepends=True)
     last = keywords.value[-1]
@@ -129,7 +129,7 @@ def add_keyword(
 
 
 def remove_keyword(path: Path, name: str) -> Config:
-    text = read_text(path)
+    text = read_config_text(path)
     keywords = _keywords_node(text, str(path))
     wanted = name_key(name)
     for item in keywords.value:
@@ -147,7 +147,7 @@ def add_reference(path: Path, reference: str) -> Config | None:
     the end of the file when there is none. None when it is listed already."""
     from .references import parse_id
 
-    text = read_text(path)
+    text = read_config_text(path)
     root = compose(text, str(path))
     config = parse_config(text, str(path))
     value = " ".join(reference.split())

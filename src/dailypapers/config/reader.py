@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 
 import yaml
 
+from .. import fileio
 from ..errors import ConfigError
-from ..fileio import read_regular
 from ..settings import (
     DEFAULT_MAX_PAPERS,
     DEFAULT_READ_FIRST,
@@ -25,7 +25,7 @@ from ..settings import (
     MAX_READ_FIRST,
     MAX_REFERENCES,
 )
-from ..text import slugify, utf8_fault
+from ..text import NotUtf8, slugify
 from . import references as refs
 from . import taxonomy
 from .model import (
@@ -85,22 +85,20 @@ log = logging.getLogger(__name__)
 
 def load_config(path: Path) -> Config:
     """Read and validate a keywords file; raises ConfigError naming file and line."""
-    return parse_config(read_text(path), str(path))
+    return parse_config(read_config_text(path), str(path))
 
 
-def read_text(path: Path) -> str:
+def read_config_text(path: Path) -> str:
     """A keywords file's text, for reading or editing; ConfigError if it cannot be read or is
     not UTF-8 (naming the line of the first bad byte)."""
     try:
-        data = read_regular(path)
+        return fileio.read_text(path)
     except FileNotFoundError:
         raise ConfigError(str(path), 0, "file not found") from None
     except OSError as exc:
         raise ConfigError(str(path), 0, f"cannot read: {exc}") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(str(path), *utf8_fault(data, exc)) from None
+    except NotUtf8 as exc:
+        raise ConfigError(str(path), exc.line, exc.problem) from None
 
 
 def parse_config(text: str, path: str = "keywords.yaml") -> Config:

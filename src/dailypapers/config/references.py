@@ -11,8 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..fileio import read_regular
-from ..text import utf8_fault
+from ..fileio import read_text
 
 ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7}")
 """A versionless arXiv id: ``2511.01234`` (from April 2007), ``hep-th/9901001`` or
@@ -68,17 +67,11 @@ def _canonical(raw: str) -> str:
 
 
 def read_bib(path: Path) -> BibIds:
-    """The arXiv ids a BibTeX file gives; raises OSError or ValueError."""
+    """The arXiv ids a BibTeX file gives; raises OSError or ValueError (NotUtf8 among them)."""
     size = path.stat().st_size
     if size > MAX_BIB_BYTES:
         raise ValueError(f"{size} bytes; a BibTeX file of references holds at most {MAX_BIB_BYTES}")
-    data = read_regular(path)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line, why = utf8_fault(data, exc)
-        raise ValueError(f"line {line}: {why}") from None
-    return parse_bib(text)
+    return parse_bib(read_text(path))
 
 
 def parse_bib(text: str) -> BibIds:

@@ -131,8 +131,10 @@ def _unlink(match: re.Match[str]) -> str:
     return found if found[:1] == "&" else found + WORD_JOINER
 
 
-# A web address that GitHub's autolinker makes a link of, from its start to the next space.
+# A web address that GitHub's autolinker makes a link of, from its start to the next space, and
+# where a joiner keeps it from being one.
 _WEB = re.compile(r"(?i:(?:https?|ftp)://|www\.)[^\s<]*")
+_AUTOLINK_START = re.compile(r"(?i:://|(?<=www)\.)")
 
 
 def unlinked(markdown: str) -> Safe:
@@ -153,7 +155,7 @@ def _no_link(match: re.Match[str]) -> str:
     url = match.group()
     if all(found.group()[:1] == "&" for found in _LINKING.finditer(url)):
         return url
-    return re.sub(r"(?i:://|(?<=www)\.)", lambda m: WORD_JOINER + m.group(), url, count=1)
+    return _AUTOLINK_START.sub(lambda m: WORD_JOINER + m.group(), url, count=1)
 
 
 def issue_cell(text: str) -> Safe:

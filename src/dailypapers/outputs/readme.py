@@ -17,9 +17,9 @@ from pathlib import Path
 
 from ..config import Config, Keyword
 from ..errors import ReadmeError
-from ..fileio import Staging, read_regular, write_atomic
+from ..fileio import Staging, read_text, write_atomic
 from ..store import StoreEntry
-from ..text import utf8_fault
+from ..text import NotUtf8
 from . import tables
 from .budget import Piece, fit
 from .escape import Safe
@@ -90,15 +90,13 @@ def split(existing: str, name: str = "README.md") -> tuple[str, str]:
 def read(readme: Path) -> tuple[str, str]:
     """The owner's text around the block of ``readme`` (empty for a README not made yet)."""
     try:
-        data = read_regular(readme)
+        existing = read_text(readme)
     except FileNotFoundError:
-        return split("", str(readme))
+        existing = ""
     except OSError as exc:
         raise ReadmeError(str(readme), 0, exc.strerror or str(exc)) from None
-    try:
-        existing = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ReadmeError(str(readme), *utf8_fault(data, exc)) from None
+    except NotUtf8 as exc:
+        raise ReadmeError(str(readme), exc.line, exc.problem) from None
     return split(existing, str(readme))
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..errors import FetchError
 from ..fetch import Paper, Searcher
-from ..fileio import write_atomic
+from ..fileio import read_regular, write_atomic
 from .interface import Document
 
 log = logging.getLogger(__name__)
@@ -91,7 +91,7 @@ def load(data_dir: Path) -> tuple[ReferenceSet, str]:
     """The stored references and, when the file is damaged, why it was set aside."""
     path = path_in(data_dir)
     try:
-        raw = json.loads(path.read_bytes())
+        raw = json.loads(read_regular(path))
     except FileNotFoundError:
         return ReferenceSet(), ""
     except (OSError, ValueError) as exc:
