@@ -16,7 +16,7 @@ import pytest
 
 from dailypapers import __version__
 from dailypapers.errors import FetchError, QueryRejected
-from dailypapers.fetch.client import UNREACHABLE, ArxivClient, Pacer
+from dailypapers.fetch.client import TOLD_TO_WAIT, UNREACHABLE, ArxivClient, Pacer
 from dailypapers.settings import Settings
 from tests.fakes.arxiv import FakeArxiv, make_papers, refused_url
 from tests.support import VirtualTime, shared_fixture
@@ -134,6 +134,34 @@ def test_absurd_retry_after_gives_up_at_once() -> None:
     with pytest.raises(FetchError, match="asks to wait 86400 s"):
         search(client)
     assert len(seen) == 1
+
+
+def test_retry_after_on_the_last_try_holds_the_next_request() -> None:
+    """The next keyword's first request comes right after a keyword's last try: it too must
+    wait as long as arXiv asked."""
+    time = VirtualTime()
+    body = page_body()
+    answers = [
+        httpx.Response(503, headers={"Retry-After": "30"}),
+        httpx.Response(503, headers={"Retry-After": "30"}),
+        httpx.Response(200, content=body),
+    ]
+    client, seen = client_for(lambda r: answers.pop(0), time, retries=1)
+    with pytest.raises(FetchError):
+        search(client)
+    search(client)
+    assert seen[2][0] - seen[1][0] == 30.0
+
+
+def test_after_an_absurd_retry_after_no_further_request_is_sent() -> None:
+    time = VirtualTime()
+    client, seen = client_for(lambda r: httpx.Response(429, headers={"Retry-After": "86400"}), time)
+    with pytest.raises(FetchError):
+        search(client)
+    with pytest.raises(FetchError, match="said to wait 86400 s more") as caught:
+        search(client)
+    assert caught.value.kind == TOLD_TO_WAIT
+    assert len(seen) == 1 and time.sleeps == []
 
 
 def test_retries_are_bounded_and_the_error_carries_url_and_tries() -> None:

@@ -33,6 +33,9 @@ MAX_RESULTS_LIMIT = 2000
 # ("if the parameters list is unusually long, a POST request might be preferred"); servers and
 # proxies commonly refuse request lines beyond a few kilobytes.
 MAX_GET_URL = 2000
+TOLD_TO_WAIT = "told to wait"
+"""The ``kind`` of a request not sent: arXiv's ``Retry-After`` said not to ask again before
+later than a run can wait."""
 UNREACHABLE = "unreachable"
 """The ``kind`` of a failure no retry can mend soon: the host name does not resolve, nothing
 listens at the port, no route to the network. The run stops asking at once."""
@@ -64,18 +67,31 @@ class Pacer:
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
     _last: float | None = None
+    _not_before: float | None = None
 
     def wait(self, at_least: float = 0.0) -> None:
         now = self.clock()
         due = now + at_least
         if self._last is not None:
             due = max(due, self._last + self.delay)
+        if self._not_before is not None:
+            due = max(due, self._not_before)
         if due > now:
             log.debug("waiting %.1f s before the next request", due - now)
             self.sleep(due - now)
 
     def done(self) -> None:
         self._last = self.clock()
+
+    def hold(self, seconds: float) -> None:
+        """arXiv's ``Retry-After``: it binds every later request of the client, not only the
+        retry that read it (the next keyword's first request comes right after a last try)."""
+        until = self.clock() + seconds
+        self._not_before = until if self._not_before is None else max(self._not_before, until)
+
+    def held(self) -> float:
+        """Seconds left of the longest ``Retry-After`` arXiv sent."""
+        return 0.0 if self._not_before is None else max(0.0, self._not_before - self.clock())
 
 
 @dataclass
@@ -227,6 +243,14 @@ class ArxivClient:
         if len(url) > MAX_GET_URL:
             form = params
             url = f"{self.base_url} (POST of a {len(params['search_query'])}-character query)"
+        held = self.pacer.held()
+        if held > self.policy.max_retry_after:
+            raise FetchError(
+                f"not asked: arXiv said to wait {held:.0f} s more before the next request",
+                url=url,
+                attempts=0,
+                kind=TOLD_TO_WAIT,
+            )
         wait = 0.0
         attempts = 0
         while True:
@@ -235,6 +259,8 @@ class ArxivClient:
             try:
                 return self._once(url, form, start, entries)
             except _Retryable as problem:
+                if problem.retry_after is not None:
+                    self.pacer.hold(problem.retry_after)
                 if attempts > self.policy.retries:
                     raise FetchError(
                         str(problem), url=url, attempts=attempts, kind=problem.kind
