@@ -33,6 +33,8 @@ MAX_RESULTS_LIMIT = 2000
 # ("if the parameters list is unusually long, a POST request might be preferred"); servers and
 # proxies commonly refuse request lines beyond a few kilobytes.
 MAX_GET_URL = 2000
+MAX_REDIRECTS = 3
+"""Hops followed for one request: arXiv's own is one (http to https); more is a loop."""
 TOLD_TO_WAIT = "told to wait"
 """The ``kind`` of a request not sent: arXiv's ``Retry-After`` said not to ask again before
 later than a run can wait."""
@@ -192,7 +194,7 @@ class ArxivClient:
             },
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
             limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
-            follow_redirects=True,
+            follow_redirects=False,
             transport=transport,
             verify=_tls(),
         )
@@ -302,38 +304,65 @@ class ArxivClient:
                 self.pacer.done()
 
     def _receive(self, url: str, form: dict[str, str] | None) -> tuple[int, httpx.Headers, bytes]:
+        """The answer, after following redirects one hop at a time through the pacer.
+
+        httpx would send each hop at once, and a redirect loop twenty of them in a row, every
+        try; each hop is a request arXiv counts. A POST is not followed: a 301 or 302 would
+        turn it into a GET without the query, so the caller reports it."""
+        if form is None:
+            request = self._http.build_request("GET", url)
+        else:
+            request = self._http.build_request("POST", self.base_url, data=form)
+        hops = 0
+        while True:
+            status, headers, body, next_request = self._send(request)
+            if next_request is None or form is not None:
+                return status, headers, body
+            where = str(next_request.url)[:200]
+            if next_request.url.scheme not in _PORTS:
+                raise _Final("redirect", f"HTTP {status}: the API URL redirects to {where!r}")
+            if hops == MAX_REDIRECTS:
+                raise _Final(
+                    "redirect", f"more than {MAX_REDIRECTS} redirects, the last to {where!r}"
+                )
+            hops += 1
+            self.pacer.done()
+            self.pacer.wait()
+            self.stats.requests += 1
+            log.info("redirected to %s", where)
+            request = next_request
+
+    def _send(
+        self, request: httpx.Request
+    ) -> tuple[int, httpx.Headers, bytes, httpx.Request | None]:
         """The whole answer within ``timeout`` seconds of asking. httpx's own timeout counts
         each read alone, so an answer trickling one byte at a time would never end; the
         deadline is checked as every piece arrives (a silent connection still ends on httpx's
         read timeout, which is the same number of seconds)."""
         deadline = self._clock() + self.timeout
         try:
-            if form is None:
-                request = self._http.stream("GET", url)
-            else:
-                # A 301 or 302 would turn the POST into a GET without the query: report it.
-                request = self._http.stream(
-                    "POST", self.base_url, data=form, follow_redirects=False
-                )
-            with request as response:
+            response = self._http.send(request, stream=True)
+            try:
                 body = bytearray()
                 for chunk in response.iter_bytes():
                     body += chunk
                     if self._clock() > deadline:
                         self.stats.bytes += len(body)
                         raise _Retryable("timeout", f"answer not complete after {self.timeout:g} s")
+            finally:
+                response.close()
         except httpx.TimeoutException as exc:
             log.info("timed out: %s", type(exc).__name__)
             raise _Retryable("timeout", f"timed out ({type(exc).__name__})") from None
         except httpx.HTTPError as exc:
             log.info("connection failed: %s", exc)
-            cause = _unreachable(exc, httpx.URL(self.base_url))
+            cause = _unreachable(exc, request.url)
             if cause is not None:
                 raise _Unreachable(cause) from None
             raise _Retryable("connection", f"connection failed: {exc}") from None
         self.stats.bytes += len(body)
         log.info("HTTP %d, %d bytes", response.status_code, len(body))
-        return response.status_code, response.headers, bytes(body)
+        return response.status_code, response.headers, bytes(body), response.next_request
 
     def _once(self, url: str, form: dict[str, str] | None, start: int, entries: bool) -> Page:
         self.stats.requests += 1
