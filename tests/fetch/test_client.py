@@ -16,7 +16,13 @@ import pytest
 
 from dailypapers import __version__
 from dailypapers.errors import FetchError, QueryRejected
-from dailypapers.fetch.client import UNREACHABLE, ArxivClient, Pacer
+from dailypapers.fetch.client import (
+    MAX_REDIRECTS,
+    TOLD_TO_WAIT,
+    UNREACHABLE,
+    ArxivClient,
+    Pacer,
+)
 from dailypapers.settings import Settings
 from tests.fakes.arxiv import FakeArxiv, make_papers, refused_url
 from tests.support import VirtualTime, shared_fixture
@@ -134,6 +140,34 @@ def test_absurd_retry_after_gives_up_at_once() -> None:
     with pytest.raises(FetchError, match="asks to wait 86400 s"):
         search(client)
     assert len(seen) == 1
+
+
+def test_retry_after_on_the_last_try_holds_the_next_request() -> None:
+    """The next keyword's first request comes right after a keyword's last try: it too must
+    wait as long as arXiv asked."""
+    time = VirtualTime()
+    body = page_body()
+    answers = [
+        httpx.Response(503, headers={"Retry-After": "30"}),
+        httpx.Response(503, headers={"Retry-After": "30"}),
+        httpx.Response(200, content=body),
+    ]
+    client, seen = client_for(lambda r: answers.pop(0), time, retries=1)
+    with pytest.raises(FetchError):
+        search(client)
+    search(client)
+    assert seen[2][0] - seen[1][0] == 30.0
+
+
+def test_after_an_absurd_retry_after_no_further_request_is_sent() -> None:
+    time = VirtualTime()
+    client, seen = client_for(lambda r: httpx.Response(429, headers={"Retry-After": "86400"}), time)
+    with pytest.raises(FetchError):
+        search(client)
+    with pytest.raises(FetchError, match="said to wait 86400 s more") as caught:
+        search(client)
+    assert caught.value.kind == TOLD_TO_WAIT
+    assert len(seen) == 1 and time.sleeps == []
 
 
 def test_retries_are_bounded_and_the_error_carries_url_and_tries() -> None:
@@ -275,6 +309,48 @@ def test_redirects_are_followed() -> None:
         sleep=time.sleep,
     )
     assert len(search(client).papers) == 10
+
+
+def test_a_redirect_loop_is_paced_cut_short_and_not_retried() -> None:
+    """Every hop is a request arXiv counts: httpx alone sent twenty at once, every try."""
+    time = VirtualTime()
+
+    def loop(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(302, headers={"Location": "https://export.arxiv.org/api/query"})
+
+    client, seen = client_for(loop, time)
+    with pytest.raises(QueryRejected, match="more than 3 redirects") as raised:
+        search(client)
+    assert raised.value.kind == "redirect"
+    assert len(seen) == 1 + MAX_REDIRECTS
+    assert all(b - a >= 3.0 for (a, _), (b, _) in pairwise(seen))
+
+
+def test_a_redirect_to_another_scheme_is_reported_not_retried() -> None:
+    time = VirtualTime()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(302, headers={"Location": "ftp://mirror.example/api"})
+
+    client, seen = client_for(handler, time)
+    with pytest.raises(QueryRejected, match=r"redirects to 'ftp://mirror\.example/api'"):
+        search(client)
+    assert len(seen) == 1
+
+
+def test_an_unreachable_redirect_target_is_the_host_named() -> None:
+    time = VirtualTime()
+    refused = ConnectionRefusedError(errno.ECONNREFUSED, "Connection refused")
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "export.arxiv.org":
+            return httpx.Response(302, headers={"Location": "https://mirror.example:8443/q"})
+        raise httpx.ConnectError(str(refused), request=request) from refused
+
+    client, _ = client_for(handler, time)
+    with pytest.raises(FetchError, match=r"nothing listens at mirror\.example:8443") as raised:
+        search(client)
+    assert raised.value.kind == UNREACHABLE
 
 
 class Trickle(httpx.SyncByteStream):

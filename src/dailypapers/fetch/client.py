@@ -33,6 +33,11 @@ MAX_RESULTS_LIMIT = 2000
 # ("if the parameters list is unusually long, a POST request might be preferred"); servers and
 # proxies commonly refuse request lines beyond a few kilobytes.
 MAX_GET_URL = 2000
+MAX_REDIRECTS = 3
+"""Hops followed for one request: arXiv's own is one (http to https); more is a loop."""
+TOLD_TO_WAIT = "told to wait"
+"""The ``kind`` of a request not sent: arXiv's ``Retry-After`` said not to ask again before
+later than a run can wait."""
 UNREACHABLE = "unreachable"
 """The ``kind`` of a failure no retry can mend soon: the host name does not resolve, nothing
 listens at the port, no route to the network. The run stops asking at once."""
@@ -64,18 +69,31 @@ class Pacer:
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
     _last: float | None = None
+    _not_before: float | None = None
 
     def wait(self, at_least: float = 0.0) -> None:
         now = self.clock()
         due = now + at_least
         if self._last is not None:
             due = max(due, self._last + self.delay)
+        if self._not_before is not None:
+            due = max(due, self._not_before)
         if due > now:
             log.debug("waiting %.1f s before the next request", due - now)
             self.sleep(due - now)
 
     def done(self) -> None:
         self._last = self.clock()
+
+    def hold(self, seconds: float) -> None:
+        """arXiv's ``Retry-After``: it binds every later request of the client, not only the
+        retry that read it (the next keyword's first request comes right after a last try)."""
+        until = self.clock() + seconds
+        self._not_before = until if self._not_before is None else max(self._not_before, until)
+
+    def held(self) -> float:
+        """Seconds left of the longest ``Retry-After`` arXiv sent."""
+        return 0.0 if self._not_before is None else max(0.0, self._not_before - self.clock())
 
 
 @dataclass
@@ -176,7 +194,7 @@ class ArxivClient:
             },
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
             limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
-            follow_redirects=True,
+            follow_redirects=False,
             transport=transport,
             verify=_tls(),
         )
@@ -227,6 +245,14 @@ class ArxivClient:
         if len(url) > MAX_GET_URL:
             form = params
             url = f"{self.base_url} (POST of a {len(params['search_query'])}-character query)"
+        held = self.pacer.held()
+        if held > self.policy.max_retry_after:
+            raise FetchError(
+                f"not asked: arXiv said to wait {held:.0f} s more before the next request",
+                url=url,
+                attempts=0,
+                kind=TOLD_TO_WAIT,
+            )
         wait = 0.0
         attempts = 0
         while True:
@@ -235,6 +261,8 @@ class ArxivClient:
             try:
                 return self._once(url, form, start, entries)
             except _Retryable as problem:
+                if problem.retry_after is not None:
+                    self.pacer.hold(problem.retry_after)
                 if attempts > self.policy.retries:
                     raise FetchError(
                         str(problem), url=url, attempts=attempts, kind=problem.kind
@@ -276,38 +304,65 @@ class ArxivClient:
                 self.pacer.done()
 
     def _receive(self, url: str, form: dict[str, str] | None) -> tuple[int, httpx.Headers, bytes]:
+        """The answer, after following redirects one hop at a time through the pacer.
+
+        httpx would send each hop at once, and a redirect loop twenty of them in a row, every
+        try; each hop is a request arXiv counts. A POST is not followed: a 301 or 302 would
+        turn it into a GET without the query, so the caller reports it."""
+        if form is None:
+            request = self._http.build_request("GET", url)
+        else:
+            request = self._http.build_request("POST", self.base_url, data=form)
+        hops = 0
+        while True:
+            status, headers, body, next_request = self._send(request)
+            if next_request is None or form is not None:
+                return status, headers, body
+            where = str(next_request.url)[:200]
+            if next_request.url.scheme not in _PORTS:
+                raise _Final("redirect", f"HTTP {status}: the API URL redirects to {where!r}")
+            if hops == MAX_REDIRECTS:
+                raise _Final(
+                    "redirect", f"more than {MAX_REDIRECTS} redirects, the last to {where!r}"
+                )
+            hops += 1
+            self.pacer.done()
+            self.pacer.wait()
+            self.stats.requests += 1
+            log.info("redirected to %s", where)
+            request = next_request
+
+    def _send(
+        self, request: httpx.Request
+    ) -> tuple[int, httpx.Headers, bytes, httpx.Request | None]:
         """The whole answer within ``timeout`` seconds of asking. httpx's own timeout counts
         each read alone, so an answer trickling one byte at a time would never end; the
         deadline is checked as every piece arrives (a silent connection still ends on httpx's
         read timeout, which is the same number of seconds)."""
         deadline = self._clock() + self.timeout
         try:
-            if form is None:
-                request = self._http.stream("GET", url)
-            else:
-                # A 301 or 302 would turn the POST into a GET without the query: report it.
-                request = self._http.stream(
-                    "POST", self.base_url, data=form, follow_redirects=False
-                )
-            with request as response:
+            response = self._http.send(request, stream=True)
+            try:
                 body = bytearray()
                 for chunk in response.iter_bytes():
                     body += chunk
                     if self._clock() > deadline:
                         self.stats.bytes += len(body)
                         raise _Retryable("timeout", f"answer not complete after {self.timeout:g} s")
+            finally:
+                response.close()
         except httpx.TimeoutException as exc:
             log.info("timed out: %s", type(exc).__name__)
             raise _Retryable("timeout", f"timed out ({type(exc).__name__})") from None
         except httpx.HTTPError as exc:
             log.info("connection failed: %s", exc)
-            cause = _unreachable(exc, httpx.URL(self.base_url))
+            cause = _unreachable(exc, request.url)
             if cause is not None:
                 raise _Unreachable(cause) from None
             raise _Retryable("connection", f"connection failed: {exc}") from None
         self.stats.bytes += len(body)
         log.info("HTTP %d, %d bytes", response.status_code, len(body))
-        return response.status_code, response.headers, bytes(body)
+        return response.status_code, response.headers, bytes(body), response.next_request
 
     def _once(self, url: str, form: dict[str, str] | None, start: int, entries: bool) -> Page:
         self.stats.requests += 1
