@@ -215,6 +215,23 @@ def test_rank_fetches_the_references_when_they_are_not_stored(
     assert len(id_requests(fake)) == 2
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["add", "Agents", "--no-check", "--reference", "not-an-id"],
+        ["add", "--reference", "2403.15377", "--reference", "not-an-id"],
+        ["add", "--reference", "2403.15377", "--reference", "missing.bib"],
+    ],
+)
+def test_add_with_a_refused_reference_writes_nothing(tracker: Path, args: list[str]) -> None:
+    before = (tracker / "keywords.yaml").read_bytes()
+    result = run_cli(tracker, *args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    assert (tracker / "keywords.yaml").read_bytes() == before
+
+
 def test_rank_without_references_says_how_to_add_them(tracker: Path) -> None:
     result = run_cli(tracker, "rank")
     assert result.returncode == 2

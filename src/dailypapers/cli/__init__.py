@@ -503,11 +503,12 @@ def add(
     (columns: [title, date, abstract, comment, code] adds a Code column to the README tables)
     are written by hand; README.md's keywords.yaml section lists them all.
     """
-    from ..config.editor import add_keyword, add_reference
+    from ..config.editor import add_keyword, add_reference, all_or_nothing
 
     if name is None and not reference:
         _fail("add needs a keyword name or --reference", 2)
-    with _exit_on_error():
+    said: list[str] = []  # printed once every edit is in: a refused one undoes them all
+    with _exit_on_error(), all_or_nothing(config):
         added = None
         if name is not None:
             added = add_keyword(
@@ -519,12 +520,14 @@ def add(
                 exclude=exclude or (),
                 notify=notify or (),
             )
-            _say(f"added '{name}' to {config}")
+            said.append(f"added '{name}' to {config}")
         for item in reference or ():
             if add_reference(config, item) is None:
-                _say(f"{item} is already a reference in {config}")
+                said.append(f"{item} is already a reference in {config}")
             else:
-                _say(f"added reference {item} to {config}; the next update fetches it")
+                said.append(f"added reference {item} to {config}; the next update fetches it")
+    for line in said:
+        _say(line)
     keyword = added.keyword_named(name) if added is not None and name is not None else None
     if check and keyword is not None:
         with _exit_on_error():

@@ -9,13 +9,13 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import yaml
 
 from ..errors import ConfigError, InputError
-from ..fileio import write_atomic
+from ..fileio import read_regular, write_atomic, write_atomic_blocks
 from .model import Config, name_key
 from .reader import compose, parse_config, read_config_text
 
@@ -29,6 +29,22 @@ def _scalar(name: str) -> str:
         if _PLAIN.fullmatch(name) and yaml.safe_load(name) == name:
             return name
     return json.dumps(name, ensure_ascii=False)
+
+
+@contextlib.contextmanager
+def all_or_nothing(path: Path) -> Iterator[None]:
+    """Several edits of keywords.yaml as one: when any of them is refused, the file is put back
+    byte for byte, so that a refused input (exit 2) leaves nothing written, as for one edit.
+
+    ``add "Agents" --reference typo`` wrote the keyword, then refused the reference.
+    """
+    read_config_text(path)  # a missing or undecodable file is refused as every edit refuses it
+    original = read_regular(path)
+    try:
+        yield
+    except BaseException:
+        write_atomic_blocks(path, [original])
+        raise
 
 
 def _keywords_node(text: str, path: str) -> yaml.SequenceNode:
