@@ -232,6 +232,15 @@ def test_add_with_a_refused_reference_writes_nothing(tracker: Path, args: list[s
     assert (tracker / "keywords.yaml").read_bytes() == before
 
 
+def test_a_refused_bib_file_is_named_not_a_line_that_is_not_in_the_file(tracker: Path) -> None:
+    result = run_cli(tracker, "add", "--reference", "missing.bib")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "dailypapers: keywords.yaml: reference 'missing.bib' not added: reference: BibTeX file "
+        "not found: missing.bib\n"
+    )
+
+
 def test_rank_without_references_says_how_to_add_them(tracker: Path) -> None:
     result = run_cli(tracker, "rank")
     assert result.returncode == 2

@@ -181,12 +181,15 @@ def add_reference(path: Path, reference: str) -> Config | None:
         lines[-1] += newline
     if node is None:
         lines += [newline, "reference:" + newline, "  - " + _scalar(value) + newline]
+        line = len(lines)
     elif isinstance(node, yaml.SequenceNode) and not node.flow_style and node.value:
         indent = int(node.start_mark.column)
         at = _last_line(node.value[-1]) + 1
         lines.insert(at, " " * indent + "- " + _scalar(value) + newline)
+        line = at + 1
     elif node.start_mark.line == node.end_mark.line:
         row = int(node.start_mark.line)
+        line = row + 1
         start, end = int(node.start_mark.column), int(node.end_mark.column)
         old = text.splitlines(keepends=True)[row]
         items = [str(v.value) for v in node.value] if isinstance(node, yaml.SequenceNode) else []
@@ -195,4 +198,10 @@ def add_reference(path: Path, reference: str) -> Config | None:
         lines[row] = old[:start] + _flow_list([*items, value]) + old[end:]
     else:
         raise InputError(f"{path}: 'reference:' is written over several lines; edit it by hand")
-    return _save(path, lines)
+    try:
+        return _save(path, lines)
+    except ConfigError as error:
+        if error.line == line:
+            # The line would name text that is not in the file: name the reference instead.
+            raise InputError(f"{path}: reference {value!r} not added: {error.message}") from None
+        raise
