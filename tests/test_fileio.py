@@ -195,3 +195,13 @@ def test_reading_a_fifo_in_a_files_place_is_refused_without_waiting_for_a_writer
     os.mkfifo(fifo)
     with pytest.raises(OSError, match="not a regular file"):
         fileio.read_regular(fifo)
+
+
+def test_reading_a_folder_in_a_files_place_names_the_path_not_a_descriptor(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "keywords.yaml"
+    folder.mkdir()
+    with pytest.raises(OSError, match="not a regular file") as raised:
+        fileio.read_regular(folder)
+    assert raised.value.filename == str(folder)

@@ -103,9 +103,12 @@ def read_regular(path: Path) -> bytes:
     """A file's bytes, refusing (OSError) anything but a regular file without blocking on it: a
     FIFO in a file's place would hold the command for ever, a device would be read as a file."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    # Checked before the descriptor becomes a file object: open() refuses a folder itself, with
+    # the descriptor's number for its name ("Is a directory: 3" was all a user was told).
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
     with open(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(errno.EINVAL, "not a regular file", str(path))
         return handle.read()
 
 
