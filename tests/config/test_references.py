@@ -24,13 +24,30 @@ from dailypapers.errors import ConfigError
         ("math.GT/0309136", "math.GT/0309136"),
         ("https://arxiv.org/abs/2501.00001v1", "2501.00001"),
         ("https://arxiv.org/pdf/2501.00001", "2501.00001"),
+        ("https://arxiv.org/pdf/2501.00001v3.pdf", "2501.00001"),
+        ("https://arxiv.org/html/2501.00001v2", "2501.00001"),
+        ("arxiv.org/html/hep-th/9901001v1", "hep-th/9901001"),
+        ("10.48550/arXiv.2501.00001", "2501.00001"),
+        ("https://doi.org/10.48550/arXiv.2501.00001", "2501.00001"),
     ],
 )
 def test_ids_are_read_without_their_version(written: str, expected: str) -> None:
     assert parse_id(written) == expected
 
 
-@pytest.mark.parametrize("written", ["24.1", "2403", "abc", "2403.15377v0", "v2", "2403.15377x"])
+@pytest.mark.parametrize(
+    "written",
+    [
+        "24.1",
+        "2403",
+        "abc",
+        "2403.15377v0",
+        "v2",
+        "2403.15377x",
+        "https://arxiv.org/abs/2403.153771",
+        "10.48550/arXiv.2403.153771",
+    ],
+)
 def test_text_that_is_no_arxiv_id_is_none(written: str) -> None:
     assert parse_id(written) is None
 
@@ -83,12 +100,13 @@ BIB = r"""
 @article{journal, title = {Only in a journal}, doi = {10.1000/xyz}}
 @misc{doi, doi = {10.48550/arXiv.2502.00002}}
 @article{again, eprint = {2403.15377v2}}
+@misc{html, url = {https://arxiv.org/html/2503.00003v1}}
 """
 
 
 def test_a_bibtex_file_gives_ids_through_eprint_urls_and_arxiv_dois() -> None:
     found = parse_bib(BIB)
-    assert found.ids == ("2403.15377", "2501.00001", "2502.00002")
+    assert found.ids == ("2403.15377", "2501.00001", "2502.00002", "2503.00003")
     assert found.skipped == 1
 
 
@@ -98,7 +116,13 @@ def test_reference_may_name_a_bibtex_file_beside_keywords_yaml(tmp_path: Path) -
         "reference: [ours.bib, 2601.00003]\nkeywords: [A]\n", encoding="utf-8"
     )
     config = load_config(tmp_path / "keywords.yaml")
-    assert config.references == ("2403.15377", "2501.00001", "2502.00002", "2601.00003")
+    assert config.references == (
+        "2403.15377",
+        "2501.00001",
+        "2502.00002",
+        "2503.00003",
+        "2601.00003",
+    )
 
 
 def test_a_missing_bibtex_file_names_its_line(tmp_path: Path) -> None:

@@ -21,13 +21,15 @@ _WRITTEN_ID = re.compile(
     r"(?:arxiv:)?(?P<id>" + ARXIV_ID.pattern + r")(?:v(?P<version>[1-9]\d{0,2}))?",
     re.IGNORECASE,
 )
-# An id inside a BibTeX value: an abs/pdf URL, arXiv's DOI (10.48550/arXiv.ID) or the bare id.
+# An id inside a URL or BibTeX value: an abs/pdf/html URL (arXiv links every paper's HTML
+# rendering as /html/ID), or arXiv's DOI (10.48550/arXiv.ID). A digit after the id means it is
+# none (2403.153771 is not 2403.15377).
 _URL_ID = re.compile(
-    r"arxiv\.org/(?:abs|pdf)/(?P<id>"
+    r"arxiv\.org/(?:abs|pdf|html)/(?P<id>"
     + ARXIV_ID.pattern
-    + r")|10\.48550/arxiv\.(?P<doi>"
+    + r")(?!\d)|10\.48550/arxiv\.(?P<doi>"
     + ARXIV_ID.pattern
-    + r")",
+    + r")(?!\d)",
     re.IGNORECASE,
 )
 _ENTRY = re.compile(r"@\s*([A-Za-z]+)\s*[{(]")
@@ -47,10 +49,13 @@ class BibIds:
 
 
 def parse_id(text: str) -> str | None:
-    """The versionless id in ``2403.15377``, ``2403.15377v2``, ``arXiv:hep-th/9901001`` or an
-    arxiv.org abs/pdf URL; ``None`` when the text is none of these."""
+    """The versionless id in ``2403.15377``, ``2403.15377v2``, ``arXiv:hep-th/9901001``, an
+    arxiv.org abs/pdf/html URL or arXiv's DOI (``10.48550/arXiv.2403.15377``, as a .bib gives
+    it); ``None`` when the text is none of these."""
     text = text.strip()
-    match = _URL_ID.search(text) if "/" in text and "arxiv.org" in text.lower() else None
+    lowered = text.lower()
+    url = "/" in text and ("arxiv.org" in lowered or "10.48550/arxiv." in lowered)
+    match = _URL_ID.search(text) if url else None
     if match:
         return _canonical(match.group("id") or match.group("doi"))
     written = _WRITTEN_ID.fullmatch(text)
