@@ -51,6 +51,16 @@ def test_closest_names_the_best_matching_reference() -> None:
     assert rank(REFS, cands, BACKGROUND)[0].closest == "2401.00002"
 
 
+def test_a_reference_that_is_also_a_candidate_is_close_to_another_reference_not_itself() -> None:
+    own = Document("2401.00003", "Quokka soup", "Sparse quokkas cooked on a lattice of pans.")
+    refs = [*REFS, own]
+    result = rank(refs, [own, *REFS], BACKGROUND)
+    assert all(s.closest != s.id for s in result)
+    assert {s.id: s.closest for s in result}["2401.00003"] in {"2401.00001", "2401.00002"}
+    alone = rank([own], [own], BACKGROUND)
+    assert alone[0].closest is None
+
+
 def test_a_paper_sharing_nothing_has_no_closest_reference() -> None:
     cands = [Document("n", "Zebra", "Xylophone.")]
     assert rank(REFS, cands, BACKGROUND)[0].closest is None

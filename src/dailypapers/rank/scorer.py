@@ -237,7 +237,9 @@ def _ranked(
             raw = dot(final, vec)
         raw = (raw + TITLE_MATCH * title) / (1.0 + TITLE_MATCH)
         score = round(min(max(float(raw), 0.0), 1.0), 4)
-        nearest = [dot(r, vec) for r in refs]
+        # A reference that is itself a candidate (the group's own paper, in the store) is not
+        # "close to" itself: that tells the reader nothing, so the nearest other one is named.
+        nearest = [dot(r, vec) if references[i].id != doc.id else 0.0 for i, r in enumerate(refs)]
         best = max(range(len(refs)), key=lambda i: (nearest[i], -i))
         closest = references[best].id if nearest[best] > 0.0 else None
         scored.append((-score, position, Scored(doc.id, score, closest)))
