@@ -155,9 +155,11 @@ def test_any_bibtex_text_is_read_without_error(text: str) -> None:
 
 
 def test_a_long_run_of_letters_outside_any_value_is_read_in_linear_time() -> None:
-    """Field names were searched from every letter of such a run: 30 kB took seconds, the
-    5 MB a .bib may hold took days, and every command reads keywords.yaml."""
+    """Field names were searched from every letter of such a run: 30 kB took 8 s, the 5 MB a
+    .bib may hold took days, and every command reads keywords.yaml. Not a speed claim: 100 kB
+    took about 90 s before and takes milliseconds now, and the bound leaves room for any
+    machine between the two."""
     started = time.monotonic()
-    found = parse_bib("@misc{key, " + "a" * 30_000 + ", eprint = {2403.15377}}")
-    assert time.monotonic() - started < 1.0
+    found = parse_bib("@misc{key, " + "a" * 100_000 + ", eprint = {2403.15377}}")
+    assert time.monotonic() - started < 5.0
     assert found.ids == ("2403.15377",)
