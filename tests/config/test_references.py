@@ -53,6 +53,35 @@ def test_text_that_is_no_arxiv_id_is_none(written: str) -> None:
     assert parse_id(written) is None
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        "2413.00001",  # month 13
+        "2400.00001",  # month 0
+        "0703.0001",  # before the new style began, in April 2007
+        "2401.0001",  # four digits after January 2015
+        "1412.00001",  # five digits before it
+        "hep-th/9913001",
+        "hep-th/0804001",  # after the old style ended, in March 2007
+        "https://arxiv.org/abs/2413.00001",
+    ],
+)
+def test_an_id_no_paper_can_have_is_none(written: str) -> None:
+    """arXiv answers such an id with an error for the whole batch of references."""
+    assert parse_id(written) is None
+
+
+@pytest.mark.parametrize("written", ["0704.0001", "1412.9999", "1501.00001", "hep-th/9108001"])
+def test_the_first_and_last_ids_of_each_style_are_read(written: str) -> None:
+    assert parse_id(written) == written
+
+
+def test_a_bib_entry_with_an_impossible_id_is_skipped() -> None:
+    found = parse_bib("@misc{a, eprint = {2413.00001}}\n@misc{b, eprint = {2403.15377}}\n")
+    assert found.ids == ("2403.15377",)
+    assert found.skipped == 1
+
+
 @given(st.text(max_size=60))
 def test_any_text_is_read_without_error(text: str) -> None:
     found = parse_id(text)

@@ -36,6 +36,13 @@ _ENTRY = re.compile(r"@\s*([A-Za-z]+)\s*[{(]")
 _FIELD = re.compile(r"(?<![\w-])([A-Za-z][\w-]*)\s*=\s*")
 """A field's name: only where a word starts, so that a long run of letters without ``=`` is
 tried once, not from each of its letters (a 5 MB .bib of one such run took days)."""
+NEW_STYLE_FROM = 704
+"""``YYMM.NNNN`` ids began in April 2007 (0704.0001) ..."""
+FIVE_DIGITS_FROM = 1501
+"""... and have had five digits after the dot since January 2015."""
+OLD_STYLE_FROM = 199108
+OLD_STYLE_UNTIL = 200703
+"""``archive/YYMMNNN`` ids ran from August 1991 to March 2007 (as YYYYMM)."""
 MAX_BIB_BYTES = 5_000_000
 """A group's bibliography is kilobytes; a bigger file is not one (and is refused)."""
 
@@ -64,13 +71,27 @@ def parse_id(text: str) -> str | None:
     return _canonical(written.group("id")) if written else None
 
 
-def _canonical(raw: str) -> str:
-    """Old-style archives are lower case (``math.GT`` keeps its subject class)."""
+def _canonical(raw: str) -> str | None:
+    """Old-style archives are lower case (``math.GT`` keeps its subject class). None when no
+    paper can have the id: arXiv answers one such id (``2413.00001``, month 13) with an error
+    for the whole request, which would keep every other reference from being fetched."""
     if "/" not in raw:
+        month, number = raw.split(".")
+        yymm = int(month)
+        five_digits = yymm >= FIVE_DIGITS_FROM
+        if not _real_month(yymm) or yymm < NEW_STYLE_FROM or (len(number) == 5) != five_digits:
+            return None
         return raw
     archive, number = raw.split("/", 1)
+    yymm = int(number[:4])
+    if not _real_month(yymm) or OLD_STYLE_UNTIL % 10000 < yymm < OLD_STYLE_FROM % 10000:
+        return None
     head, dot, subject = archive.partition(".")
     return f"{head.lower()}{dot}{subject.upper()}/{number}"
+
+
+def _real_month(yymm: int) -> bool:
+    return 1 <= yymm % 100 <= 12
 
 
 def read_bib(path: Path) -> BibIds:
@@ -122,8 +143,8 @@ def _entry_id(body: str) -> str | None:
         return found
     for name in ("url", "doi", "journal", "note", "howpublished"):
         match = _URL_ID.search(fields.get(name, ""))
-        if match:
-            return _canonical(match.group("id") or match.group("doi"))
+        if match and (found := _canonical(match.group("id") or match.group("doi"))):
+            return found
     if "journal" in fields:  # "arXiv preprint arXiv:2403.15377"
         match = re.search(r"arxiv:\s*(" + ARXIV_ID.pattern + ")", fields["journal"], re.I)
         if match:
