@@ -6,8 +6,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+import pytest
+
 from dailypapers.config import Keyword
+from dailypapers.errors import FetchError
 from dailypapers.fetch import Page, Paper
+from dailypapers.fetch.interface import EMPTY_PAGE
 from dailypapers.fetch.paging import fetch_keyword, horizon
 from dailypapers.store import merge
 
@@ -331,3 +335,44 @@ def test_an_archive_that_repeats_one_entry_on_every_page_is_not_asked_for_ever()
     outcome = fetch_keyword(archive, TOPIC, [], sort="updated", lookback_days=1)
     assert [p.id for p in outcome.papers] == ["2611.00001"]
     assert len(archive.calls) == 3  # the page with the paper, then two that bring nothing new
+
+
+class Overcounting(Archive):
+    """Counts ``extra`` more matches than it will send; past the last one, its pages are empty,
+    which the client, after its retries, reports as a failed fetch."""
+
+    def __init__(self, papers: list[Paper], extra: int) -> None:
+        super().__init__(papers)
+        self.extra = extra
+
+    def search(self, query: str, *, start: int, max_results: int, sort_by: str) -> Page:
+        page = super().search(query, start=start, max_results=max_results, sort_by=sort_by)
+        if not page.papers:
+            raise FetchError("empty page", url="fake", attempts=3, kind=EMPTY_PAGE)
+        return replace(page, total_results=page.total_results + self.extra)
+
+
+def test_a_count_above_what_arxiv_sends_does_not_fail_a_first_run() -> None:
+    archive = Overcounting([paper(n, hours_ago=24 * n) for n in range(40)], extra=5)
+    assert len(run(archive, [])) == 40
+
+
+def test_a_count_above_what_arxiv_sends_keeps_the_days_new_papers() -> None:
+    """A store short of max_papers pages down for the papers the count says it lacks; an
+    empty page there, below the lookback window, ends the paging, not the keyword."""
+    old = [paper(n, hours_ago=24 + 24 * n) for n in range(40)]
+    stored = run(Archive(old), [])
+    new = [paper(100 + n, hours_ago=n + 1) for n in range(3)]
+    kept = counted_run(Overcounting(old + new, extra=5), stored, previous_total=40)
+    assert {p.id for p in new} <= {p.id for p in kept}
+    assert len(kept) == 43
+
+
+def test_an_empty_page_inside_the_lookback_window_still_fails_the_keyword() -> None:
+    """Papers the window needs may be on that page: storing the rest would move the window
+    past them."""
+    old = [paper(n, hours_ago=24 + 24 * n) for n in range(40)]
+    stored = run(Archive(old), [])
+    late = [paper(100 + n, hours_ago=0.1 * n + 1) for n in range(30)]
+    with pytest.raises(FetchError):
+        counted_run(Overcounting(old[:1] + late, extra=50), stored, previous_total=40, lookback=3)

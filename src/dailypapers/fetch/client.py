@@ -24,7 +24,7 @@ from ..settings import Settings
 from ..text import fold
 from ..version import __version__
 from .feed import parse_page
-from .interface import MalformedFeed, Page
+from .interface import EMPTY_PAGE, MalformedFeed, Page
 
 log = logging.getLogger(__name__)
 
@@ -389,7 +389,7 @@ class ArxivClient:
             raise _Final("rejected", f"arXiv error: {page.error}")
         if entries and not page.papers and page.total_results > start:
             raise _Retryable(
-                "empty page", f"empty page although arXiv counts {page.total_results} results"
+                EMPTY_PAGE, f"empty page although arXiv counts {page.total_results} results"
             )
         return page
 

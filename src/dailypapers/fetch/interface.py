@@ -16,6 +16,9 @@ MAX_VERSION = 999
 MAX_TOTAL_RESULTS = 10**9
 """More papers than arXiv holds (about 3 million): a count beyond it, or below 0, is a broken
 answer, which the store (which keeps the count) would refuse."""
+EMPTY_PAGE = "empty page"
+"""The ``kind`` of a fetch that failed because arXiv, after every retry, sent no entries where
+its count said there were more."""
 UTC_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 """How ``published`` and ``updated`` are stored (four-digit years, so they sort as text)."""
 

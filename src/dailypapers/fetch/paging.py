@@ -25,14 +25,18 @@ well as those that joined. So nothing here trusts order or count alone:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from itertools import pairwise
 
 from ..config import Keyword, SortKey
-from .interface import FetchOutcome, Page, Paper, Searcher
+from ..errors import FetchError
+from .interface import EMPTY_PAGE, FetchOutcome, Page, Paper, Searcher
 from .query import search_query
+
+log = logging.getLogger(__name__)
 
 SORT_BY: dict[SortKey, str] = {"updated": "lastUpdatedDate", "published": "submittedDate"}
 MIN_PAGE = 12
@@ -289,7 +293,19 @@ def fetch_keyword(
     unsorted = False
     total = stalled = 0
     while True:
-        page = run.search(query, start, size)
+        try:
+            page = run.search(query, start, size)
+        except FetchError as problem:
+            if not _count_overstated(problem, len(got), known, dates):
+                raise
+            log.warning(
+                "%s: arXiv counts %d matches but sends none past %d; keeping what arrived",
+                keyword.name,
+                total,
+                start,
+            )
+            total = len({p.id for p in stored} | got.ids())
+            break
         total = page.total_results
         added, repeated = got.add(page.papers)
         got.repeated += repeated
@@ -324,6 +340,19 @@ def fetch_keyword(
         unaccounted=(known.unaccounted(got.papers(), total) or 0) if known else 0,
         repeated=got.repeated,
     )
+
+
+def _count_overstated(
+    problem: FetchError, received: int, known: _Known | None, dates: Sequence[str]
+) -> bool:
+    """An empty page below papers that did arrive, once nothing of the lookback window can be
+    on it: arXiv's count is higher than what it will send. Failing would lose the new papers
+    above it, and on every later run, since the count stays high; what lies deeper is only
+    what the count hints at, and the next run asks again. Within the window, with nothing
+    received or in no order, it stays a failure: papers the store needs may be on that page."""
+    if problem.kind != EMPTY_PAGE or not received or not _is_sorted(dates):
+        return False
+    return known is None or dates[-1] < known.since
 
 
 def _until(now: datetime | None, newest: datetime | None = None) -> datetime:
