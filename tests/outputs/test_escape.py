@@ -84,7 +84,12 @@ def test_the_page_json_is_what_pythons_json_module_writes(value: object) -> None
 
 
 @pytest.mark.parametrize(
-    "comment", ["`MLHC` 2026, 12 pages, 3 figures", "``Accepted'' at ICLR 2026"]
+    "comment",
+    [
+        "`MLHC` 2026, 12 pages, 3 figures",
+        "``Accepted'' at ICLR 2026",
+        "a\\`b` 2026, 12 pages, 3 figures",
+    ],
 )
 def test_a_backtick_in_a_long_comments_first_letters_opens_no_code_span(comment: str) -> None:
     for cell in (md_comment(comment), issue_comment(comment)):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from dailypapers.outputs.escape import issue_cell, issue_comment, issue_link_text
@@ -86,6 +86,7 @@ hostile = st.lists(
 
 @settings(max_examples=1500, deadline=None)
 @given(title=hostile.filter(lambda s: s.strip() != ""), comment=hostile)
+@example(title="@", comment="@@@\\`@@@@@@@@https://")
 def test_hostile_paper_text_never_mentions_or_references(title: str, comment: str) -> None:
     assert linking(table(title, comment)) == []
 

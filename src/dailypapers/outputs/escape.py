@@ -105,11 +105,18 @@ def md_comment(text: str) -> Safe:
     return Safe(f"<details><summary>{head}...</summary><p>{md_cell(text)}</p></details>")
 
 
+_BEFORE_BACKTICK = re.compile(r"\\+(?=`)")
+
+
 def _summary(text: str) -> str:
     """A comment's first letters as its summary. A backtick there is written as an entity: cut
     from a pair, it would open a code span that the full text closes, swallowing the
-    ``</summary><p>`` between them (```MLHC` 2026``)."""
-    return _md_escape(text[:COMMENT_SUMMARY_CHARS]).replace("`", "&#96;")
+    ``</summary><p>`` between them (```MLHC` 2026``). Backslashes before it go as entities too,
+    or the last would escape the entity's ``&`` and show ``&#96;``, a reference to issue 96."""
+    head = _md_escape(text[:COMMENT_SUMMARY_CHARS])
+    if "`" not in head:
+        return head
+    return _BEFORE_BACKTICK.sub(_backslash_entities, head).replace("`", "&#96;")
 
 
 # In an issue body GitHub turns ``@name`` (and ``@org/team``) into a notification, and ``#12``,
