@@ -84,9 +84,25 @@ def test_only_keywords_whose_papers_changed_are_rendered_again(tmp_path: Path) -
     assert report.rendered == {s: ["world-model", "astro", "quiet"] for s in ("papers", "site")}
     add_paper(tmp_path, "Astro")
     report = api.render(config, paths)
-    # Quiet has no papers: its feed is dated by its last success, and rendering it costs nothing.
-    assert report.rendered == {"papers": ["astro"], "site": ["astro", "quiet"]}
-    assert report.reused == {"papers": ["world-model", "quiet"], "site": ["world-model"]}
+    assert report.rendered == {"papers": ["astro"], "site": ["astro"]}
+    assert report.reused == {"papers": ["world-model", "quiet"], "site": ["world-model", "quiet"]}
+
+
+def test_a_keyword_without_papers_is_rendered_again_when_its_last_success_moves(
+    tmp_path: Path,
+) -> None:
+    """Its feed is dated by its last success (a keyword with papers: by its newest paper)."""
+    tracker = tmp_path / "tracker"
+    tracker.mkdir()
+    config, paths = make_tracker(tracker, KEYWORDS)
+    api.render(config, paths)
+    quiet = store.load(tracker / "data", keyword("Quiet"))
+    store.save(tracker / "data", replace(quiet, last_success="2026-11-30"))
+    report = api.render(config, paths)
+    assert report.rendered["site"] == ["quiet"]
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    assert files(tracker) == from_scratch(tracker, fresh)
 
 
 def test_a_keyword_whose_files_were_touched_is_rendered_again(tmp_path: Path) -> None:
@@ -97,7 +113,7 @@ def test_a_keyword_whose_files_were_touched_is_rendered_again(tmp_path: Path) ->
     feed.write_bytes(feed.read_bytes().replace(b"Cosmic", b"Comics"))
     (paths.site / "bib" / "third.bib").unlink()
     report = api.render(config, paths)
-    assert report.rendered["site"] == ["astro", "quiet", "third"]
+    assert report.rendered["site"] == ["astro", "third"]
     assert files(tmp_path) == before
 
 

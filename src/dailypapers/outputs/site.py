@@ -296,14 +296,16 @@ class SitePass:
     def _reusable(self, visit: Visit) -> bool:
         """Whether the keyword's files and its segment of the previous page may stay: its key
         is the one they were rendered with and every byte of them is as written. A keyword
-        without papers is always rendered again (its feed is dated by its last success, and it
-        costs nothing)."""
+        without papers also needs the same last success, which dates its feed (the date of its
+        newest paper does otherwise)."""
         slug = visit.keyword.slug
         checked, intact = next(self.checks, (None, False))
         if checked != slug:  # not the keyword the checks are at: check it now
             intact = self._intact(slug)[1]
         known = self.old.get(slug)
-        return known is not None and bool(visit.summary.count) and known.key == visit.key and intact
+        if known is None or known.key != visit.key or not intact:
+            return False
+        return bool(visit.summary.count) or known.last_success == visit.summary.last_success
 
     def _intact(self, slug: str) -> tuple[str, bool]:
         """Whether the files the cache records for ``slug`` hold every byte as written."""
