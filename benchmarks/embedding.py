@@ -28,18 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.relevance import (
-    DAYS,
     RELEVANCE,
-    WEEKS,
     Method,
     Unit,
     by_score,
-    evaluate,
-    half_references,
     load,
-    means,
     ours,
-    table,
+    report,
 )
 from dailypapers.rank import rank
 from dailypapers.rank.interface import Document
@@ -138,19 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     vectors, per_paper = embed(model, _documents(references, units), args.cache)
     if per_paper:
         print(f"encoding: {per_paper * 1000:.1f} ms a paper\n")
-    kinds = [WEEKS, DAYS]
-    scores = {name: evaluate(m, references, units) for name, m in methods(vectors).items()}
-    print("All units:\n")
-    print(table({n: means(s) for n, s in scores.items()}, kinds))
-    for half in (0, 1):
-        print(f"\nHalf {half} of the units:\n")
-        print(table({n: means(s, half) for n, s in scores.items()}, kinds))
-    print("\nEvery other reference only (7 of 13):\n")
-    held = {
-        n: means(evaluate(half_references(m), references, units))
-        for n, m in methods(vectors).items()
-    }
-    print(table(held, kinds))
+    every = methods(vectors)
+    report(every, references, units, list(every))
     return 0
 
 

@@ -445,6 +445,26 @@ def store_timing(units: Sequence[Unit], references: Sequence[Document], keywords
     return best
 
 
+def report(
+    methods: dict[str, Method],
+    references: Sequence[Document],
+    units: Sequence[Unit],
+    held_out: Sequence[str],
+) -> None:
+    """The tables: every unit, each half of the units, and the ``held_out`` methods with every
+    other reference only."""
+    kinds = [WEEKS, DAYS]
+    scores = {name: evaluate(m, references, units) for name, m in methods.items()}
+    print("All units:\n")
+    print(table({n: means(s) for n, s in scores.items()}, kinds))
+    for half in (0, 1):
+        print(f"\nHalf {half} of the units (every other unit of each kind, from the {half}th):\n")
+        print(table({n: means(s, half) for n, s in scores.items()}, kinds))
+    print("\nEvery other reference only (7 of 13):\n")
+    halved = {n: means(evaluate(half_references(methods[n]), references, units)) for n in held_out}
+    print(table(halved, kinds))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
@@ -462,7 +482,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("| --- |" + " ---: |" * 8)
         variants(references, units)
         return 0
-    kinds = [WEEKS, DAYS]
     methods = {k: m for k, m in METHODS.items() if not (args.quick and m is svm)}
     extra = sklearn_methods()
     if not extra:
@@ -472,19 +491,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         **extra,
         **{k: m for k, m in methods.items() if m is ours},
     }
-    scores = {name: evaluate(m, references, units) for name, m in methods.items()}
-    print("All units:\n")
-    print(table({n: means(s) for n, s in scores.items()}, kinds))
-    for half in (0, 1):
-        print(f"\nHalf {half} of the units (every other unit of each kind, from the {half}th):\n")
-        print(table({n: means(s, half) for n, s in scores.items()}, kinds))
-    print("\nEvery other reference only (7 of 13):\n")
-    halved = {
-        n: means(evaluate(half_references(m), references, units))
-        for n, m in methods.items()
-        if m in (tfidf_centroid, tfidf_centroid_raw, ours, *extra.values())
-    }
-    print(table(halved, kinds))
+    held_out = (tfidf_centroid, tfidf_centroid_raw, ours, *extra.values())
+    report(methods, references, units, [n for n, m in methods.items() if m in held_out])
     if not args.quick:
         seconds, n, m = timing(units, references)
         print(f"\nrank(): {seconds:.2f} s for {n} candidates with {m} background papers")

@@ -11,14 +11,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_benchmark_script_reports_every_section_on_a_tiny_size(tmp_path: Path) -> None:
-    raw = tmp_path / "raw.json"
-    args = ["--keywords", "2", "--render", "2", "--day", "2", "--page", "1", "--repeat", "1"]
-    args += ["--delay", "0", "--pause", "0"]
-    args += ["--latency", "0,0", "--parse-seconds", "0", "--json", str(raw)]
-    args += ["--situation-keywords", "1", "--backoff", "0", "--timeout", "1"]
+def run_module(module: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m module args`` from the repository, which must exit 0."""
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.run", *args],
+        [sys.executable, "-m", module, *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -26,6 +22,16 @@ def test_benchmark_script_reports_every_section_on_a_tiny_size(tmp_path: Path) -
         check=False,
     )
     assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_benchmark_script_reports_every_section_on_a_tiny_size(tmp_path: Path) -> None:
+    raw = tmp_path / "raw.json"
+    args = ["--keywords", "2", "--render", "2", "--day", "2", "--page", "1", "--repeat", "1"]
+    args += ["--delay", "0", "--pause", "0"]
+    args += ["--latency", "0,0", "--parse-seconds", "0", "--json", str(raw)]
+    args += ["--situation-keywords", "1", "--backoff", "0", "--timeout", "1"]
+    done = run_module("benchmarks.run", *args)
     headings = ("## 1. Daily update", "## 1b. Issue 12", "## 2. Render", "## 3. Start-up")
     for heading in (*headings, "## 4. Parsing"):
         assert heading in done.stdout
@@ -45,13 +51,5 @@ def test_benchmark_script_reports_every_section_on_a_tiny_size(tmp_path: Path) -
 def test_embedding_benchmark_says_what_is_missing_and_exits_0() -> None:
     """The model and sentence-transformers are not dependencies: without them (or without the
     dev set) the benchmark says so instead of failing."""
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.embedding"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    done = run_module("benchmarks.embedding")
     assert "nothing to measure" in done.stdout

@@ -17,6 +17,7 @@ import pytest
 
 from dailypapers import pipeline as api
 from dailypapers import store
+from dailypapers.config import Config
 from dailypapers.errors import StoreError
 from dailypapers.fileio import Staging, content_digest
 from dailypapers.offload import Offload
@@ -48,18 +49,28 @@ def add_paper(folder: Path, name: str) -> None:
     store.save(folder / "data", new)
 
 
-def test_a_render_after_one_keyword_changed_is_byte_identical_to_a_full_render(
-    tmp_path: Path,
-) -> None:
+def rendered_tracker(tmp_path: Path) -> tuple[Path, Config, api.Paths]:
+    """A tracker of ``KEYWORDS`` in ``tmp_path/tracker``, rendered once."""
     tracker = tmp_path / "tracker"
     tracker.mkdir()
     config, paths = make_tracker(tracker, KEYWORDS)
     api.render(config, paths)
-    add_paper(tracker, "Astro")
-    report = api.render(config, paths)
+    return tracker, config, paths
+
+
+def as_from_scratch(tmp_path: Path, tracker: Path) -> bool:
     fresh = tmp_path / "fresh"
     fresh.mkdir()
-    assert files(tracker) == from_scratch(tracker, fresh)
+    return files(tracker) == from_scratch(tracker, fresh)
+
+
+def test_a_render_after_one_keyword_changed_is_byte_identical_to_a_full_render(
+    tmp_path: Path,
+) -> None:
+    tracker, config, paths = rendered_tracker(tmp_path)
+    add_paper(tracker, "Astro")
+    report = api.render(config, paths)
+    assert as_from_scratch(tmp_path, tracker)
     names = {p.name for p in report.written}
     assert {"astro.xml", "astro.bib", "all.xml", "all.bib", "index.html", "astro.md"} <= names
     assert not {"world-model.xml", "world-model.bib", "quiet.xml", "world-model.md"} & names
@@ -92,17 +103,11 @@ def test_a_keyword_without_papers_is_rendered_again_when_its_last_success_moves(
     tmp_path: Path,
 ) -> None:
     """Its feed is dated by its last success (a keyword with papers: by its newest paper)."""
-    tracker = tmp_path / "tracker"
-    tracker.mkdir()
-    config, paths = make_tracker(tracker, KEYWORDS)
-    api.render(config, paths)
+    tracker, config, paths = rendered_tracker(tmp_path)
     quiet = store.load(tracker / "data", keyword("Quiet"))
     store.save(tracker / "data", replace(quiet, last_success="2026-11-30"))
-    report = api.render(config, paths)
-    assert report.rendered["site"] == ["quiet"]
-    fresh = tmp_path / "fresh"
-    fresh.mkdir()
-    assert files(tracker) == from_scratch(tracker, fresh)
+    assert api.render(config, paths).rendered["site"] == ["quiet"]
+    assert as_from_scratch(tmp_path, tracker)
 
 
 def test_a_keyword_whose_files_were_touched_is_rendered_again(tmp_path: Path) -> None:
