@@ -30,6 +30,30 @@ def test_a_start_marker_quoted_in_a_sentence_is_the_owners_text() -> None:
     assert after == "\n"
 
 
+def test_markers_shown_in_a_fenced_code_block_are_the_owners_text() -> None:
+    example = f"Set it up like this:\n\n```md\n{START}\n{END}\n```\n\n~~~~\n{START}\n~~~~\n\n"
+    text = f"{example}{START}\nold\n{END}\ntail\n"
+    assert split(text) == (example, "\ntail\n")
+    # Only an example: the block goes at the end, after the fence, not inside it.
+    assert split(f"\ufeff```\n{START}\n{END}\n   ```  \r\nmine\n") == (
+        f"\ufeff```\n{START}\n{END}\n   ```  \r\nmine\n\n",
+        "\n",
+    )
+    # A closing fence is as long as the opening one, and ``` with backticks after it opens none.
+    text = f"````\n```\n{START}\n````\n``` `x`\n{START}\n{END}\n"
+    assert split(text) == (f"````\n```\n{START}\n````\n``` `x`\n", "\n")
+
+
+def test_a_fence_never_closed_hides_no_marker() -> None:
+    """Else the block, put after it, would be inside it too: a new one added by every run."""
+    text = f"# Mine\n```\nforgot to close\n{START}\nold\n{END}\ntail\n"
+    assert split(text) == ("# Mine\n```\nforgot to close\n", "\ntail\n")
+    assert split(f"```\n{START}\n{END}\n```\n~~~\n{START}\n{END}\n") == (
+        f"```\n{START}\n{END}\n```\n~~~\n",
+        "\n",
+    )
+
+
 def test_without_markers_on_their_own_lines_the_block_goes_at_the_end() -> None:
     text = f"The markers are {START} and {END}."
     assert split(text) == (text + "\n\n", "\n")

@@ -38,32 +38,65 @@ BUDGET = 500_000
 text made while a run is under way (the workflow commits on top of them)."""
 
 _LINE = re.compile(r"[^\n]*\n?")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
+"""A line that opens or closes a fenced code block, as CommonMark (and GitHub) reads one."""
 _MAX_LISTED = 8
+
+
+def _markers(
+    existing: str, fences_before: int = 0
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]], int]:
+    """The (line, offset) of each start and end marker outside fenced code blocks, and the line
+    of a fence left open at the end (0: none). Fences from line ``fences_before`` on are not
+    looked for (0: everywhere)."""
+    starts: list[tuple[int, int]] = []
+    ends: list[tuple[int, int]] = []
+    offset = 0
+    fence, opened = "", 0
+    for number, match in enumerate(_LINE.finditer(existing), start=1):
+        line = match.group()
+        if not line:
+            break
+        stripped = line.strip(" \t\r\n")
+        text = line.rstrip("\r\n")
+        if number == 1:
+            stripped = stripped.removeprefix("\ufeff").strip(" \t")
+            text = text.removeprefix("\ufeff")
+        # Between the first start marker and its end marker the text is ours, not a fence.
+        inside_block = len(starts) > len(ends)
+        looked_for = not inside_block and (not fences_before or number < fences_before)
+        fenced = _FENCE.fullmatch(text) if looked_for or fence else None
+        if fence:
+            closing = fenced and fenced[1][0] == fence[0] and len(fenced[1]) >= len(fence)
+            if closing and fenced and not fenced[2].strip(" \t"):
+                fence = ""
+        elif fenced and not (fenced[1][0] == "`" and "`" in fenced[2]):
+            fence, opened = fenced[1], number
+        elif stripped == START:
+            starts.append((number, offset + line.index(START)))
+        elif stripped == END:
+            ends.append((number, offset + line.index(END)))
+        offset += len(line)
+    return starts, ends, opened if fence else 0
 
 
 def split(existing: str, name: str = "README.md") -> tuple[str, str]:
     """The owner's text before and after the generated block.
 
     A marker counts only alone on its line (spaces around it allowed), so one quoted in a
-    sentence is the owner's text. Without any marker the block goes at the end. Any other layout
+    sentence is the owner's text; so is one inside a fenced code block (a README showing how to
+    set the tracker up), which GitHub shows as text: the tables put there rendered as code, and
+    a README with such an example above the real markers could not be updated at all. Without
+    any marker the block goes at the end. Any other layout
     than one start marker and one end marker after it raises ReadmeError naming the line: guessing
     would replace the owner's text up to some other marker, and the workflow would commit that.
     """
-    starts: list[tuple[int, int]] = []
-    ends: list[tuple[int, int]] = []
-    offset = 0
-    for number, match in enumerate(_LINE.finditer(existing), start=1):
-        line = match.group()
-        if not line:
-            break
-        stripped = line.strip(" \t\r\n")
-        if number == 1:
-            stripped = stripped.removeprefix("\ufeff").strip(" \t")
-        if stripped == START:
-            starts.append((number, offset + line.index(START)))
-        elif stripped == END:
-            ends.append((number, offset + line.index(END)))
-        offset += len(line)
+    starts, ends, unclosed = _markers(existing)
+    if unclosed:
+        # A fence never closed: GitHub shows the rest of the file as code, but the block put
+        # after it would be inside it too, and added again by every run. Only fences that close
+        # hide a marker.
+        starts, ends, _ = _markers(existing, fences_before=unclosed)
     if not starts and not ends:
         if existing and not existing.endswith("\n"):
             existing += "\n"
