@@ -68,6 +68,8 @@ class StepResult:
 class Run:
     steps: list[StepResult] = field(default_factory=list)
     summary: str = ""
+    outputs: dict[str, str] = field(default_factory=dict)
+    """The job's outputs, as the `deploy` job reads them (``needs.update.outputs``)."""
 
     @property
     def ok(self) -> bool:
@@ -211,6 +213,8 @@ class Tracker:
             assert not unknown, f"the harness does not emulate {unknown} in step {step}"
             if "uses" in step:
                 assert step["uses"].startswith(KNOWN_ACTIONS), step["uses"]
+                if step["uses"].startswith("actions/upload-pages-artifact@"):
+                    outputs[step.get("id", f"step-{index}")] = {"artifact_id": "1234"}
                 continue
             name = step.get("name", f"step {index}")
             if before and name in before:
@@ -244,7 +248,21 @@ class Tracker:
                 run.summary += summary.read_text(encoding="utf-8")
             if done.returncode != 0:
                 break
+        run.outputs = {k: self._expand(str(v), outputs) for k, v in job["outputs"].items()}
         return run
+
+    def deploys(self, run: Run) -> bool:
+        """Whether the `deploy` job would start after ``run``: its `if:`, read term by term."""
+        condition = EXPRESSION.fullmatch(self.workflow["jobs"]["deploy"]["if"].strip())
+        assert condition is not None
+        for term in condition.group(1).split("&&"):
+            if term.strip() == "!cancelled()":
+                continue
+            compared = re.fullmatch(r"needs\.update\.outputs\.([\w-]+) != '(\w*)'", term.strip())
+            assert compared is not None, f"term not emulated by the harness: {term}"
+            if run.outputs[compared.group(1)] == compared.group(2):
+                return False
+        return True
 
     def _expand(self, value: str, outputs: dict[str, dict[str, str]]) -> str:
         """The few contexts the workflow may use outside scripts; any other is a test failure."""
@@ -309,6 +327,11 @@ class Tracker:
             state.setdefault(key, empty)
         change(state)
         self.gh_state.write_text(json.dumps(state), encoding="utf-8")
+
+    def pages(self, build_type: str | None) -> None:
+        """Pages publishing from GitHub Actions (``workflow``), from a branch (``legacy``), or
+        off (None, a fork's default)."""
+        self._edit_gh(lambda state: state.update(pages=build_type))
 
     def issues_off(self, off: bool = True) -> None:
         """Issues turned off in the repository's settings, as GitHub leaves a fork."""
@@ -710,6 +733,34 @@ def test_the_fake_gh_answers_as_github_does_with_issues_off(tracker: Tracker) ->
         f"the '{REPOSITORY}' repository has disabled issues\n",
     )
     assert view.stdout == "false\n"
+
+
+PAGES_SETTING = "Settings → Pages → Build and deployment → Source: GitHub Actions"
+
+
+@pytest.mark.parametrize("build_type", [None, "legacy"])
+def test_with_pages_off_the_run_is_green_and_does_not_deploy(
+    tracker: Tracker, build_type: str | None
+) -> None:
+    tracker.pages(build_type)
+
+    run = tracker.run()
+
+    assert run.ok, run.log
+    assert not tracker.deploys(run)
+    notices = [line for line in run.log.splitlines() if line.startswith("::notice::")]
+    assert len(notices) == 1 and PAGES_SETTING in notices[0]
+    assert len(tracker.issues("papers")) == 1
+
+
+def test_with_pages_on_or_without_an_answer_the_site_is_deployed(tracker: Tracker) -> None:
+    tracker.pages("workflow")
+    assert tracker.deploys(tracker.run())
+    tracker.gh_fails("api", "before")
+    run = tracker.run()
+    assert run.ok, run.log
+    assert tracker.deploys(run)
+    assert "::notice::" not in run.log
 
 
 def test_once_issues_are_on_the_next_run_is_green(tracker: Tracker, arxiv: FakeArxiv) -> None:

@@ -13,6 +13,9 @@ the GitHub Actions app (``{"is_bot": true, "login": "app/github-actions"}``), an
 someone else's with ``"author": {"login": "octocat", ...}``. ``"issues_disabled": true`` in the
 state answers as GitHub does for a repository whose Issues are turned off (a fork's default):
 ``repo view`` says ``hasIssuesEnabled`` is false and every ``issue`` command fails.
+``"pages": "workflow"`` (or ``"legacy"``, publishing from a branch) is what ``gh api
+repos/OWNER/REPO/pages`` answers as the site's ``build_type``; without it Pages is off, as in a
+new fork, and GitHub answers HTTP 404.
 """
 
 from __future__ import annotations
@@ -98,6 +101,10 @@ def parser() -> argparse.ArgumentParser:
     view.add_argument("--json", required=True, choices=["hasIssuesEnabled"])
     view.add_argument("--jq", choices=[".hasIssuesEnabled"])
 
+    api = groups.add_parser("api")
+    api.add_argument("command", metavar="endpoint")
+    api.add_argument("--jq", choices=[".build_type"])
+
     issue = groups.add_parser("issue").add_subparsers(dest="command", required=True)
     create = issue.add_parser("create")
     create.add_argument("--title", required=True)
@@ -126,7 +133,7 @@ def parser() -> argparse.ArgumentParser:
 
 def run(argv: list[str], state: dict[str, Any]) -> str:
     args = parser().parse_args(argv)
-    where = f"{args.group} {args.command}"
+    where = "api" if args.group == "api" else f"{args.group} {args.command}"
     failure = state.setdefault("fail", {}).pop(where, None)
     if failure == "before":
         raise SystemExit("HTTP 502: Server Error (https://api.github.com/graphql)")
@@ -138,6 +145,14 @@ def run(argv: list[str], state: dict[str, Any]) -> str:
 
 def _apply(where: str, args: argparse.Namespace, state: dict[str, Any]) -> str:
     disabled = bool(state.get("issues_disabled"))
+    if args.group == "api":
+        if args.command != f"repos/{os.environ.get('GH_REPO', 'owner/repo')}/pages":
+            raise SystemExit(f"fake gh: api {args.command!r} not supported")
+        pages = state.get("pages")
+        if not pages:
+            print('{"message":"Not Found","status":"404"}')
+            raise SystemExit("gh: Not Found (HTTP 404)")
+        return f"{pages}\n" if args.jq else json.dumps({"build_type": pages}) + "\n"
     if where == "repo view":
         if args.jq:
             return f"{str(not disabled).lower()}\n"
