@@ -296,6 +296,12 @@ def test_a_keyword_name_too_long_for_a_heading_or_file_name_is_refused() -> None
         ("keywords:\n  - LLM: reasoning\n", 2, 'quote it: - "LLM: reasoning"'),
         ("keywords:\n  - name: A\n  phrases: [a]\n", 3, "settings line up under its 'name:'"),
         ("keywords:\n  - World Model\n - Video\n", 3, "start in the same column"),
+        ("keywords:\n - World Model\n  - Video\n", 3, "reads it as part of 'World Model'"),
+        (
+            "keywords:\n  - name: W\n    phrases:\n    - a\n    - b\n      - c\n",
+            6,
+            "'- c' is indented deeper than the item above it",
+        ),
         ("keywords:\n\t- World Model\n", 2, "spaces, not tabs"),
         ('keywords:\n  - "World Model\n  - B\n', 2, "quote opened on this line is never closed"),
         ("keywords:\n  - name: A\n    phrases: [a, b\n", 4, "opened on line 3 is not closed"),
