@@ -585,3 +585,18 @@ def test_the_live_progress_line_fits_a_narrow_terminal(
         assert cells < 40, line
     assert lines[0].startswith(f"[1/2] {name[:10]}")
     assert lines[0].endswith("…")
+
+
+@pytest.mark.parametrize("command", ["update", "render", "list"])
+def test_data_that_is_a_file_is_a_bad_argument_and_nothing_is_written(
+    tracker: Path, command: str
+) -> None:
+    """Exit 3 is a corrupt store file; a --data that names a file is a wrong argument (2)."""
+    before = snapshot_files(tracker)
+    result = run(tracker, None, command, "--data", "README.md")
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == (
+        "dailypapers: README.md: not a folder; the store (--data) is a folder with one JSON file "
+        "per keyword\n"
+    )
+    assert snapshot_files(tracker) == before
