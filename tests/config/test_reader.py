@@ -371,3 +371,14 @@ def test_a_valid_file_warns_about_invisible_characters_it_removed(
     config = parse_config("keywords:\n  - World\ufeff Model\n")
     assert config.keywords[0].phrases == ("World Model",)
     assert "U+FEFF" in caplog.text
+
+
+@pytest.mark.parametrize("written", ["4.10", "007", "0x10", "1_000"])
+def test_a_keyword_or_phrase_yaml_reads_as_a_number_is_kept_as_written(written: str) -> None:
+    """YAML reads 4.10 as 4.1 and 007 as 7: the search would quietly be for another text."""
+    config = parse_config(
+        f"keywords:\n  - {written}\n  - name: GPT\n    phrases: [GPT-4, {written}]\n"
+    )
+    assert config.keywords[0].name == written
+    assert config.keywords[0].phrases == (written,)
+    assert config.keywords[1].phrases == ("GPT-4", written)

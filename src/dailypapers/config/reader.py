@@ -345,6 +345,10 @@ class _Reader:
             )
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise self.fail(node, f"{what} must be text")
+        if isinstance(value, int | float) and isinstance(node, yaml.ScalarNode):
+            # As written: YAML reads 4.10 as the number 4.1, 007 as 7 and 0x10 as 16, and the
+            # keyword or phrase would quietly be another one.
+            value = node.value
         value = " ".join(str(value).split())
         if not value:
             raise self.fail(node, f"{what} must not be empty")
