@@ -308,6 +308,7 @@ def test_a_keyword_name_too_long_for_a_heading_or_file_name_is_refused() -> None
         ("keywords:\n  - @home robots\n", 2, 'starting with @ must be quoted, e.g. "@..."'),
         ("keywords:\n  -World Model\n", 2, "a dash and a space before each keyword"),
         ("keywords:\n  - #hashtag\n  - B\n", 2, "quote a name that starts with '#'"),
+        ("keywords:\n  - A\n  -\n  - B\n", 3, "empty keyword (write a name after the '-'"),
         ("keywords:\n  - name: A\n    phrases:[a]\n", 3, "a colon and a space after it"),
     ],
 )

@@ -340,9 +340,16 @@ class _Reader:
         self.folded_item(node)
         value = self.scalar(node)
         if value is None and what == "keyword":
-            raise self.fail(
-                node, "empty keyword (a '#' starts a comment: quote a name that starts with '#')"
-            )
+            mark = node.start_mark
+            line = str(mark.buffer).split("\n")[mark.line] if mark.buffer is not None else "#"
+            if "#" in line:
+                raise self.fail(
+                    node,
+                    "empty keyword (a '#' starts a comment: quote a name that starts with '#')",
+                )
+            # A dash with nothing after it: the '#' hint would send the reader looking for a
+            # character that is not on the line.
+            raise self.fail(node, "empty keyword (write a name after the '-', or delete the line)")
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise self.fail(node, f"{what} must be text")
         if isinstance(value, int | float) and isinstance(node, yaml.ScalarNode):
