@@ -19,7 +19,7 @@ from typing import IO, Any, TypeVar
 
 import xxhash
 
-from .errors import LockedError
+from .errors import InputError, LockedError
 from .text import decode_utf8
 
 
@@ -430,10 +430,25 @@ def _fsync_dir(directory: Path) -> None:
 LOCK_NAME = ".lock"
 
 
+def data_folder(data_dir: Path) -> Path:
+    """``data_dir`` if it is a folder or not there yet; InputError (exit 2) for anything else.
+
+    ``--data README.md`` is a wrong argument, not a damaged store: ``render`` and ``list`` said
+    'README.md/world-model.json: cannot read ... Not a directory' with exit 3, the status of a
+    corrupt store file, and ``update`` said 'README.md: File exists'.
+    """
+    if data_dir.exists() and not data_dir.is_dir():
+        raise InputError(
+            f"{data_dir}: not a folder; the store (--data) is a folder with one JSON file per "
+            "keyword"
+        )
+    return data_dir
+
+
 def data_lock(data_dir: Path) -> contextlib.AbstractContextManager[None]:
     """The lock that keeps two runs off one data folder (``update``, ``render``, ``confirm``,
     ``import``); the second fails at once (exit 4)."""
-    return exclusive_lock(data_dir / LOCK_NAME)
+    return exclusive_lock(data_folder(data_dir) / LOCK_NAME)
 
 
 @contextlib.contextmanager

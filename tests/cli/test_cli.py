@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -552,3 +554,49 @@ def test_without_verbose_no_request_is_logged(tracker: Path, server: FakeArxiv) 
     result = run(tracker, server, "update", "-k", "World Model")
     assert result.returncode == 0, result.stderr
     assert "GET " not in result.stderr and "HTTP 200" not in result.stderr
+
+
+class _Terminal(io.StringIO):
+    """stderr as a terminal: the progress line is rewritten in place."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("name", ["Video Understanding", "🤖 機械学習 Robots"])
+def test_the_live_progress_line_fits_a_narrow_terminal(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A live line wider than the terminal wraps, and '\\r' then rewrites its last row only:
+    at COLUMNS=40 every rewrite left the line's first 40 characters behind."""
+    from dailypapers.cli.progress import ConsoleProgress
+    from dailypapers.config import Keyword
+
+    monkeypatch.setenv("COLUMNS", "40")
+    stream = _Terminal()
+    progress = ConsoleProgress(stream, total=2)
+    keyword = Keyword(name=name, slug="k")
+    progress.keyword_started(keyword)
+    progress.page(keyword, 80, 100)
+    lines = [line for line in stream.getvalue().split("\r\x1b[K") if line]
+    assert len(lines) == 2
+    for line in lines:
+        cells = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+        assert cells < 40, line
+    assert lines[0].startswith(f"[1/2] {name[:10]}")
+    assert lines[0].endswith("…")
+
+
+@pytest.mark.parametrize("command", ["update", "render", "list"])
+def test_data_that_is_a_file_is_a_bad_argument_and_nothing_is_written(
+    tracker: Path, command: str
+) -> None:
+    """Exit 3 is a corrupt store file; a --data that names a file is a wrong argument (2)."""
+    before = snapshot_files(tracker)
+    result = run(tracker, None, command, "--data", "README.md")
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == (
+        "dailypapers: README.md: not a folder; the store (--data) is a folder with one JSON file "
+        "per keyword\n"
+    )
+    assert snapshot_files(tracker) == before

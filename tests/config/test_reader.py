@@ -296,12 +296,19 @@ def test_a_keyword_name_too_long_for_a_heading_or_file_name_is_refused() -> None
         ("keywords:\n  - LLM: reasoning\n", 2, 'quote it: - "LLM: reasoning"'),
         ("keywords:\n  - name: A\n  phrases: [a]\n", 3, "settings line up under its 'name:'"),
         ("keywords:\n  - World Model\n - Video\n", 3, "start in the same column"),
+        ("keywords:\n - World Model\n  - Video\n", 3, "reads it as part of 'World Model'"),
+        (
+            "keywords:\n  - name: W\n    phrases:\n    - a\n    - b\n      - c\n",
+            6,
+            "'- c' is indented deeper than the item above it",
+        ),
         ("keywords:\n\t- World Model\n", 2, "spaces, not tabs"),
         ('keywords:\n  - "World Model\n  - B\n', 2, "quote opened on this line is never closed"),
         ("keywords:\n  - name: A\n    phrases: [a, b\n", 4, "opened on line 3 is not closed"),
         ("keywords:\n  - @home robots\n", 2, 'starting with @ must be quoted, e.g. "@..."'),
         ("keywords:\n  -World Model\n", 2, "a dash and a space before each keyword"),
         ("keywords:\n  - #hashtag\n  - B\n", 2, "quote a name that starts with '#'"),
+        ("keywords:\n  - A\n  -\n  - B\n", 3, "empty keyword (write a name after the '-'"),
         ("keywords:\n  - name: A\n    phrases:[a]\n", 3, "a colon and a space after it"),
     ],
 )
@@ -365,3 +372,14 @@ def test_a_valid_file_warns_about_invisible_characters_it_removed(
     config = parse_config("keywords:\n  - World\ufeff Model\n")
     assert config.keywords[0].phrases == ("World Model",)
     assert "U+FEFF" in caplog.text
+
+
+@pytest.mark.parametrize("written", ["4.10", "007", "0x10", "1_000"])
+def test_a_keyword_or_phrase_yaml_reads_as_a_number_is_kept_as_written(written: str) -> None:
+    """YAML reads 4.10 as 4.1 and 007 as 7: the search would quietly be for another text."""
+    config = parse_config(
+        f"keywords:\n  - {written}\n  - name: GPT\n    phrases: [GPT-4, {written}]\n"
+    )
+    assert config.keywords[0].name == written
+    assert config.keywords[0].phrases == (written,)
+    assert config.keywords[1].phrases == ("GPT-4", written)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import unicodedata
 from typing import TextIO
 
 from ..config import Keyword
@@ -30,24 +33,62 @@ def describe(report: KeywordReport) -> str:
     return text
 
 
+def _cells(char: str) -> int:
+    """Terminal cells a character takes: two for wide ones (CJK, most emoji), none for a
+    combining mark."""
+    if unicodedata.combining(char):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def clipped_to(text: str, columns: int) -> str:
+    """``text`` cut to fit in fewer than ``columns`` cells, ending in '…' when cut."""
+    room = max(columns - 1, 1)
+    if sum(_cells(ch) for ch in text) <= room:
+        return text
+    used, kept = 1, []  # the '…'
+    for char in text:
+        used += _cells(char)
+        if used > room:
+            break
+        kept.append(char)
+    return "".join(kept) + "…"
+
+
+def terminal_columns(stream: TextIO) -> int:
+    """The width the live line must fit: COLUMNS when set, as shells and Python read it, else
+    the terminal's own (stderr's, which may be a terminal while stdout is piped), else 80."""
+    with contextlib.suppress(ValueError):
+        columns = int(os.environ.get("COLUMNS", ""))
+        if columns > 0:
+            return columns
+    with contextlib.suppress(AttributeError, ValueError, OSError):
+        return os.get_terminal_size(stream.fileno()).columns or 80
+    return 80
+
+
 class ConsoleProgress(Progress):
     def __init__(self, stream: TextIO, total: int) -> None:
         self.stream, self.total, self.index = stream, total, 0
         self.live = stream.isatty()
 
+    def _live(self, text: str) -> None:
+        """Rewrite the live line in place. It is clipped to the terminal's width: ``\r`` goes
+        back to the start of the last screen row only, so a line that wrapped left its first
+        rows behind at every rewrite, a stack of half lines on a narrow terminal."""
+        line = clipped_to(log_text(text), terminal_columns(self.stream))
+        self.stream.write(f"\r\x1b[K{line}")
+        self.stream.flush()
+
     def keyword_started(self, keyword: Keyword) -> None:
         self.index += 1
         if self.live:
-            self.stream.write(
-                f"\r\x1b[K[{self.index}/{self.total}] {log_text(keyword.name)}: asking arXiv..."
-            )
-            self.stream.flush()
+            self._live(f"[{self.index}/{self.total}] {keyword.name}: asking arXiv...")
 
     def page(self, keyword: Keyword, received: int, expected: int) -> None:
         if self.live:
-            where = f"[{self.index}/{self.total}] {log_text(keyword.name)}"
-            self.stream.write(f"\r\x1b[K{where}: {received} of {expected} entries")
-            self.stream.flush()
+            where = f"[{self.index}/{self.total}] {keyword.name}"
+            self._live(f"{where}: {received} of {expected} entries")
 
     def keyword_done(self, report: KeywordReport) -> None:
         prefix = "\r\x1b[K" if self.live else ""

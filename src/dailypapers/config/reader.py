@@ -66,6 +66,8 @@ KEYWORD_KEYS = {
 }
 # GitHub's rule for user names: letters, digits and single hyphens inside, at most 39.
 _GITHUB_USER = re.compile(r"[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}")
+# A line that starts a list item: its dash, then a space or nothing.
+_DASH_LINE = re.compile(r"\s*-(?:\s|$)")
 # The README table columns in their fixed order; ``code`` is the only optional one so far.
 _COLUMNS: tuple[Column, ...] = (*DEFAULT_COLUMNS, "code")
 FIELDS: dict[str, Field] = {"title": "title", "abstract": "abstract"}
@@ -309,14 +311,51 @@ class _Reader:
             f'keyword\'s name, quote it: - "{name}"'
         )
 
+    def folded_item(self, node: yaml.Node) -> None:
+        """Refuse a list item indented deeper than the one above it.
+
+        YAML reads ``- World Model`` followed by a deeper ``  - Video`` as one plain text that
+        goes on over two lines, "World Model - Video": no error, just a keyword (or phrase) that
+        nobody wrote, and one fewer than was meant, found only days later. A plain value whose
+        next line starts with a dash is that mistake, never a name someone meant.
+        """
+        if not isinstance(node, yaml.ScalarNode) or node.style is not None:
+            return
+        start, end = node.start_mark, node.end_mark
+        if start.line == end.line or start.buffer is None:
+            return
+        source = str(start.buffer)[start.index : end.index]
+        first, *rest = source.split("\n")
+        for offset, line in enumerate(rest, 1):
+            if _DASH_LINE.match(line):
+                raise ConfigError(
+                    self.path,
+                    start.line + 1 + offset,
+                    f"'{line.strip()}' is indented deeper than the item above it, so YAML reads "
+                    f"it as part of '{first.strip()}' (the items of one list must start in "
+                    "the same column)",
+                )
+
     def text(self, node: yaml.Node, what: str) -> str:
+        self.folded_item(node)
         value = self.scalar(node)
         if value is None and what == "keyword":
-            raise self.fail(
-                node, "empty keyword (a '#' starts a comment: quote a name that starts with '#')"
-            )
+            mark = node.start_mark
+            line = str(mark.buffer).split("\n")[mark.line] if mark.buffer is not None else "#"
+            if "#" in line:
+                raise self.fail(
+                    node,
+                    "empty keyword (a '#' starts a comment: quote a name that starts with '#')",
+                )
+            # A dash with nothing after it: the '#' hint would send the reader looking for a
+            # character that is not on the line.
+            raise self.fail(node, "empty keyword (write a name after the '-', or delete the line)")
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise self.fail(node, f"{what} must be text")
+        if isinstance(value, int | float) and isinstance(node, yaml.ScalarNode):
+            # As written: YAML reads 4.10 as the number 4.1, 007 as 7 and 0x10 as 16, and the
+            # keyword or phrase would quietly be another one.
+            value = node.value
         value = " ".join(str(value).split())
         if not value:
             raise self.fail(node, f"{what} must not be empty")

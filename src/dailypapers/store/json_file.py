@@ -25,7 +25,7 @@ from ..config.references import ARXIV_ID
 from ..errors import StoreError
 from ..fetch import Paper
 from ..fetch.interface import MAX_TOTAL_RESULTS, MAX_VERSION, UTC_TIME
-from ..fileio import Ahead, content_digest, read_regular, write_atomic
+from ..fileio import Ahead, content_digest, data_folder, read_regular, write_atomic
 from .model import Health, KeywordStore, Snapshot, StoreEntry, Summary
 
 SCHEMA = 1
@@ -240,6 +240,7 @@ def load_snapshot(config: Config, data_dir: Path) -> Snapshot:
     ``dumps`` is loaded now and fingerprinted as ``dumps`` would write it.
     """
     entries = []
+    data_folder(data_dir)
     paths = [store_path(data_dir, keyword.slug) for keyword in config.keywords]
     for keyword, path, found in zip(config.keywords, paths, Ahead(_scan, paths), strict=True):
         if found is None or found[1] < 0:
