@@ -6,6 +6,7 @@ object down, so the library and the tests can build one directly instead.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Mapping
@@ -66,6 +67,17 @@ def github_environment(environ: Mapping[str, str] | None = None) -> dict[str, st
     """The variables of ``GITHUB_VARIABLES`` that are set: all a run needs of Actions."""
     env = os.environ if environ is None else environ
     return {name: env[name] for name in GITHUB_VARIABLES if name in env}
+
+
+def terminal_columns(environ: Mapping[str, str] | None = None) -> int | None:
+    """``COLUMNS`` when it holds a width, as shells and Python read it: what a live line must
+    fit before the terminal's own width is asked."""
+    env = os.environ if environ is None else environ
+    with contextlib.suppress(ValueError):
+        columns = int(env.get("COLUMNS", ""))
+        if columns > 0:
+            return columns
+    return None
 
 
 def _shown(raw: str) -> str:

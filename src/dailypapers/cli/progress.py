@@ -7,6 +7,7 @@ import os
 import unicodedata
 from typing import TextIO
 
+from .. import settings
 from ..config import Keyword
 from ..outputs.escape import gha_message, gha_property, log_text
 from ..run import KeywordReport, Progress, UpdateReport, no_match_hint
@@ -56,12 +57,11 @@ def clipped_to(text: str, columns: int) -> str:
 
 
 def terminal_columns(stream: TextIO) -> int:
-    """The width the live line must fit: COLUMNS when set, as shells and Python read it, else
-    the terminal's own (stderr's, which may be a terminal while stdout is piped), else 80."""
-    with contextlib.suppress(ValueError):
-        columns = int(os.environ.get("COLUMNS", ""))
-        if columns > 0:
-            return columns
+    """The width the live line must fit: COLUMNS when set, else the terminal's own (stderr's,
+    which may be a terminal while stdout is piped), else 80."""
+    columns = settings.terminal_columns()
+    if columns is not None:
+        return columns
     with contextlib.suppress(AttributeError, ValueError, OSError):
         return os.get_terminal_size(stream.fileno()).columns or 80
     return 80
