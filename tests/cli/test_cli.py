@@ -538,16 +538,27 @@ def test_a_bad_environment_variable_exits_2_with_one_line_and_writes_nothing(
     assert server.requests == [] and snapshot_files(tracker) == before
 
 
+@pytest.mark.parametrize(
+    "args",
+    [("--verbose", "update", "-k", "World Model"), ("update", "-k", "World Model", "--verbose")],
+)
 def test_verbose_logs_each_request_its_status_bytes_and_retries(
-    tracker: Path, server: FakeArxiv
+    tracker: Path, server: FakeArxiv, args: tuple[str, ...]
 ) -> None:
+    """Written before the command or after it, as users write it."""
     server.inject(Fault("503", times=1))
-    result = run(tracker, server, "--verbose", "update", "-k", "World Model")
+    result = run(tracker, server, *args)
     assert result.returncode == 0, result.stderr
     log = result.stderr
     assert "dailypapers.fetch.client: GET http://127.0.0.1:" in log
     assert "HTTP 503" in log and "retry 1 of 1 in 0.0 s after HTTP 503" in log
     assert re.search(r"HTTP 200, \d+ bytes", log)
+
+
+def test_a_keyword_named_like_the_option_after_a_double_dash_is_a_keyword(tracker: Path) -> None:
+    result = run(tracker, None, "add", "--", "-v")
+    assert result.returncode == 0, result.stderr
+    assert '"-v"' in (tracker / "keywords.yaml").read_text(encoding="utf-8")
 
 
 def test_without_verbose_no_request_is_logged(tracker: Path, server: FakeArxiv) -> None:

@@ -12,16 +12,33 @@ import logging
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+from typer.core import TyperGroup
 
 from .. import __version__
 
 if TYPE_CHECKING:
     from ..config import Config, Keyword
 
+_VERBOSE = ("--verbose", "-v")
+
+
+class _Commands(TyperGroup):
+    """``dailypapers update --verbose`` as well as ``dailypapers --verbose update``: the option
+    belongs to the program, but a user who wants to see a command's requests types it after
+    the command, and was told there is no such option."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        end = args.index("--") if "--" in args else len(args)
+        moved = [a for a in args[:end] if a in _VERBOSE]
+        rest = [a for a in args[:end] if a not in _VERBOSE]
+        return super().parse_args(ctx, [*moved[:1], *rest, *args[end:]])
+
+
 app = typer.Typer(
+    cls=_Commands,
     add_completion=False,
     no_args_is_help=True,
     help="Track new arXiv papers per keyword: JSON store, README tables, daily digests.",
