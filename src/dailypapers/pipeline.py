@@ -149,9 +149,11 @@ def refresh_references(
         why = outcome.error if outcome else "references not fetched: arXiv is not answering"
         warnings.append(f"{why}; papers without fetched references stay in date order")
     if outcome is not None and outcome.missing:
+        known = outcome.references.documents(wanted)
+        then = "ranking uses the others" if known else "papers stay in date order"
         warnings.append(
             f"{config.path}: arXiv knows no paper {', '.join(outcome.missing)} (reference:); "
-            "ranking uses the others"
+            + then
         )
     return warnings
 

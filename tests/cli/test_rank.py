@@ -135,6 +135,19 @@ def test_a_reference_arxiv_does_not_know_is_named_and_the_others_still_count(
     assert closest <= {*IDS, None}
 
 
+def test_when_arxiv_knows_no_reference_the_warning_says_date_order_not_the_others(
+    tracker: Path, fake: FakeArxiv
+) -> None:
+    (tracker / "keywords.yaml").write_text(
+        "keywords:\n  - World Model\nreference: [2401.99999]\n", encoding="utf-8"
+    )
+    result = update(tracker, fake)
+    assert "arXiv knows no paper 2401.99999 (reference:); papers stay in date order" in (
+        result.stderr
+    )
+    assert "the others" not in result.stderr
+
+
 def test_without_references_no_file_is_written_and_the_issue_has_no_read_first(
     tracker: Path, fake: FakeArxiv
 ) -> None:
