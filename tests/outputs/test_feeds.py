@@ -191,6 +191,17 @@ def test_a_keyword_named_all_does_not_overwrite_the_combined_feed(tmp_path: Path
     assert len(parse(site / "feeds" / "all_keyword.xml").entries) == 1
 
 
+def test_a_keyword_named_all_has_its_own_feed_id_and_page_link(tmp_path: Path) -> None:
+    """Two feeds with one id would be one feed to a reader that merges by id."""
+    site = render(tmp_path, {"All": [WORLD_MODELS], "Astro": [OLD_STYLE]})
+    combined = parse(site / "feeds" / "all.xml").feed
+    keyword = parse(site / "feeds" / "all_keyword.xml").feed
+    assert combined.id == "urn:dailypapers:feed:all"
+    assert keyword.id == "urn:dailypapers:feed:all_keyword"
+    assert combined.link == "../index.html"
+    assert keyword.link == "../index.html#all"
+
+
 def test_the_feed_of_a_removed_keyword_is_deleted(tmp_path: Path) -> None:
     render(tmp_path, KEYWORDS)
     site = render(tmp_path, {"World Model": [WORLD_MODELS]})

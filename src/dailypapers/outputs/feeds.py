@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from .atom import EPOCH, entry_updated, stamp
 from .escape import Safe
 from .fragments import Fragment
-from .interface import ALL
+from .interface import ALL, file_stem
 from .templating import template
 
 FOLDER = "feeds"
@@ -21,12 +21,18 @@ WINDOW_PAPERS = 1000
 _MARK = "\x00"  # xml_text drops NUL from all text, so only the marker carries one
 
 
-def head_tail(title: str, slug: str, newest: str, fallback: str) -> tuple[str, str]:
-    """A feed's text before and after its entries; ``fallback`` dates a feed without any."""
+def head_tail(title: str, slug: str | None, newest: str, fallback: str) -> tuple[str, str]:
+    """A feed's text before and after its entries; ``fallback`` dates a feed without any.
+
+    ``slug`` is the keyword's, or None for ``all.xml``. A keyword may be named "All" (slug
+    ``all``): its feed is named by its file stem (``all_keyword``) so that its id is never the
+    combined feed's, which a reader would take for the same feed, and it links to its own
+    section of the page.
+    """
     text = template("feed.xml.j2").render(
         title=title,
-        feed_id=f"urn:dailypapers:feed:{slug}",
-        page=f"../index.html#{slug}" if slug != ALL else "../index.html",
+        feed_id=f"urn:dailypapers:feed:{ALL if slug is None else file_stem(slug)}",
+        page="../index.html" if slug is None else f"../index.html#{slug}",
         updated=newest or stamp(fallback) or EPOCH,
         entries=[Safe(_MARK)],
     )

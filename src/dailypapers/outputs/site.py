@@ -575,7 +575,7 @@ def _all_feed(
                 texts[(n, r)] = handle.read(starts[r + 1] - starts[r])
     last_update = max((i.last_success for i in indexes.values()), default="")
     newest = max((rows[n][r][4] for n, r in window), default="")
-    head, tail = feeds_output.head_tail("All keywords", ALL, newest, last_update)
+    head, tail = feeds_output.head_tail("All keywords", None, newest, last_update)
     yield head.encode("utf-8")
     for item in window:
         yield texts[item]
