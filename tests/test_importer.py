@@ -14,8 +14,9 @@ from typer.testing import CliRunner
 from dailypapers import pipeline as api
 from dailypapers.cli import app
 from dailypapers.config import Keyword, LinkStyle, parse_config
-from dailypapers.errors import InputError
+from dailypapers.errors import InputError, LockedError
 from dailypapers.fetch import Paper
+from dailypapers.fileio import data_lock
 from dailypapers.importer import import_file, parse, read
 from dailypapers.store import Health, KeywordStore, load, save
 from dailypapers.text import fold
@@ -353,6 +354,41 @@ def test_add_keywords_adds_none_when_one_name_is_refused(tmp_path: Path) -> None
         import_file(tmp_path / "old.md", paths.config, paths.data, add_keywords=True, today="x")
     assert paths.config.read_bytes() == before
     assert not (paths.data / "other-topic.json").exists()
+
+
+@pytest.mark.parametrize("broken", ["other-topic.json", "elsewhere.json"])
+def test_a_corrupt_store_stops_the_import_before_anything_is_written(
+    tmp_path: Path, broken: str
+) -> None:
+    """Exit 3 says the stores were left as they were: a keyword imported before the corrupt
+    store was reached, the keywords --add-keywords added, or a corrupt store of a keyword the
+    file does not name (the render after the import refused it) would all stay written."""
+    paths = tracker(tmp_path, "  - World Model\n  - Other topic\n  - Elsewhere\n")
+    paths.data.mkdir()
+    (paths.data / broken).write_text("{broken", encoding="utf-8")
+    before = paths.config.read_bytes()
+    text = readme(ROW) + readme(ROW, name="Other topic") + readme(ROW, name="New topic")
+    (tmp_path / "old.md").write_text(text, encoding="utf-8")
+    result = runner.invoke(
+        app, ["import", str(tmp_path / "old.md"), "--add-keywords", *path_options(paths)]
+    )
+    assert result.exit_code == 3, result.output
+    assert result.output == f"dailypapers: {paths.data / broken}: unreadable store " + (
+        "(line 1, not valid JSON: object keys must be strings); left untouched\n"
+    )
+    assert paths.config.read_bytes() == before
+    assert sorted(p.name for p in paths.data.glob("*.json")) == [broken]
+    assert not paths.readme.exists()
+
+
+def test_a_locked_data_folder_leaves_keywords_yaml_as_it_was(tmp_path: Path) -> None:
+    paths = tracker(tmp_path)
+    before = paths.config.read_bytes()
+    (tmp_path / "old.md").write_text(readme(ROW, name="New topic"), "utf-8")
+    paths.data.mkdir()
+    with data_lock(paths.data), pytest.raises(LockedError):
+        import_file(tmp_path / "old.md", paths.config, paths.data, add_keywords=True, today="x")
+    assert paths.config.read_bytes() == before
 
 
 def test_sections_match_keywords_ignoring_case_and_spacing(tmp_path: Path) -> None:
