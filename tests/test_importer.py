@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -94,7 +95,7 @@ def test_last_update_becomes_first_seen() -> None:
     assert only_paper(readme(ROW, last_update="2025-12-12")).first_seen == "2025-12-12"
 
 
-@pytest.mark.parametrize("day", ["2025-02-30", "9999-99-99"])
+@pytest.mark.parametrize("day", ["2025-02-30", "9999-99-99", "0001-01-01", "3000-01-01"])
 def test_a_last_update_off_the_calendar_is_not_taken_for_the_first_seen_day(day: str) -> None:
     assert only_paper(readme(ROW, last_update=day)).first_seen == ""
 
@@ -165,6 +166,23 @@ def test_a_row_that_cannot_be_understood_is_skipped_with_its_line_number() -> No
     assert [s.line for s in section.skipped] == [8, 10, 11]
     assert "arXiv" in section.skipped[1].reason
     assert "date" in section.skipped[2].reason
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1990-12-31", "3000-01-01", "9999-12-31"])
+def test_a_row_dated_outside_arxivs_years_is_skipped(day: str) -> None:
+    """The store refuses such a date: before 1991 or from 3000 on, a run's date arithmetic
+    overflows (the imported keyword failed on every ``update`` with an OverflowError)."""
+    (section,) = parse(readme(ROW.replace("2018-05-09", day))).sections
+    assert section.papers == []
+    assert [s.reason for s in section.skipped] == [f"not a date from 1991 on: {day}"]
+
+
+def test_an_issue_title_dated_outside_arxivs_years_gives_no_first_seen_day() -> None:
+    issue = "---\ntitle: Latest 15 Papers - August 21, 0001\n---\n## World Model\n"
+    (section,) = parse(
+        issue + ISSUE_HEADER + ROW.split(" <details><summary>Show")[0] + " |\n"
+    ).sections
+    assert [p.first_seen for p in section.papers] == [""]
 
 
 def test_a_section_without_a_table_is_not_a_keyword_section() -> None:
@@ -606,7 +624,7 @@ IDS = st.one_of(
     title=TEXT.filter(bool),
     abstract=TEXT,
     comment=TEXT,
-    day=st.dates().map(lambda d: f"{d.isoformat()}T00:00:00Z"),
+    day=st.dates(date(1991, 1, 1), date(2999, 12, 31)).map(lambda d: f"{d}T00:00:00Z"),
     link=st.sampled_from(["pdf", "abs"]),
 )
 def test_rendered_rows_import_back_to_the_same_paper(

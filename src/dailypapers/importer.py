@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -23,6 +23,7 @@ from .config.editor import add_keyword, all_or_nothing
 from .errors import InputError
 from .fetch import MalformedFeed, Paper
 from .fetch.feed import split_id
+from .fetch.interface import on_calendar
 from .fileio import data_lock, read_text
 from .outputs.escape import md_cell_unescape, md_link_text_unescape
 from .outputs.readme import END, START
@@ -159,13 +160,10 @@ def parse(text: str, *, sort: SortKey = "updated") -> ParsedFile:
 
 
 def _calendar_day(day: str) -> bool:
-    """Whether a row's date or a ``Last update`` day is on the calendar: a hand-edited 2025-02-30
-    would reach every paper of the store, which every later command would then refuse."""
-    try:
-        date.fromisoformat(day)
-    except ValueError:
-        return False
-    return True
+    """Whether a row's date or a ``Last update`` day is on the calendar, in arXiv's years: a
+    hand-edited 2025-02-30 would reach every paper of the store, which every later command would
+    then refuse, and a row dated 0001-01-01 or 9999-12-31 would fail its keyword's every run."""
+    return on_calendar(day)
 
 
 def _generated_block(lines: list[str]) -> tuple[int, int]:
@@ -191,7 +189,8 @@ def _issue_day(lines: list[str]) -> str:
                 )
             except ValueError:
                 return ""
-            return parsed.date().isoformat()
+            day = parsed.date().isoformat()
+            return day if _calendar_day(day) else ""
     return ""
 
 
@@ -223,7 +222,7 @@ def _paper(line: str, layout: Layout, sort: SortKey, seen: str) -> Paper:
     paper_id, version = _arxiv_id(match["link"])
     day = match["date"]
     if not _calendar_day(day):
-        raise ValueError(f"not a date: {day}")
+        raise ValueError(f"not a date from 1991 on: {day}")
     comment = match["long"] if match["long"] is not None else match["short"]
     stamp = f"{day}T00:00:00Z"
     return Paper(

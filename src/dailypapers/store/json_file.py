@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, replace
-from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,7 +23,7 @@ from ..config import Config, Keyword
 from ..config.references import ARXIV_ID
 from ..errors import StoreError
 from ..fetch import Paper
-from ..fetch.interface import MAX_TOTAL_RESULTS, MAX_VERSION, UTC_TIME
+from ..fetch.interface import MAX_TOTAL_RESULTS, MAX_VERSION, UTC_TIME, on_calendar
 from ..fileio import Ahead, content_digest, data_folder, read_regular, write_atomic
 from .model import Health, KeywordStore, Snapshot, StoreEntry, Summary
 
@@ -85,8 +84,8 @@ class _Document(Struct, forbid_unknown_fields=True):
 _DECODER = msgspec.json.Decoder(_Document)
 
 # What each field must be, in the words of an error message.
-_WHOLE, _DAY_IS = f"a whole number from 0 to {_MAX_COUNT}", "a day (YYYY-MM-DD)"
-_TIME, _TEXTS = "a UTC time (YYYY-MM-DDTHH:MM:SSZ)", "a list of text"
+_WHOLE, _DAY_IS = f"a whole number from 0 to {_MAX_COUNT}", "a day (YYYY-MM-DD) from 1991 on"
+_TIME, _TEXTS = "a UTC time (YYYY-MM-DDTHH:MM:SSZ) from 1991 on", "a list of text"
 _MUST = {"version": f"a whole number from 1 to {MAX_VERSION}", "failures": _WHOLE,
          "total_results": _WHOLE, "id": "an arXiv id", "pending": "a list of paper ids",
          "pending[]": "an arXiv id", "published": _TIME, "updated": _TIME, "first_seen": _DAY_IS,
@@ -99,15 +98,11 @@ _CONSTANT = re.compile(rb"-?(?:NaN|Infinity)")
 
 
 def _on_calendar(struct: Struct, *names: str) -> None:
-    """What a pattern cannot say: that each day and time is on the calendar. The error names
-    the field; msgspec adds where the struct is."""
+    """What a pattern cannot say: that each day and time is on the calendar, in a year a run's
+    date arithmetic can use. The error names the field; msgspec adds where the struct is."""
     for name in names:
-        value = getattr(struct, name)
-        try:
-            if value:
-                (date if len(value) == 10 else datetime).fromisoformat(value.rstrip("Z"))
-        except ValueError:
-            raise ValueError(name) from None
+        if getattr(struct, name) and not on_calendar(getattr(struct, name)):
+            raise ValueError(name)
 
 
 def _explain(error: msgspec.ValidationError) -> str:
