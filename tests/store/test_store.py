@@ -160,6 +160,10 @@ def test_missing_store_is_an_empty_keyword(tmp_path: Path) -> None:
         ('{"schema": 1, "papers": "nope"}', "must be a list"),
         ('{"schema": 1, "papers": [], "total_results": "12"}', "whole number"),
         ("[]", "schema 1"),
+        ("{}", "schema 1"),
+        ('{"papers": []}', "schema 1"),
+        # A store of schema 1 whose papers a hand edit lost: not "not a store of schema 1".
+        ('{"schema": 1, "keyword": "K"}', r"unreadable store \(the store has no 'papers'\)"),
     ],
 )
 def test_corrupt_store_is_refused_naming_the_file_and_left_untouched(

@@ -115,10 +115,10 @@ def _explain(error: msgspec.ValidationError) -> str:
         return what
     elif "unknown field" in what:
         return f"{where or 'the store'}: unknown field {name!r}"
-    elif where in ("", "schema"):
+    elif where == "schema" or (not where and name != "papers"):  # not what we write at all
         return "schema"
     elif "missing required field" in what:
-        return f"{where} has no {name!r}"
+        return f"{where or 'the store'} has no {name!r}"
     field = re.sub(r"\[\d+\]", "", where.rsplit(".", 1)[-1])
     return f"{where} must be {_MUST.get(field + '[]' if where.endswith(']') else field, 'text')}"
 
