@@ -19,13 +19,13 @@ import msgspec
 from msgspec import Meta, Struct
 from msgspec.structs import astuple
 
-from ..config import Config, Keyword
+from ..config import Config, Keyword, SortKey
 from ..config.references import ARXIV_ID
 from ..errors import StoreError
 from ..fetch import Paper
 from ..fetch.interface import MAX_TOTAL_RESULTS, MAX_VERSION, UTC_TIME, on_calendar
 from ..fileio import Ahead, content_digest, data_folder, read_regular, write_atomic
-from .model import Health, KeywordStore, Snapshot, StoreEntry, Summary
+from .model import Health, KeywordStore, Snapshot, StoreEntry, Summary, order_key
 
 SCHEMA = 1
 _MAX_COUNT = MAX_TOTAL_RESULTS
@@ -245,7 +245,7 @@ def load_snapshot(config: Config, data_dir: Path) -> Snapshot:
             data, at, head, papers = found
             front = _store(_decoded(head + b' "papers": []}', str(path)), keyword)
             summary = replace(Summary.of(front), count=data.count(_PAPER_START, at))
-        loader = partial(_load_checked, path, keyword, found and found[1:], summary)
+        loader = partial(_load_checked, path, keyword, found and found[1:], summary, config.sort)
         entries.append(StoreEntry(keyword, loader, summary, papers))
     return Snapshot(config, tuple(entries))
 
@@ -264,14 +264,19 @@ def _scan(path: Path) -> tuple[bytes, int, bytes, str] | None:
 
 
 def _load_checked(
-    path: Path, keyword: Keyword, seen: tuple[int, bytes, str] | None, summary: Summary
+    path: Path,
+    keyword: Keyword,
+    seen: tuple[int, bytes, str] | None,
+    summary: Summary,
+    sort: SortKey,
 ) -> KeywordStore:
     """The store the snapshot fingerprinted, refusing one rewritten since, or one whose whole
-    says otherwise than what precedes its papers (a second "papers" member, hand-made)."""
+    says otherwise than what precedes its papers (a second "papers" member, hand-made); papers
+    newest first by ``sort`` as a save writes them (a hand edit or a changed ``sort:`` may not)."""
     found = _scan(path)
     if (found and found[1:]) != seen:
         raise StoreError(str(path), "changed while being rendered; run again")
     store = loads(found and found[0], str(path), keyword)
     if Summary.of(store) != summary:
         raise StoreError(str(path), "not laid out as dailypapers writes it; left untouched")
-    return store
+    return replace(store, papers=tuple(sorted(store.papers, key=order_key(sort), reverse=True)))
