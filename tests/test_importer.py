@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,9 @@ from typer.testing import CliRunner
 from dailypapers import pipeline as api
 from dailypapers.cli import app
 from dailypapers.config import Keyword, LinkStyle, parse_config
-from dailypapers.errors import InputError
+from dailypapers.errors import InputError, LockedError
 from dailypapers.fetch import Paper
+from dailypapers.fileio import data_lock
 from dailypapers.importer import import_file, parse, read
 from dailypapers.store import Health, KeywordStore, load, save
 from dailypapers.text import fold
@@ -93,7 +95,7 @@ def test_last_update_becomes_first_seen() -> None:
     assert only_paper(readme(ROW, last_update="2025-12-12")).first_seen == "2025-12-12"
 
 
-@pytest.mark.parametrize("day", ["2025-02-30", "9999-99-99"])
+@pytest.mark.parametrize("day", ["2025-02-30", "9999-99-99", "0001-01-01", "3000-01-01"])
 def test_a_last_update_off_the_calendar_is_not_taken_for_the_first_seen_day(day: str) -> None:
     assert only_paper(readme(ROW, last_update=day)).first_seen == ""
 
@@ -164,6 +166,23 @@ def test_a_row_that_cannot_be_understood_is_skipped_with_its_line_number() -> No
     assert [s.line for s in section.skipped] == [8, 10, 11]
     assert "arXiv" in section.skipped[1].reason
     assert "date" in section.skipped[2].reason
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1990-12-31", "3000-01-01", "9999-12-31"])
+def test_a_row_dated_outside_arxivs_years_is_skipped(day: str) -> None:
+    """The store refuses such a date: before 1991 or from 3000 on, a run's date arithmetic
+    overflows (the imported keyword failed on every ``update`` with an OverflowError)."""
+    (section,) = parse(readme(ROW.replace("2018-05-09", day))).sections
+    assert section.papers == []
+    assert [s.reason for s in section.skipped] == [f"not a date from 1991 on: {day}"]
+
+
+def test_an_issue_title_dated_outside_arxivs_years_gives_no_first_seen_day() -> None:
+    issue = "---\ntitle: Latest 15 Papers - August 21, 0001\n---\n## World Model\n"
+    (section,) = parse(
+        issue + ISSUE_HEADER + ROW.split(" <details><summary>Show")[0] + " |\n"
+    ).sections
+    assert [p.first_seen for p in section.papers] == [""]
 
 
 def test_a_section_without_a_table_is_not_a_keyword_section() -> None:
@@ -353,6 +372,41 @@ def test_add_keywords_adds_none_when_one_name_is_refused(tmp_path: Path) -> None
         import_file(tmp_path / "old.md", paths.config, paths.data, add_keywords=True, today="x")
     assert paths.config.read_bytes() == before
     assert not (paths.data / "other-topic.json").exists()
+
+
+@pytest.mark.parametrize("broken", ["other-topic.json", "elsewhere.json"])
+def test_a_corrupt_store_stops_the_import_before_anything_is_written(
+    tmp_path: Path, broken: str
+) -> None:
+    """Exit 3 says the stores were left as they were: a keyword imported before the corrupt
+    store was reached, the keywords --add-keywords added, or a corrupt store of a keyword the
+    file does not name (the render after the import refused it) would all stay written."""
+    paths = tracker(tmp_path, "  - World Model\n  - Other topic\n  - Elsewhere\n")
+    paths.data.mkdir()
+    (paths.data / broken).write_text("{broken", encoding="utf-8")
+    before = paths.config.read_bytes()
+    text = readme(ROW) + readme(ROW, name="Other topic") + readme(ROW, name="New topic")
+    (tmp_path / "old.md").write_text(text, encoding="utf-8")
+    result = runner.invoke(
+        app, ["import", str(tmp_path / "old.md"), "--add-keywords", *path_options(paths)]
+    )
+    assert result.exit_code == 3, result.output
+    assert result.output == f"dailypapers: {paths.data / broken}: unreadable store " + (
+        "(line 1, not valid JSON: object keys must be strings); left untouched\n"
+    )
+    assert paths.config.read_bytes() == before
+    assert sorted(p.name for p in paths.data.glob("*.json")) == [broken]
+    assert not paths.readme.exists()
+
+
+def test_a_locked_data_folder_leaves_keywords_yaml_as_it_was(tmp_path: Path) -> None:
+    paths = tracker(tmp_path)
+    before = paths.config.read_bytes()
+    (tmp_path / "old.md").write_text(readme(ROW, name="New topic"), "utf-8")
+    paths.data.mkdir()
+    with data_lock(paths.data), pytest.raises(LockedError):
+        import_file(tmp_path / "old.md", paths.config, paths.data, add_keywords=True, today="x")
+    assert paths.config.read_bytes() == before
 
 
 def test_sections_match_keywords_ignoring_case_and_spacing(tmp_path: Path) -> None:
@@ -570,7 +624,7 @@ IDS = st.one_of(
     title=TEXT.filter(bool),
     abstract=TEXT,
     comment=TEXT,
-    day=st.dates().map(lambda d: f"{d.isoformat()}T00:00:00Z"),
+    day=st.dates(date(1991, 1, 1), date(2999, 12, 31)).map(lambda d: f"{d}T00:00:00Z"),
     link=st.sampled_from(["pdf", "abs"]),
 )
 def test_rendered_rows_import_back_to_the_same_paper(

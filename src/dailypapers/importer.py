@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
 from . import store as store_mod
 from .config import Config, Keyword, SortKey, load_config, name_key
-from .config.editor import add_keyword
+from .config.editor import add_keyword, all_or_nothing
 from .errors import InputError
 from .fetch import MalformedFeed, Paper
 from .fetch.feed import split_id
-from .fileio import data_lock, read_regular, read_text, write_atomic_blocks
+from .fetch.interface import on_calendar
+from .fileio import data_lock, read_text
 from .outputs.escape import md_cell_unescape, md_link_text_unescape
 from .outputs.readme import END, START
 from .run.update import today_in
@@ -158,13 +160,10 @@ def parse(text: str, *, sort: SortKey = "updated") -> ParsedFile:
 
 
 def _calendar_day(day: str) -> bool:
-    """Whether a row's date or a ``Last update`` day is on the calendar: a hand-edited 2025-02-30
-    would reach every paper of the store, which every later command would then refuse."""
-    try:
-        date.fromisoformat(day)
-    except ValueError:
-        return False
-    return True
+    """Whether a row's date or a ``Last update`` day is on the calendar, in arXiv's years: a
+    hand-edited 2025-02-30 would reach every paper of the store, which every later command would
+    then refuse, and a row dated 0001-01-01 or 9999-12-31 would fail its keyword's every run."""
+    return on_calendar(day)
 
 
 def _generated_block(lines: list[str]) -> tuple[int, int]:
@@ -190,7 +189,8 @@ def _issue_day(lines: list[str]) -> str:
                 )
             except ValueError:
                 return ""
-            return parsed.date().isoformat()
+            day = parsed.date().isoformat()
+            return day if _calendar_day(day) else ""
     return ""
 
 
@@ -222,7 +222,7 @@ def _paper(line: str, layout: Layout, sort: SortKey, seen: str) -> Paper:
     paper_id, version = _arxiv_id(match["link"])
     day = match["date"]
     if not _calendar_day(day):
-        raise ValueError(f"not a date: {day}")
+        raise ValueError(f"not a date from 1991 on: {day}")
     comment = match["long"] if match["long"] is not None else match["short"]
     stamp = f"{day}T00:00:00Z"
     return Paper(
@@ -382,34 +382,35 @@ def import_file(
     """Merge the file's sections into the stores of the matching keywords.
 
     Sections without a keyword are imported only when ``add_keywords`` adds them (keeping the
-    file's comments); ``last_success`` stays as it was, since nothing was fetched.
+    file's comments); ``last_success`` stays as it was, since nothing was fetched. Every store
+    of the tracker is read before anything is written, and keywords.yaml is put back when one
+    is refused: a corrupt store (exit 3) or a locked folder (exit 4) leaves all as it was, as
+    the render that follows an import would refuse a corrupt store of any keyword too.
     """
     config = load_config(config_path)
     parsed = read(source, sort=config.sort)
     sections = parsed.paper_sections
     missing = list(dict.fromkeys(s.name for s in sections if config.keyword_named(s.name) is None))
     added: list[str] = []
-    if add_keywords:
-        original = read_regular(config_path)
-        try:
-            for name in missing:
+    reports: list[KeywordImport] = []
+    stores: list[store_mod.KeywordStore] = []
+    with data_lock(data_dir):
+        with all_or_nothing(config_path) if add_keywords else nullcontext():
+            for name in missing if add_keywords else []:
                 config = add_keyword(config_path, name)
                 added.append(name)
-        except BaseException:  # one refused name: keywords.yaml as it was, not half edited
-            write_atomic_blocks(config_path, [original])
-            raise
-    today = today or today_in(config.timezone)
-    reports: list[KeywordImport] = []
-    written: list[Path] = []
-    with data_lock(data_dir):
-        for keyword in config.keywords:
-            mine = [s for s in sections if name_key(s.name) == name_key(keyword.name)]
-            if not mine:
-                continue
-            report, changed = _import_keyword(config, keyword, mine, data_dir, today)
-            reports.append(report)
-            if changed:
-                written.append(store_mod.store_path(data_dir, keyword.slug))
+            today = today or today_in(config.timezone)
+            for stored in [store_mod.load(data_dir, keyword) for keyword in config.keywords]:
+                mine = [s for s in sections if name_key(s.name) == name_key(stored.keyword.name)]
+                if mine:
+                    report, papers = _import_keyword(config, stored, mine, today)
+                    reports.append(report)
+                    stores.append(replace(stored, papers=papers))
+        written = [
+            store_mod.store_path(data_dir, s.keyword.slug)
+            for s in stores
+            if store_mod.save(data_dir, s)
+        ]
     return ImportReport(
         source=source,
         config=config,
@@ -423,11 +424,10 @@ def import_file(
 
 
 def _import_keyword(
-    config: Config, keyword: Keyword, sections: Iterable[ParsedSection], data_dir: Path, today: str
-) -> tuple[KeywordImport, bool]:
-    stored = store_mod.load(data_dir, keyword)
+    config: Config, stored: store_mod.KeywordStore, sections: Iterable[ParsedSection], today: str
+) -> tuple[KeywordImport, tuple[Paper, ...]]:
     by_id = {p.id: p for p in stored.papers}
-    report = KeywordImport(keyword)
+    report = KeywordImport(stored.keyword)
     incoming: list[Paper] = []
     for section in sections:
         report.rows += len(section.papers)
@@ -436,12 +436,12 @@ def _import_keyword(
             _keep_richer(p, by_id.get(p.id), section.layout != "issue") for p in section.papers
         ]
     merged = store_mod.merge(
-        stored.papers, incoming, sort=config.sort, limit=keyword.max_papers, today=today
+        stored.papers, incoming, sort=config.sort, limit=stored.keyword.max_papers, today=today
     )
     kept = {p.id for p in merged.papers}
     report.new, report.revised = len(merged.new), len(merged.revised)
     report.not_kept = len({p.id for p in incoming} - kept)
-    return report, store_mod.save(data_dir, replace(stored, papers=tuple(merged.papers)))
+    return report, tuple(merged.papers)
 
 
 def summary_lines(report: ImportReport) -> list[str]:

@@ -122,3 +122,22 @@ def test_the_papers_are_counted_without_loading_them_whatever_their_text_holds(
     _save(tmp_path, A, *papers)
     entry = store.load_snapshot(CONFIG, tmp_path).entries[0]
     assert entry.summary.count == 7 == len(entry.load().papers)
+
+
+@pytest.mark.parametrize("sort", ["updated", "published"])
+def test_papers_out_of_order_load_newest_first_by_the_configured_date(
+    tmp_path: Path, sort: str
+) -> None:
+    """Outputs list papers in the order loaded: a hand-edited file, or one kept by ``updated``
+    until ``sort: published`` was set, rendered oldest first, unlike the same papers saved."""
+    one, two, three = (
+        replace(
+            _paper(n), updated=f"2026-11-0{n}T00:00:00Z", published=f"2026-10-0{4 - n}T00:00:00Z"
+        )
+        for n in (1, 2, 3)
+    )
+    _save(tmp_path, A, one, three, two)
+    config = Config(keywords=(A, B), sort="published" if sort == "published" else "updated")
+    loaded = store.load_snapshot(config, tmp_path).entries[0].load()
+    expected = [three, two, one] if sort == "updated" else [one, two, three]
+    assert [p.id for p in loaded.papers] == [p.id for p in expected]

@@ -160,6 +160,10 @@ def test_missing_store_is_an_empty_keyword(tmp_path: Path) -> None:
         ('{"schema": 1, "papers": "nope"}', "must be a list"),
         ('{"schema": 1, "papers": [], "total_results": "12"}', "whole number"),
         ("[]", "schema 1"),
+        ("{}", "schema 1"),
+        ('{"papers": []}', "schema 1"),
+        # A store of schema 1 whose papers a hand edit lost: not "not a store of schema 1".
+        ('{"schema": 1, "keyword": "K"}', r"unreadable store \(the store has no 'papers'\)"),
     ],
 )
 def test_corrupt_store_is_refused_naming_the_file_and_left_untouched(
@@ -237,6 +241,15 @@ ODD_VALUES = [
     (("papers", 0, "published"), '"2026-02-30T00:00:00Z"', "papers[0].published must be a"),
     (("papers", 0, "updated"), '"2026-11-01"', "papers[0].updated must be a UTC time"),
     (("papers", 0, "first_seen"), '"2026-13-01"', "papers[0].first_seen must be a day"),
+    # On the calendar, but a run's date arithmetic overflows: the keyword failed every run.
+    (("papers", 0, "updated"), '"0001-01-01T00:00:00Z"', "updated must be a UTC time (Y"),
+    (("papers", 0, "published"), '"9999-12-31T00:00:00Z"', "time (YYYY-MM-DDTHH:MM:SSZ) from 1991"),
+    (("papers", 1, "updated"), '"1990-12-31T23:59:59Z"', "papers[1].updated must be a UTC time"),
+    (
+        ("papers", 0, "first_seen"),
+        '"3000-01-01"',
+        "first_seen must be a day (YYYY-MM-DD) from 1991",
+    ),
     (("papers", 0, "comment"), "null", "papers[0].comment must be text"),
     (("papers", 0, "doi"), "{}", "papers[0].doi must be text"),
     (("papers", 0), "[" * 100_000 + "]" * 100_000, "papers[0] must be an object"),

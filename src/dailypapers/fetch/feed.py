@@ -10,7 +10,15 @@ import feedparser
 
 from ..config.references import ARXIV_ID
 from ..text import fold
-from .interface import MAX_TOTAL_RESULTS, MAX_VERSION, UTC_TIME, MalformedFeed, Page, Paper
+from .interface import (
+    MAX_TOTAL_RESULTS,
+    MAX_VERSION,
+    UTC_TIME,
+    MalformedFeed,
+    Page,
+    Paper,
+    on_calendar,
+)
 
 _ID = re.compile(r"/abs/(?P<id>.+?)(?:v(?P<version>\d+))?$")
 _ERROR_ID = "/api/errors"
@@ -40,18 +48,13 @@ def split_id(url_or_id: str) -> tuple[str, int]:
     return match.group("id"), int(version)
 
 
-FIRST_YEAR, LAST_YEAR = "1991", "3000"
-"""arXiv's first year, and a year no paper of this tracker's life will carry."""
-
-
 def _stamp(entry: feedparser.FeedParserDict, key: str) -> str:
     parsed = entry.get(f"{key}_parsed")
     if not parsed:
         raise MalformedFeed(f"entry {entry.get('id', '?')} has no {key} date")
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", parsed)
-    # Year 5 or 10000: the store would refuse it on load. Before arXiv began, or centuries
-    # ahead, the run's date arithmetic (a window before it, two days after it) would overflow.
-    if not UTC_TIME.fullmatch(stamp) or not FIRST_YEAR <= stamp[:4] < LAST_YEAR:
+    # Year 5 or 10000, or before arXiv began: the store would refuse it on load (see on_calendar).
+    if not UTC_TIME.fullmatch(stamp) or not on_calendar(stamp):
         raise MalformedFeed(f"entry {entry.get('id', '?')} has an impossible {key} date")
     return stamp
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Protocol
 
 from ..config import SortKey
@@ -21,6 +22,19 @@ EMPTY_PAGE = "empty page"
 its count said there were more."""
 UTC_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 """How ``published`` and ``updated`` are stored (four-digit years, so they sort as text)."""
+FIRST_YEAR, LAST_YEAR = "1991", "3000"
+"""arXiv's first year, and a year no paper of this tracker's life will carry."""
+
+
+def on_calendar(day_or_time: str) -> bool:
+    """Whether a ``YYYY-MM-DD`` day or a ``UTC_TIME`` is a real one of arXiv's years. Year 1 or
+    9999 is on the calendar, but a run's date arithmetic (a window before the newest stored
+    date, two days after it) overflows there: the keyword would fail on every run."""
+    try:
+        (date if len(day_or_time) == 10 else datetime).fromisoformat(day_or_time.rstrip("Z"))
+    except ValueError:
+        return False
+    return FIRST_YEAR <= day_or_time < LAST_YEAR
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, replace
-from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,13 +19,13 @@ import msgspec
 from msgspec import Meta, Struct
 from msgspec.structs import astuple
 
-from ..config import Config, Keyword
+from ..config import Config, Keyword, SortKey
 from ..config.references import ARXIV_ID
 from ..errors import StoreError
 from ..fetch import Paper
-from ..fetch.interface import MAX_TOTAL_RESULTS, MAX_VERSION, UTC_TIME
+from ..fetch.interface import MAX_TOTAL_RESULTS, MAX_VERSION, UTC_TIME, on_calendar
 from ..fileio import Ahead, content_digest, data_folder, read_regular, write_atomic
-from .model import Health, KeywordStore, Snapshot, StoreEntry, Summary
+from .model import Health, KeywordStore, Snapshot, StoreEntry, Summary, order_key
 
 SCHEMA = 1
 _MAX_COUNT = MAX_TOTAL_RESULTS
@@ -85,8 +84,8 @@ class _Document(Struct, forbid_unknown_fields=True):
 _DECODER = msgspec.json.Decoder(_Document)
 
 # What each field must be, in the words of an error message.
-_WHOLE, _DAY_IS = f"a whole number from 0 to {_MAX_COUNT}", "a day (YYYY-MM-DD)"
-_TIME, _TEXTS = "a UTC time (YYYY-MM-DDTHH:MM:SSZ)", "a list of text"
+_WHOLE, _DAY_IS = f"a whole number from 0 to {_MAX_COUNT}", "a day (YYYY-MM-DD) from 1991 on"
+_TIME, _TEXTS = "a UTC time (YYYY-MM-DDTHH:MM:SSZ) from 1991 on", "a list of text"
 _MUST = {"version": f"a whole number from 1 to {MAX_VERSION}", "failures": _WHOLE,
          "total_results": _WHOLE, "id": "an arXiv id", "pending": "a list of paper ids",
          "pending[]": "an arXiv id", "published": _TIME, "updated": _TIME, "first_seen": _DAY_IS,
@@ -99,15 +98,11 @@ _CONSTANT = re.compile(rb"-?(?:NaN|Infinity)")
 
 
 def _on_calendar(struct: Struct, *names: str) -> None:
-    """What a pattern cannot say: that each day and time is on the calendar. The error names
-    the field; msgspec adds where the struct is."""
+    """What a pattern cannot say: that each day and time is on the calendar, in a year a run's
+    date arithmetic can use. The error names the field; msgspec adds where the struct is."""
     for name in names:
-        value = getattr(struct, name)
-        try:
-            if value:
-                (date if len(value) == 10 else datetime).fromisoformat(value.rstrip("Z"))
-        except ValueError:
-            raise ValueError(name) from None
+        if getattr(struct, name) and not on_calendar(getattr(struct, name)):
+            raise ValueError(name)
 
 
 def _explain(error: msgspec.ValidationError) -> str:
@@ -120,10 +115,10 @@ def _explain(error: msgspec.ValidationError) -> str:
         return what
     elif "unknown field" in what:
         return f"{where or 'the store'}: unknown field {name!r}"
-    elif where in ("", "schema"):
+    elif where == "schema" or (not where and name != "papers"):  # not what we write at all
         return "schema"
     elif "missing required field" in what:
-        return f"{where} has no {name!r}"
+        return f"{where or 'the store'} has no {name!r}"
     field = re.sub(r"\[\d+\]", "", where.rsplit(".", 1)[-1])
     return f"{where} must be {_MUST.get(field + '[]' if where.endswith(']') else field, 'text')}"
 
@@ -250,7 +245,7 @@ def load_snapshot(config: Config, data_dir: Path) -> Snapshot:
             data, at, head, papers = found
             front = _store(_decoded(head + b' "papers": []}', str(path)), keyword)
             summary = replace(Summary.of(front), count=data.count(_PAPER_START, at))
-        loader = partial(_load_checked, path, keyword, found and found[1:], summary)
+        loader = partial(_load_checked, path, keyword, found and found[1:], summary, config.sort)
         entries.append(StoreEntry(keyword, loader, summary, papers))
     return Snapshot(config, tuple(entries))
 
@@ -269,14 +264,19 @@ def _scan(path: Path) -> tuple[bytes, int, bytes, str] | None:
 
 
 def _load_checked(
-    path: Path, keyword: Keyword, seen: tuple[int, bytes, str] | None, summary: Summary
+    path: Path,
+    keyword: Keyword,
+    seen: tuple[int, bytes, str] | None,
+    summary: Summary,
+    sort: SortKey,
 ) -> KeywordStore:
     """The store the snapshot fingerprinted, refusing one rewritten since, or one whose whole
-    says otherwise than what precedes its papers (a second "papers" member, hand-made)."""
+    says otherwise than what precedes its papers (a second "papers" member, hand-made); papers
+    newest first by ``sort`` as a save writes them (a hand edit or a changed ``sort:`` may not)."""
     found = _scan(path)
     if (found and found[1:]) != seen:
         raise StoreError(str(path), "changed while being rendered; run again")
     store = loads(found and found[0], str(path), keyword)
     if Summary.of(store) != summary:
         raise StoreError(str(path), "not laid out as dailypapers writes it; left untouched")
-    return store
+    return replace(store, papers=tuple(sorted(store.papers, key=order_key(sort), reverse=True)))
