@@ -33,7 +33,7 @@ SCRIPTED_AUTHOR = replace(
 )
 KEYWORDS = {
     "World Model": [HOSTILE, LATEX, WORLD_MODELS],
-    "Astro": [SCRIPTED_AUTHOR, OLD_STYLE, WORLD_MODELS],
+    "Astro": [SCRIPTED_AUTHOR, WORLD_MODELS, OLD_STYLE],  # newest first, as stored
 }
 
 
@@ -197,8 +197,8 @@ def test_papers_first_seen_on_the_last_update_are_marked_new(page: webdriver.Chr
         (LATEX.title, True),
         (WORLD_MODELS.title, False),
         (SCRIPTED_AUTHOR.title, True),
-        (OLD_STYLE.title, False),
         (WORLD_MODELS.title, False),
+        (OLD_STYLE.title, False),
     ]
     assert len(page.find_elements(By.CSS_SELECTOR, "li.paper span.new")) == 3
 
