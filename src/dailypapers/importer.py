@@ -140,7 +140,9 @@ def parse(text: str, *, sort: SortKey = "updated") -> ParsedFile:
     next_parts: list[str] = []
     for number in range(first, last):
         line = lines[number].rstrip()
-        if (match := _LAST_UPDATE.match(line)) and _calendar_day(match["day"]):
+        # Days off the calendar (a hand-edited 2025-02-30, 9999-12-31) are not taken: they would
+        # reach every imported paper, and the store would refuse them on every later command.
+        if (match := _LAST_UPDATE.match(line)) and on_calendar(match["day"]):
             seen = match.group("day")
         elif match := _HEADING.match(line):
             name = _unescape_heading(match.group("name"))
@@ -157,13 +159,6 @@ def parse(text: str, *, sort: SortKey = "updated") -> ParsedFile:
     for section in sections:
         _read_rows(section, sort, seen)
     return ParsedFile(tuple(sections), seen, tuple(stray), next_parts=tuple(next_parts))
-
-
-def _calendar_day(day: str) -> bool:
-    """Whether a row's date or a ``Last update`` day is on the calendar, in arXiv's years: a
-    hand-edited 2025-02-30 would reach every paper of the store, which every later command would
-    then refuse, and a row dated 0001-01-01 or 9999-12-31 would fail its keyword's every run."""
-    return on_calendar(day)
 
 
 def _generated_block(lines: list[str]) -> tuple[int, int]:
@@ -190,7 +185,7 @@ def _issue_day(lines: list[str]) -> str:
             except ValueError:
                 return ""
             day = parsed.date().isoformat()
-            return day if _calendar_day(day) else ""
+            return day if on_calendar(day) else ""
     return ""
 
 
@@ -221,7 +216,7 @@ def _paper(line: str, layout: Layout, sort: SortKey, seen: str) -> Paper:
         raise ValueError("the title is empty")
     paper_id, version = _arxiv_id(match["link"])
     day = match["date"]
-    if not _calendar_day(day):
+    if not on_calendar(day):
         raise ValueError(f"not a date from 1991 on: {day}")
     comment = match["long"] if match["long"] is not None else match["short"]
     stamp = f"{day}T00:00:00Z"

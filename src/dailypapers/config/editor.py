@@ -90,6 +90,17 @@ def _save(path: Path, lines: list[str]) -> Config:
     return config
 
 
+def _save_added(path: Path, lines: list[str], added: range, what: str) -> Config:
+    """``_save`` after adding ``what`` on the (1-based) lines ``added``: a refusal there names
+    ``what``, since the line it would name is not in the file the user sees."""
+    try:
+        return _save(path, lines)
+    except ConfigError as error:
+        if error.line in added:
+            raise InputError(f"{path}: {what} not added: {error.message}") from None
+        raise
+
+
 def _flow_list(values: Sequence[str]) -> str:
     return "[" + ", ".join(_scalar(" ".join(v.split())) for v in values) + "]"
 
@@ -135,13 +146,7 @@ def add_keyword(
         lines[-1] += newline
     item = [" " * dash_column + line + newline for line in _item(name, settings)]
     lines[at:at] = item
-    try:
-        return _save(path, lines)
-    except ConfigError as error:
-        if at < error.line <= at + len(item):
-            # The line would name text that is not in the file: name the keyword instead.
-            raise InputError(f"{path}: keyword '{name}' not added: {error.message}") from None
-        raise
+    return _save_added(path, lines, range(at + 1, at + len(item) + 1), f"keyword '{name}'")
 
 
 def remove_keyword(path: Path, name: str) -> Config:
@@ -198,10 +203,4 @@ def add_reference(path: Path, reference: str) -> Config | None:
         lines[row] = old[:start] + _flow_list([*items, value]) + old[end:]
     else:
         raise InputError(f"{path}: 'reference:' is written over several lines; edit it by hand")
-    try:
-        return _save(path, lines)
-    except ConfigError as error:
-        if error.line == line:
-            # The line would name text that is not in the file: name the reference instead.
-            raise InputError(f"{path}: reference {value!r} not added: {error.message}") from None
-        raise
+    return _save_added(path, lines, range(line, line + 1), f"reference {value!r}")
