@@ -15,6 +15,7 @@ from dailypapers.outputs.readme import END, START
 from dailypapers.store import KeywordStore, Snapshot
 from tests.factories import snapshot_of
 from tests.outputs.assemble import write
+from tests.support import gfm_html
 
 WORLD_MODELS = Paper(
     id="1803.10122",
@@ -208,3 +209,18 @@ def test_markup_characters_are_escaped(tmp_path: Path) -> None:
     (row,) = rows(render(tmp_path, [paper]))
     assert "a\\|b &lt;script&gt;x&lt;/script&gt; &amp; c" in row
     assert re.search(r"<script>", row) is None
+
+
+def test_an_owners_fenced_example_of_the_markers_stays_code_and_the_tables_render(
+    tmp_path: Path,
+) -> None:
+    """As GitHub renders it: the example is a code block, the tables below it are tables."""
+    readme = tmp_path / "README.md"
+    example = f"# Mine\n\nSet it up like this:\n\n```md\n{START}\n{END}\n```\n\n"
+    readme.write_text(f"{example}{START}\n{END}\n", encoding="utf-8")
+    write(snapshot([WORLD_MODELS]), readme)
+    text = readme.read_text(encoding="utf-8")
+    assert text.startswith(example)
+    html = gfm_html(text)
+    assert html.count("<table>") == 1 and "World Models</a>" in html.split("<table>")[1]
+    assert "&lt;!-- dailypapers:start --&gt;" in html.split("</pre>")[0]
