@@ -520,6 +520,27 @@ def test_list_shows_each_keyword_and_its_query(tracker: Path) -> None:
     assert 'World Model\t0 papers\t(ti:"World Model" OR abs:"World Model")' in result.stdout
 
 
+def test_a_reader_that_stops_early_ends_the_run_as_sigpipe_would_and_prints_nothing(
+    tmp_path: Path,
+) -> None:
+    """`dailypapers list | head -1`: status 141 (128 + SIGPIPE), not 1, which says a keyword
+    failed to update, and no traceback."""
+    names = "".join(f"  - topic number {i}\n" for i in range(2000))  # more than a pipe holds
+    (tmp_path / "keywords.yaml").write_text(f"keywords:\n{names}", encoding="utf-8")
+    with subprocess.Popen(
+        [str(DAILYPAPERS), "list"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.readline().startswith("- topic number 0\t")
+        process.stdout.close()
+        assert process.wait(timeout=60) == 141
+        assert process.stderr.read() == ""
+
+
 def test_version_and_help(tracker: Path) -> None:
     assert run(tracker, None, "--version").stdout.startswith("dailypapers ")
     help_text = run(tracker, None, "--help").stdout

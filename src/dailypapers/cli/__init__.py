@@ -2,13 +2,14 @@
 
 Exit statuses: 0 success (also when arXiv announced nothing); 1 some keyword failed to update
 (the others were saved); 2 bad input (keywords.yaml, arguments); 3 a store file is corrupt;
-4 another run holds the data folder's lock.
+4 another run holds the data folder's lock; 141 the reader of the output went away.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,6 +36,23 @@ class _Commands(TyperGroup):
         moved = [a for a in args[:end] if a in _VERBOSE]
         rest = [a for a in args[:end] if a not in _VERBOSE]
         return super().parse_args(ctx, [*moved[:1], *rest, *args[end:]])
+
+    def invoke(self, ctx: Any) -> Any:
+        """Output cut short by its reader (``dailypapers list | head -1``) ends the run as a
+        Unix tool killed by SIGPIPE does, with status 141, not 1: 1 says a keyword failed."""
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            # What is still buffered goes nowhere, so the last flush at exit cannot fail too.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            for stream in (sys.stdout, sys.stderr):
+                with contextlib.suppress(OSError, ValueError):
+                    os.dup2(devnull, stream.fileno())
+            raise typer.Exit(BROKEN_PIPE) from None
+
+
+BROKEN_PIPE = 141
+"""128 + SIGPIPE, as a shell reports a command whose reader went away."""
 
 
 app = typer.Typer(
