@@ -679,12 +679,12 @@ BROWSER_FLAGS = (
 )
 # The search as a reader sees it: from the input event to the frame that shows the results.
 TIMED_SEARCH = """
-var done = arguments[arguments.length - 1], box = document.getElementById("q");
+var done = arguments[arguments.length - 1], box = document.getElementById("dp_q");
 box.value = arguments[0];
 var began = performance.now();
 box.dispatchEvent(new Event("input"));
 requestAnimationFrame(function () { requestAnimationFrame(function () {
-  done([performance.now() - began, document.getElementById("status").textContent]);
+  done([performance.now() - began, document.getElementById("dp_status").textContent]);
 }); });
 """
 

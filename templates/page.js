@@ -1,15 +1,15 @@
 (function () {
   "use strict";
   var STEP = 60;
-  var data = JSON.parse(document.getElementById("data").textContent);
-  var form = document.getElementById("filters");
-  var query = document.getElementById("q");
-  var keyword = document.getElementById("kw");
-  var fresh = document.getElementById("fresh");
-  var order = document.getElementById("order");
-  var status = document.getElementById("status");
-  var main = document.getElementById("papers");
-  var more = document.getElementById("more");
+  var data = JSON.parse(document.getElementById("dp_data").textContent);
+  var form = document.getElementById("dp_filters");
+  var query = document.getElementById("dp_q");
+  var keyword = document.getElementById("dp_kw");
+  var fresh = document.getElementById("dp_fresh");
+  var order = document.getElementById("dp_order");
+  var status = document.getElementById("dp_status");
+  var main = document.getElementById("dp_papers");
+  var more = document.getElementById("dp_more");
   var view = [];
   var at = { group: 0, paper: 0, list: null };
 
@@ -84,9 +84,9 @@
     var node = el("section", "kw");
     node.id = group.slug;
     node.setAttribute("data-slug", group.slug);
-    node.setAttribute("aria-labelledby", "h-" + group.slug);
+    node.setAttribute("aria-labelledby", "h_" + group.slug);
     var heading = el("h2", "", group.name + " ");
-    heading.id = "h-" + group.slug;
+    heading.id = "h_" + group.slug;
     heading.appendChild(el("span", "count", "(" + group.papers.length + ")"));
     node.appendChild(heading);
     var links = el("p", "links");

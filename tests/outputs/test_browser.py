@@ -69,7 +69,7 @@ def page(driver: webdriver.Chrome, tmp_path: Path) -> webdriver.Chrome:
     site = render(tmp_path, KEYWORDS)
     driver.get_log("browser")
     driver.get((site / "index.html").as_uri())
-    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "filters").is_displayed())
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "dp_filters").is_displayed())
     return driver
 
 
@@ -80,17 +80,17 @@ def visible_titles(driver: webdriver.Chrome) -> list[str]:
 
 
 def status(driver: webdriver.Chrome) -> str:
-    return str(driver.find_element(By.ID, "status").text)
+    return str(driver.find_element(By.ID, "dp_status").text)
 
 
 def test_typing_in_the_search_box_shows_only_matching_papers(page: webdriver.Chrome) -> None:
-    page.find_element(By.ID, "q").send_keys("world models")
+    page.find_element(By.ID, "dp_q").send_keys("world models")
     assert visible_titles(page) == ["World Models", "World Models"]
     assert status(page) == "2 papers shown"
 
 
 def test_search_matches_words_in_authors_and_abstracts(page: webdriver.Chrome) -> None:
-    box = page.find_element(By.ID, "q")
+    box = page.find_element(By.ID, "dp_q")
     box.send_keys("schmidhuber")
     assert visible_titles(page) == ["World Models", "World Models"]
     box.clear()
@@ -99,14 +99,14 @@ def test_search_matches_words_in_authors_and_abstracts(page: webdriver.Chrome) -
 
 
 def test_hostile_titles_show_literally_and_can_be_searched(page: webdriver.Chrome) -> None:
-    page.find_element(By.ID, "q").send_keys("onerror")
+    page.find_element(By.ID, "dp_q").send_keys("onerror")
     assert visible_titles(page) == [HOSTILE.title]
     assert page.find_elements(By.TAG_NAME, "img") == []
     assert page.find_elements(By.TAG_NAME, "svg") == []
 
 
 def test_no_script_from_paper_text_runs(page: webdriver.Chrome) -> None:
-    page.find_element(By.ID, "q").send_keys("a")
+    page.find_element(By.ID, "dp_q").send_keys("a")
     for details in page.find_elements(By.CSS_SELECTOR, "li.paper details summary"):
         if details.is_displayed():
             details.click()
@@ -114,14 +114,14 @@ def test_no_script_from_paper_text_runs(page: webdriver.Chrome) -> None:
 
 
 def test_the_keyword_filter_shows_one_keyword(page: webdriver.Chrome) -> None:
-    Select(page.find_element(By.ID, "kw")).select_by_visible_text("Astro")
+    Select(page.find_element(By.ID, "dp_kw")).select_by_visible_text("Astro")
     sections = page.find_elements(By.CSS_SELECTOR, "section.kw")
     assert [s.get_attribute("id") for s in sections if s.is_displayed()] == ["astro"]
     assert status(page) == "3 papers shown"
 
 
 def test_only_new_hides_papers_seen_before_the_last_update(page: webdriver.Chrome) -> None:
-    page.find_element(By.ID, "fresh").click()
+    page.find_element(By.ID, "dp_fresh").click()
     assert visible_titles(page) == [HOSTILE.title, LATEX.title, SCRIPTED_AUTHOR.title]
 
 
@@ -138,15 +138,15 @@ def test_the_bibtex_button_copies_the_entry(page: webdriver.Chrome) -> None:
     page.find_elements(By.CSS_SELECTOR, "button.copy")[2].click()
     WebDriverWait(page, 5).until(lambda d: status(d) != "6 papers")
     assert status(page) == "BibTeX copied"
-    box = page.find_element(By.ID, "q")
+    box = page.find_element(By.ID, "dp_q")
     box.send_keys(" ")
     box.send_keys("\ue009v")  # Ctrl+V into the search box
     assert "ha2018world-1803.10122" in str(box.get_attribute("value"))
 
 
 def test_the_console_stays_free_of_errors(page: webdriver.Chrome, tmp_path: Path) -> None:
-    page.find_element(By.ID, "q").send_keys("model")
-    Select(page.find_element(By.ID, "kw")).select_by_visible_text("World Model")
+    page.find_element(By.ID, "dp_q").send_keys("model")
+    Select(page.find_element(By.ID, "dp_kw")).select_by_visible_text("World Model")
     [button, *_] = [
         b for b in page.find_elements(By.CSS_SELECTOR, "button.copy") if b.is_displayed()
     ]
@@ -235,7 +235,7 @@ BIG = {
 def big(driver: webdriver.Chrome, tmp_path: Path) -> webdriver.Chrome:
     site = render(tmp_path, BIG)
     driver.get((site / "index.html").as_uri())
-    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "filters").is_displayed())
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "dp_filters").is_displayed())
     return driver
 
 
@@ -252,12 +252,12 @@ def test_only_the_first_rows_are_built_until_the_reader_scrolls(big: webdriver.C
 
 def test_show_more_builds_the_next_rows(big: webdriver.Chrome) -> None:
     first = built(big)
-    big.execute_script("document.getElementById('more').click();")
+    big.execute_script("document.getElementById('dp_more').click();")
     assert built(big) > first
 
 
 def test_search_finds_papers_that_were_not_built_yet(big: webdriver.Chrome) -> None:
-    big.find_element(By.ID, "q").send_keys("paper 2-149")
+    big.find_element(By.ID, "dp_q").send_keys("paper 2-149")
     assert visible_titles(big) == ["Paper 2-149"]
     assert status(big) == "1 paper shown"
 
@@ -266,8 +266,8 @@ def test_a_keyword_link_opens_the_page_on_that_keyword(big: webdriver.Chrome) ->
     url = big.current_url
     big.get(url + "#topic-2")
     big.refresh()
-    WebDriverWait(big, 10).until(lambda d: d.find_element(By.ID, "filters").is_displayed())
-    assert Select(big.find_element(By.ID, "kw")).first_selected_option.text == "Topic 2"
+    WebDriverWait(big, 10).until(lambda d: d.find_element(By.ID, "dp_filters").is_displayed())
+    assert Select(big.find_element(By.ID, "dp_kw")).first_selected_option.text == "Topic 2"
     sections = big.find_elements(By.CSS_SELECTOR, "section.kw")
     assert [s.get_attribute("id") for s in sections] == ["topic-2"]
 
@@ -279,19 +279,37 @@ def test_any_fragment_still_shows_the_page(
     site = render(tmp_path, KEYWORDS)
     driver.get_log("browser")
     driver.get(f"{(site / 'index.html').as_uri()}#{fragment}")
-    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "filters").is_displayed())
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "dp_filters").is_displayed())
 
     assert len(visible_titles(driver)) == 6
     errors = [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
     assert errors == []
 
 
+def test_keywords_named_like_the_pages_own_parts_leave_every_element_id_unique(
+    driver: webdriver.Chrome, tmp_path: Path
+) -> None:
+    """A keyword's section is its slug (``#status`` links to it), so the page's own controls
+    and each section's heading have ids that no slug can be."""
+    names = ["Status", "More", "Data", "Q", "Papers", "H Papers", "Filters", "Order", "Fresh", "KW"]
+    site = render(tmp_path, {name: [WORLD_MODELS] for name in names})
+    driver.get((site / "index.html").as_uri() + "#status")
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "dp_filters").is_displayed())
+
+    ids = driver.execute_script(
+        "return Array.from(document.querySelectorAll('[id]'), function (e) { return e.id; });"
+    )
+    assert len(ids) == len(set(ids))
+    assert Select(driver.find_element(By.ID, "dp_kw")).first_selected_option.text == "Status"
+    assert status(driver) == "1 paper shown"
+
+
 def test_an_encoded_fragment_opens_its_keyword(driver: webdriver.Chrome, tmp_path: Path) -> None:
     site = render(tmp_path, KEYWORDS)
     driver.get(f"{(site / 'index.html').as_uri()}#world%2Dmodel")
-    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "filters").is_displayed())
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "dp_filters").is_displayed())
 
-    assert Select(driver.find_element(By.ID, "kw")).first_selected_option.text == "World Model"
+    assert Select(driver.find_element(By.ID, "dp_kw")).first_selected_option.text == "World Model"
 
 
 def test_the_page_orders_by_closeness_to_the_groups_papers_on_request(
@@ -309,13 +327,13 @@ def test_the_page_orders_by_closeness_to_the_groups_papers_on_request(
     with FakeArxiv([*OURS, *FIRST_DAY, *SECOND_DAY]) as fake:
         assert run_cli(tracker, "update", api_url=fake.url).returncode == 0
     driver.get((tracker / "site" / "index.html").as_uri())
-    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "filters").is_displayed())
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "dp_filters").is_displayed())
     assert visible_titles(driver)[0] == "World model for weather"
-    Select(driver.find_element(By.ID, "order")).select_by_visible_text("Closest to our work")
+    Select(driver.find_element(By.ID, "dp_order")).select_by_visible_text("Closest to our work")
     titles = visible_titles(driver)
     assert titles[0] == "World models for latent dynamics planning in robotics"
     assert sorted(titles) == sorted(p.title for p in [*FIRST_DAY, *SECOND_DAY])
 
 
 def test_without_references_the_page_offers_no_order(page: webdriver.Chrome) -> None:
-    assert page.find_elements(By.ID, "order") == []
+    assert page.find_elements(By.ID, "dp_order") == []

@@ -99,7 +99,7 @@ def page(site: Path) -> Node:
 
 
 def data_of(page: Node) -> dict[str, Any]:
-    element = page.one("script", id="data")
+    element = page.one("script", id="dp_data")
     assert element.attrs["type"] == "application/json"
     data: dict[str, Any] = json.loads(element.text)
     return data
@@ -113,7 +113,7 @@ def records_of(page: Node, slug: str) -> list[list[str]]:
 
 def test_the_papers_travel_as_data_not_as_html(page: Node) -> None:
     assert page.all("li") == []
-    assert page.one("main", id="papers").children == []
+    assert page.one("main", id="dp_papers").children == []
 
 
 def test_each_keyword_lists_its_papers_in_store_order(page: Node) -> None:
@@ -235,13 +235,13 @@ def test_the_copy_button_holds_the_same_entry_as_the_bib_file(site: Path, page: 
 def test_every_control_has_a_label(page: Node) -> None:
     labelled = {label.attrs.get("for") for label in page.all("label")}
     controls = page.all("input") + page.all("select")
-    assert sorted(str(c.attrs["id"]) for c in controls) == ["fresh", "kw", "q"]
+    assert sorted(str(c.attrs["id"]) for c in controls) == ["dp_fresh", "dp_kw", "dp_q"]
     assert all(c.attrs["id"] in labelled for c in controls)
     assert [b.text for b in page.all("button")] == ["Show more papers"]
 
 
 def test_the_keyword_filter_offers_every_keyword(page: Node) -> None:
-    options = page.one("select", id="kw").all("option")
+    options = page.one("select", id="dp_kw").all("option")
     assert [(o.attrs["value"], o.text) for o in options] == [
         ("", "All keywords"),
         ("world-model", "World Model"),
