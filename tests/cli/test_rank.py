@@ -111,6 +111,26 @@ def test_update_fetches_the_references_once_and_keeps_them(
     assert [p["title"] for p in stored["papers"]] == [p.title for p in OURS]
 
 
+def test_a_keyword_named_references_keeps_its_papers_apart_from_the_reference_papers(
+    tracker: Path, fake: FakeArxiv
+) -> None:
+    """Its store was data/references.json too: each run read the other's file and exited 3."""
+    (tracker / "keywords.yaml").write_text(
+        "keywords:\n  - World Model\n  - References\nreference:\n  - 2401.00001\n",
+        encoding="utf-8",
+    )
+    for _ in range(2):
+        result = update(tracker, fake)
+        assert result.returncode == 0, result.stderr
+    stored = json.loads((tracker / "data" / "references.json").read_text("utf-8"))
+    assert [p["id"] for p in stored["papers"]] == ["2401.00001"]
+    assert (
+        json.loads((tracker / "data" / "references_keyword.json").read_text("utf-8"))["keyword"]
+        == "References"
+    )
+    assert id_requests(fake) == ["2401.00001"]
+
+
 def test_a_reference_added_later_is_fetched_on_the_next_update(
     ranked_tracker: Path, fake: FakeArxiv
 ) -> None:

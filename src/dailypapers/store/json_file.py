@@ -192,7 +192,8 @@ def loads(text: str | bytes | None, path: str, keyword: Keyword) -> KeywordStore
 
 
 def store_path(data_dir: Path, slug: str) -> Path:
-    return data_dir / f"{slug}.json"
+    """data/references.json holds the reference papers (rank.references), never a keyword."""
+    return data_dir / (f"{slug}_keyword.json" if slug == "references" else f"{slug}.json")
 
 
 def _read(path: Path) -> bytes | None:
