@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .rank.interface import Scored
     from .rank.ranking import Ranking
 
-__all__ = ["Paths", "confirm", "load_config", "ranked", "render", "update"]
+__all__ = ["Paths", "confirm", "load_config", "ranked", "render", "unread_stores", "update"]
 
 
 @dataclass(frozen=True)
@@ -276,6 +276,20 @@ def reference_titles(data: Path) -> dict[str, str]:
     from .rank import references
 
     return references.load(data)[0].titles()
+
+
+def unread_stores(config: Config, data: Path) -> list[Path]:
+    """Store files no keyword of ``config`` reads. A keyword renamed or removed in keywords.yaml
+    leaves its papers in its old file, kept but no longer shown; ``list`` names them."""
+    from .rank.references import FILE_NAME
+    from .store import store_path
+
+    read = {store_path(data, keyword.slug).name for keyword in config.keywords} | {FILE_NAME}
+    try:
+        found = [p for p in data.glob("*.json") if p.name not in read and p.name[:1] != "."]
+    except OSError:  # no folder yet: nothing unread
+        return []
+    return sorted(found)
 
 
 def confirm(config: Config, paths: Paths, bodies: list[str]) -> int:

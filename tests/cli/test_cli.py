@@ -520,6 +520,20 @@ def test_list_shows_each_keyword_and_its_query(tracker: Path) -> None:
     assert 'World Model\t0 papers\t(ti:"World Model" OR abs:"World Model")' in result.stdout
 
 
+def test_list_names_a_store_file_no_keyword_reads_any_more(tracker: Path) -> None:
+    """A keyword renamed by hand: its papers stay in its old file, which `list` points to."""
+    result = run(tracker, None, "list")
+    assert result.returncode == 0 and "note:" not in result.stdout
+    (tracker / "data").mkdir(exist_ok=True)
+    (tracker / "data" / "world-models.json").write_text("{}", encoding="utf-8")
+    result = run(tracker, None, "list")
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[-1] == (
+        "note: data/world-models.json belongs to no keyword in keywords.yaml (renamed or "
+        "removed?): its papers are kept there but not shown"
+    )
+
+
 def test_a_reader_that_stops_early_ends_the_run_as_sigpipe_would_and_prints_nothing(
     tmp_path: Path,
 ) -> None:

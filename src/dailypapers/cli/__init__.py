@@ -392,10 +392,12 @@ def list_keywords(
     """List the keywords, their arXiv query and how many papers each has stored."""
     from ..config import load_config
     from ..fetch.query import search_query
+    from ..pipeline import unread_stores
     from ..store import load_snapshot
 
     with _exit_on_error():
-        snapshot = load_snapshot(load_config(config), data)
+        cfg = load_config(config)
+        snapshot = load_snapshot(cfg, data)
         summaries = [(entry.keyword, entry.summary) for entry in snapshot.entries]
     for keyword, summary in summaries:
         status = f"{summary.count} papers"
@@ -404,6 +406,11 @@ def list_keywords(
         if summary.health.failures:
             status += f", failing for {summary.health.failures} run(s)"
         _say(f"- {keyword.name}\t{status}\t{search_query(keyword)}")
+    for path in unread_stores(cfg, data):
+        _say(
+            f"note: {path} belongs to no keyword in {config} (renamed or removed?): "
+            "its papers are kept there but not shown"
+        )
 
 
 @app.command()
