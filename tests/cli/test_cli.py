@@ -507,6 +507,21 @@ def test_an_output_path_that_can_be_no_file_stops_update_before_anything_is_fetc
     assert snapshot_files(tracker) == before
 
 
+@pytest.mark.parametrize("output", ["keywords.yaml", "README.md"])
+def test_health_output_on_the_keywords_file_or_readme_is_refused_and_removes_nothing(
+    tracker: Path, output: str
+) -> None:
+    """With no keyword failing, `health --output` removes a stale body: given keywords.yaml
+    or the README by mistake, it deleted them."""
+    (tracker / "data").mkdir()
+    before = snapshot_files(tracker)
+    result = run(tracker, None, "health", "--output", output)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"dailypapers: {output}: the health issue body cannot go here")
+    assert result.stderr.count("\n") == 1
+    assert snapshot_files(tracker) == before
+
+
 def test_adding_a_duplicate_keyword_is_refused(tracker: Path) -> None:
     result = run(tracker, None, "add", "World model")
     assert result.returncode == 2

@@ -433,9 +433,12 @@ def health(
     """Report keywords that failed on several consecutive runs (exit 0 either way)."""
     from ..config import load_config
     from ..outputs import health as health_output
+    from ..pipeline import Paths
     from ..store import load_snapshot
 
     with _exit_on_error():
+        if output is not None:
+            Paths(config=config, data=data, health=output).check_outputs()
         entries = health_output.failing(load_snapshot(load_config(config), data), min_failures)
         if output is not None:
             health_output.write(entries, min_failures, output)
