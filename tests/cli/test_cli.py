@@ -369,6 +369,22 @@ def test_add_offline_adds_the_keyword_with_a_note(tracker: Path) -> None:
     assert "Video Generation" in (tracker / "keywords.yaml").read_text(encoding="utf-8")
 
 
+def test_add_with_a_bad_environment_variable_exits_2_and_leaves_keywords_yaml_as_it_was(
+    tracker: Path, server: FakeArxiv
+) -> None:
+    """The count `add` asks for needs the DAILYPAPERS_* settings; one it cannot use is refused
+    before the file is edited (it was refused after, the keyword already written)."""
+    before = (tracker / "keywords.yaml").read_bytes()
+    result = run(tracker, server, "add", "Video Generation", DAILYPAPERS_TIMEOUT="0")
+    assert result.returncode == 2
+    assert (
+        result.stderr == "dailypapers: DAILYPAPERS_TIMEOUT='0': must be a number from 0.1 to 600\n"
+    )
+    assert result.stdout == ""
+    assert (tracker / "keywords.yaml").read_bytes() == before
+    assert server.requests == []
+
+
 def test_add_narrows_a_keyword_by_category_and_exclusion(tracker: Path) -> None:
     result = run(
         tracker,

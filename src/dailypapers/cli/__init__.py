@@ -21,6 +21,7 @@ from .. import __version__
 
 if TYPE_CHECKING:
     from ..config import Config, Keyword
+    from ..settings import Settings
 
 _VERBOSE = ("--verbose", "-v")
 
@@ -524,9 +525,14 @@ def add(
     are written by hand; README.md's keywords.yaml section lists them all.
     """
     from ..config.editor import add_keyword, add_reference, all_or_nothing
+    from ..settings import Settings
 
     if name is None and not reference:
         _fail("add needs a keyword name or --reference", 2)
+    settings = None
+    if check and name is not None:
+        with _exit_on_error():  # a variable the count cannot use is refused before any edit
+            settings = Settings.from_env()
     said: list[str] = []  # printed once every edit is in: a refused one undoes them all
     with _exit_on_error(), all_or_nothing(config):
         added = None
@@ -549,12 +555,12 @@ def add(
     for line in said:
         _say(line)
     keyword = added.keyword_named(name) if added is not None and name is not None else None
-    if check and keyword is not None:
+    if settings is not None and keyword is not None:
         with _exit_on_error():
-            _say_count(keyword)
+            _say_count(keyword, settings)
 
 
-def _say_count(keyword: Keyword) -> None:
+def _say_count(keyword: Keyword, settings: Settings) -> None:
     """One polite request for the new keyword's count: a typo shows at once, not after days of
     "nothing new". Offline the keyword stays added, with a note."""
     from dataclasses import replace
@@ -563,9 +569,7 @@ def _say_count(keyword: Keyword) -> None:
     from ..fetch.client import ArxivClient
     from ..fetch.query import search_query
     from ..run import comma_hint
-    from ..settings import Settings
 
-    settings = Settings.from_env()
     settings = replace(settings, retries=0, timeout=min(settings.timeout, 10.0))
     try:
         with ArxivClient(settings) as client:
