@@ -91,3 +91,19 @@ def test_a_name_yaml_would_take_for_a_date_is_added_quoted(tmp_path: Path) -> No
     config = add_keyword(path, "2024-02-30", exclude=["0x_"])
     assert [k.name for k in config.keywords] == ["World model", "2024-02-30"]
     assert '- name: "2024-02-30"' in path.read_text(encoding="utf-8")
+
+
+def test_removing_the_only_keyword_is_refused_by_its_name_and_the_file_stays(
+    tmp_path: Path,
+) -> None:
+    """The file would list no keyword, which the reader refuses; the refusal said
+    "keywords.yaml:1: 'keywords' must be a list", a line the user never wrote wrong."""
+    text = "# mine\nkeywords:\n  - World Model   # the one\nsort: updated\n"
+    path = keywords_file(tmp_path, text)
+    with pytest.raises(InputError) as refused:
+        remove_keyword(path, "world model")
+    assert str(refused.value) == (
+        f"{path}: 'World Model' not removed: it is the only keyword, and the file needs one; "
+        "add the next one first"
+    )
+    assert path.read_text(encoding="utf-8") == text

@@ -150,6 +150,8 @@ def add_keyword(
 
 
 def remove_keyword(path: Path, name: str) -> Config:
+    """Remove a keyword's lines. The last one stays: the file it would leave is refused, and
+    that refusal named line 1 of a file the user had not broken ('keywords' must be a list)."""
     text = read_config_text(path)
     keywords = _keywords_node(text, str(path))
     wanted = name_key(name)
@@ -158,6 +160,11 @@ def remove_keyword(path: Path, name: str) -> Config:
             break
     else:
         raise InputError(f"{path}: no keyword named '{name}'")
+    if len(keywords.value) == 1:
+        raise InputError(
+            f"{path}: '{_item_name(item)}' not removed: it is the only keyword, and the file "
+            "needs one; add the next one first"
+        )
     lines = text.splitlines(keepends=True)
     del lines[int(item.start_mark.line) : _last_line(item) + 1]
     return _save(path, lines)
