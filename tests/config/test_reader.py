@@ -32,6 +32,28 @@ def test_a_keywords_file_not_in_utf_8_names_the_line_of_the_bad_byte(tmp_path: P
 
 
 @pytest.mark.parametrize(
+    ("line", "what", "value", "reads"),
+    [
+        ("  - NO", "keyword", "NO", "false"),
+        ("  - name: On", "name", "On", "true"),
+        ("  - name: X\n    exclude: [survey, off]", "exclude", "off", "false"),
+    ],
+)
+def test_yes_no_on_off_are_refused_with_the_quotes_that_keep_them_text(
+    line: str, what: str, value: str, reads: str
+) -> None:
+    """YAML reads yes, no, on and off (any case) as true or false. The refusal said "keyword
+    must be text" to someone who had written text; it names the word and the fix."""
+    error = error_of(f"keywords:\n  - World model\n{line}\n")
+    assert error.line == line.count("\n") + 3
+    assert error.message == (
+        f"{what} '{value}' is read by YAML as {reads}; quote it if it is meant as text: \"{value}\""
+    )
+    quoted = line.replace(value, f'"{value}"')
+    assert parse_config(f"keywords:\n  - World model\n{quoted}\n", "keywords.yaml")
+
+
+@pytest.mark.parametrize(
     ("value", "kind"),
     [("2024-02-30", "timestamp"), ("0x_", "int"), ("!!bool abc", "bool"), ("!!int abc", "int")],
 )

@@ -350,6 +350,14 @@ class _Reader:
             # A dash with nothing after it: the '#' hint would send the reader looking for a
             # character that is not on the line.
             raise self.fail(node, "empty keyword (write a name after the '-', or delete the line)")
+        if isinstance(value, bool) and isinstance(node, yaml.ScalarNode):
+            # YAML 1.1 reads yes/no/on/off as true/false: "must be text" told someone who had
+            # written text that they had not.
+            raise self.fail(
+                node,
+                f"{what} {node.value!r} is read by YAML as {str(value).lower()}; quote it if it "
+                f'is meant as text: "{node.value}"',
+            )
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise self.fail(node, f"{what} must be text")
         if isinstance(value, int | float) and isinstance(node, yaml.ScalarNode):
