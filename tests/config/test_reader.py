@@ -405,3 +405,45 @@ def test_a_keyword_or_phrase_yaml_reads_as_a_number_is_kept_as_written(written: 
     assert config.keywords[0].name == written
     assert config.keywords[0].phrases == (written,)
     assert config.keywords[1].phrases == ("GPT-4", written)
+
+
+@pytest.mark.parametrize(
+    ("line", "refused"),
+    [
+        (
+            "columns: title, date, abstract, comment, code",
+            "columns must be [title, date, abstract, comment] or [title, date, abstract, "
+            "comment, code], got 'title, date, abstract, comment, code'",
+        ),
+        (
+            "  - name: A\n    categories: cs.CV, cs.LG",
+            "categories: not an arXiv category or archive: 'cs.CV, cs.LG'",
+        ),
+        ("  - name: A\n    fields: title, abstract", "fields must be title or abstract, got "),
+        ("  - name: A\n    notify: alice, bob", "notify: not a GitHub user name"),
+        ("reference: 2403.15377, 2501.01234", "reference: not an arXiv id: "),
+    ],
+)
+def test_a_list_written_without_brackets_is_refused_with_the_bracketed_list_to_write(
+    line: str, refused: str
+) -> None:
+    """YAML reads `categories: cs.CV, cs.LG` as one text. A category, field, user name,
+    arXiv id or column cannot hold a comma, so the refusal shows the list that was meant;
+    `columns:` so written was refused as "must be [...code], got [...code]", the very list
+    the message asked for."""
+    top = line.startswith(("columns", "reference"))
+    text = f"keywords:\n  - World Model\n{line}\n" if top else f"keywords:\n{line}\n"
+    error = error_of(text)
+    assert error.line == 3
+    assert error.message.startswith(refused)
+    key, value = line.split("\n")[-1].strip().split(": ", 1)
+    assert error.message.endswith(
+        f" (YAML reads it as one text: a list needs brackets, {key}: [{value}])"
+    )
+
+
+def test_a_phrase_may_hold_a_comma_and_a_quoted_value_gets_no_bracket_hint() -> None:
+    config = parse_config("keywords:\n  - name: A\n    phrases: a, b\n", "keywords.yaml")
+    assert config.keywords[0].phrases == ("a, b",)
+    error = error_of('keywords:\n  - World Model\nreference: "2403.15377, 2501.01234"\n')
+    assert "brackets" not in error.message

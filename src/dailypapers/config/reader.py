@@ -256,6 +256,16 @@ def line_of(node: yaml.Node) -> int:
     return int(node.start_mark.line) + 1
 
 
+def comma_list_hint(node: yaml.Node, what: str) -> str:
+    """For a plain value holding commas where a list goes (``categories: cs.CV, cs.LG``): YAML
+    reads it as one text, which was refused as one odd value (and ``columns:`` as the very
+    list the message asked for)."""
+    if not isinstance(node, yaml.ScalarNode) or node.style is not None or "," not in node.value:
+        return ""
+    parts = ", ".join(p.strip() for p in str(node.value).split(",") if p.strip())
+    return f" (YAML reads it as one text: a list needs brackets, {what}: [{parts}])"
+
+
 class _Reader:
     """Turns nodes into typed values; one method per kind of setting."""
 
@@ -402,7 +412,13 @@ class _Reader:
             if not node.value:
                 raise self.fail(node, f"{what} must not be empty")
             return [item(child, what) for child in node.value]
-        return [item(node, what)]
+        try:
+            return [item(node, what)]
+        except ConfigError as error:
+            hint = comma_list_hint(node, what)
+            if not hint:
+                raise
+            raise ConfigError(error.path, error.line, error.message + hint) from None
 
     def integer(self, node: yaml.Node, what: str, low: int, high: int) -> int:
         value = self.scalar(node)
@@ -440,10 +456,12 @@ class _Reader:
         names = self.each(node, "columns", self.text)
         wanted = tuple(n.lower() for n in names)
         if wanted not in (DEFAULT_COLUMNS, _COLUMNS):
+            got = repr(names[0]) if isinstance(node, yaml.ScalarNode) else f"[{', '.join(names)}]"
             raise self.fail(
                 node,
                 "columns must be [title, date, abstract, comment] or "
-                f"[title, date, abstract, comment, code], got [{', '.join(names)}]",
+                f"[title, date, abstract, comment, code], got {got}"
+                + comma_list_hint(node, "columns"),
             )
         return DEFAULT_COLUMNS if wanted == DEFAULT_COLUMNS else _COLUMNS
 
