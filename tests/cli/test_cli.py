@@ -558,6 +558,15 @@ def test_version_and_help(tracker: Path) -> None:
         assert command in help_text
 
 
+def test_add_help_sends_the_reader_to_the_page_that_lists_every_setting(tracker: Path) -> None:
+    """It sent them to "README.md's keywords.yaml section", which the README does not have."""
+    help_text = " ".join(run(tracker, None, "add", "--help").stdout.split())
+    (page,) = re.findall(r"(docs/\S+\.md) lists them all", help_text)
+    listed = (Path(__file__).resolve().parents[2] / page).read_text(encoding="utf-8")
+    for setting in ("fields:", "max_papers:", "columns:"):
+        assert setting in listed
+
+
 def test_a_bad_environment_variable_exits_2_with_one_line_and_writes_nothing(
     tracker: Path, server: FakeArxiv
 ) -> None:

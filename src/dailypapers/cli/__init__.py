@@ -522,7 +522,7 @@ def add(
 
     The other settings of a keyword (fields, max_papers) and of the file
     (columns: [title, date, abstract, comment, code] adds a Code column to the README tables)
-    are written by hand; README.md's keywords.yaml section lists them all.
+    are written by hand; docs/keywords.md lists them all.
     """
     from ..config.editor import add_keyword, add_reference, all_or_nothing
     from ..settings import Settings
