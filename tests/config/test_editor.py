@@ -107,3 +107,13 @@ def test_removing_the_only_keyword_is_refused_by_its_name_and_the_file_stays(
         "add the next one first"
     )
     assert path.read_text(encoding="utf-8") == text
+
+
+def test_remove_matches_the_name_ignoring_case_and_spacing_and_returns_it_as_written(
+    tmp_path: Path,
+) -> None:
+    """`dailypapers remove "world  model"` said it had removed 'world  model', a keyword the
+    file never had; it names the one it removed."""
+    path = keywords_file(tmp_path, "keywords:\n  - World Model\n  - Video\n")
+    assert remove_keyword(path, " world  model ") == "World Model"
+    assert path.read_text(encoding="utf-8") == "keywords:\n  - Video\n"

@@ -596,8 +596,8 @@ def remove(
     from ..config.editor import remove_keyword
 
     with _exit_on_error():
-        remove_keyword(config, name)
-    _say(f"removed '{name}' from {config}; run `dailypapers render` to update the README")
+        removed = remove_keyword(config, name)
+    _say(f"removed '{removed}' from {config}; run `dailypapers render` to update the README")
 
 
 @app.command("import")

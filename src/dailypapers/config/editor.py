@@ -149,8 +149,9 @@ def add_keyword(
     return _save_added(path, lines, range(at + 1, at + len(item) + 1), f"keyword '{name}'")
 
 
-def remove_keyword(path: Path, name: str) -> Config:
-    """Remove a keyword's lines. The last one stays: the file it would leave is refused, and
+def remove_keyword(path: Path, name: str) -> str:
+    """Remove a keyword's lines; returns its name as the file wrote it, since ``name`` matched
+    it ignoring case and spacing. The last one stays: the file it would leave is refused, and
     that refusal named line 1 of a file the user had not broken ('keywords' must be a list)."""
     text = read_config_text(path)
     keywords = _keywords_node(text, str(path))
@@ -167,7 +168,8 @@ def remove_keyword(path: Path, name: str) -> Config:
         )
     lines = text.splitlines(keepends=True)
     del lines[int(item.start_mark.line) : _last_line(item) + 1]
-    return _save(path, lines)
+    _save(path, lines)
+    return " ".join(_item_name(item).split())
 
 
 def add_reference(path: Path, reference: str) -> Config | None:
