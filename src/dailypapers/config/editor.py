@@ -47,6 +47,22 @@ def all_or_nothing(path: Path) -> Iterator[None]:
         raise
 
 
+def _empty_keywords(text: str, path: str) -> yaml.Node | None:
+    """The ``keywords:`` key when its list is empty (``keywords:`` or ``keywords: []``, left
+    so by hand), else None: the first ``add`` writes the list there."""
+    root = compose(text, path)
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    for key, value in root.value:
+        if key.value != "keywords":
+            continue
+        blank = isinstance(value, yaml.ScalarNode) and value.style is None and value.value == ""
+        if blank or (isinstance(value, yaml.SequenceNode) and value.flow_style and not value.value):
+            node: yaml.Node = key
+            return node
+    return None
+
+
 def _keywords_node(text: str, path: str) -> yaml.SequenceNode:
     root = compose(text, path)
     parse_config(text, path)
@@ -136,12 +152,23 @@ def add_keyword(
         ("notify", notify),
     )
     text = read_config_text(path)
-    keywords = _keywords_node(text, str(path))
     lines = text.splitlines(keepends=True)
+    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    empty = _empty_keywords(text, str(path))
+    if empty is not None:
+        row, column = int(empty.start_mark.line), int(empty.start_mark.column)
+        old = lines[row]
+        comment = old.find("#", int(empty.end_mark.column))
+        kept = "  " + old[comment:].rstrip("\r\n") if comment >= 0 else ""
+        lines[row] = old[:column] + "keywords:" + kept + newline
+        item = [" " * (column + 2) + line + newline for line in _item(name, settings)]
+        lines[row + 1 : row + 1] = item
+        where = range(row + 2, row + 2 + len(item))
+        return _save_added(path, lines, where, f"keyword '{name}'")
+    keywords = _keywords_node(text, str(path))
     last = keywords.value[-1]
     dash_column = int(keywords.start_mark.column)
     at = _last_line(last) + 1
-    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
     if at == len(lines) and lines and not lines[-1].endswith("\n"):
         lines[-1] += newline
     item = [" " * dash_column + line + newline for line in _item(name, settings)]
