@@ -447,3 +447,24 @@ def test_a_phrase_may_hold_a_comma_and_a_quoted_value_gets_no_bracket_hint() -> 
     assert config.keywords[0].phrases == ("a, b",)
     error = error_of('keywords:\n  - World Model\nreference: "2403.15377, 2501.01234"\n')
     assert "brackets" not in error.message
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ("keywords:\n  - World Model\t# mine\n", 2, 16),
+        ("keywords:\n  - World Model\nsort:\tupdated\n", 3, 6),
+        ("keywords:\n  - World\tModel\n", 2, 10),
+    ],
+)
+def test_a_tab_after_a_word_is_named_by_its_column_not_blamed_on_the_indentation(
+    text: str, line: int, column: int
+) -> None:
+    """A tab that aligns a comment, or follows a colon, is no indentation: "YAML is indented
+    with spaces, not tabs" sent the reader to a margin that was right."""
+    with pytest.raises(ConfigError) as raised:
+        parse_config(text)
+    assert raised.value.line == line
+    assert raised.value.message.endswith(
+        f"(a tab at column {column}: YAML takes spaces there; type a space)"
+    )

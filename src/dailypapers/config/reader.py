@@ -158,6 +158,10 @@ def syntax_hint(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, str]:
             "line up under its 'name:', two spaces right of its '-')"
         )
     if "'\\t'" in problem:
+        column = exc.problem_mark.column if exc.problem_mark else 0
+        if text[:column].strip(" \t"):
+            # After a word: told of indentation, the reader looked at a margin that was fine.
+            return 0, f" (a tab at column {column + 1}: YAML takes spaces there; type a space)"
         return 0, " (YAML is indented with spaces, not tabs)"
     if "cannot start any token" in problem:
         first = text.strip().removeprefix("- ").lstrip()[:1]
