@@ -468,3 +468,14 @@ def test_a_tab_after_a_word_is_named_by_its_column_not_blamed_on_the_indentation
     assert raised.value.message.endswith(
         f"(a tab at column {column}: YAML takes spaces there; type a space)"
     )
+
+
+def test_a_list_in_place_of_a_keyword_is_refused_with_the_mapping_that_holds_its_phrases() -> None:
+    """`- [video diffusion, text-to-video]` was refused as "keyword must be a mapping", which
+    hid that a plain name is a keyword too and said nothing of where the phrases go."""
+    error = error_of("keywords:\n  - World Model\n  - [video diffusion, text-to-video]\n")
+    assert error.line == 3
+    assert error.message == (
+        "a keyword is a name or a mapping with 'name:', not a list (for several phrases: "
+        "- name: video diffusion, and under it phrases: [video diffusion, text-to-video])"
+    )

@@ -558,6 +558,15 @@ class _Reader:
             return Keyword(
                 name=name, slug=self.slug(node, name), phrases=(name,), max_papers=default_max
             )
+        if isinstance(node, yaml.SequenceNode):
+            # "must be a mapping" hid that a plain name is a keyword too, and where a list goes.
+            items = [str(n.value) for n in node.value if isinstance(n, yaml.ScalarNode)]
+            items = items if items and len(items) == len(node.value) else ["a", "b"]
+            raise self.fail(
+                node,
+                "a keyword is a name or a mapping with 'name:', not a list (for several "
+                f"phrases: - name: {items[0]}, and under it phrases: [{', '.join(items)}])",
+            )
         keys = self.mapping(node, KEYWORD_KEYS, "keyword")
         if "name" not in keys:
             raise self.fail(node, "keyword needs a 'name'")
