@@ -538,6 +538,16 @@ def test_health_output_on_the_keywords_file_or_readme_is_refused_and_removes_not
     assert snapshot_files(tracker) == before
 
 
+def test_a_summary_and_an_issue_body_in_a_folder_not_made_yet_are_written_there(
+    tracker: Path, server: FakeArxiv
+) -> None:
+    """The issue body's folder was made, the summary's was not: the run exited 2 at the end,
+    with the store and the README already written."""
+    result = run(tracker, server, "update", "--digest", "out/a/issue.md", "--summary", "out/b/s.md")
+    assert result.returncode == 0, result.stderr
+    assert "| World Model |" in (tracker / "out" / "b" / "s.md").read_text(encoding="utf-8")
+
+
 def test_adding_a_duplicate_keyword_is_refused(tracker: Path) -> None:
     result = run(tracker, None, "add", "World model")
     assert result.returncode == 2
