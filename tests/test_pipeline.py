@@ -97,3 +97,38 @@ def test_a_render_while_another_run_holds_the_data_folder_exits_4_and_writes_not
     assert caught.value.exit_code == 4
     assert not paths.readme.exists()
     assert not paths.site.exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "taken"),
+    [
+        ({"digest": "README.md"}, "the README"),
+        ({"digest_title": "keywords.yaml", "digest": "issue.md"}, "the keywords file"),
+        ({"summary": "README.md"}, "the README"),
+        ({"digest": "data/issue.md"}, "in the store folder"),
+        ({"digest": "issue.md", "digest_title": "issue.md"}, "already the issue body"),
+    ],
+)
+def test_an_issue_body_or_summary_on_one_of_the_trackers_own_files_is_refused_before_any_request(
+    tracker: Path, option: dict[str, str], taken: str
+) -> None:
+    """A day with nothing new removes the issue body, so `--digest README.md` deleted the
+    README; a summary is appended to whatever file it names. Such a path is refused (exit 2)
+    before anything is fetched, and every file stays as it was."""
+    from dailypapers.errors import InputError
+
+    tracked_before(tracker)
+    before = {p: p.read_bytes() for p in tracker.rglob("*") if p.is_file()}
+    paths = Paths(
+        tracker / "keywords.yaml",
+        tracker / "data",
+        tracker / "README.md",
+        tracker / "site",
+        **{name: tracker / value for name, value in option.items()},
+    )
+    with FakeArxiv([]) as server, pytest.raises(InputError) as caught:
+        update(load_config(paths.config), paths, settings=Settings(api_url=server.url, delay=0))
+    assert f"cannot go here, it is {taken}; name another file" in str(caught.value)
+    assert caught.value.exit_code == 2
+    assert server.requests == []
+    assert {p: p.read_bytes() for p in tracker.rglob("*") if p.is_file()} == before

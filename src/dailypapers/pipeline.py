@@ -53,6 +53,39 @@ class Paths:
     """The tracker-health issue body."""
     min_failures: int = 3
 
+    def check_outputs(self) -> None:
+        """Refuse an issue body, title, job summary or health body that is one of the tracker's
+        own files: a day with nothing new removes the digest (``--digest README.md`` deleted the
+        README, ``health --output keywords.yaml`` the keywords), a summary is appended to, and
+        a body replaces what is there. Every output must also be a regular file, and each a
+        file of its own."""
+        from .outputs.tables import folder
+
+        mine = {self.config.resolve(): "the keywords file", self.readme.resolve(): "the README"}
+        folders = {
+            self.data.resolve(): "in the store folder",
+            self.site.resolve(): "in the site folder",
+            folder(self.readme.resolve()): "in the complete tables' folder",
+        }
+        given = (
+            (self.digest, "the issue body"),
+            (self.digest_title, "the issue title"),
+            (self.summary, "the job summary"),
+            (self.health, "the health issue body"),
+        )
+        for output, role in given:
+            if output is None:
+                continue
+            target = writable_target(output).resolve()
+            taken = mine.get(target) or next(
+                (where for folder, where in folders.items() if target.is_relative_to(folder)), None
+            )
+            if taken is not None:
+                raise InputError(
+                    f"{output}: {role} cannot go here, it is {taken}; name another file"
+                )
+            mine[target] = f"already {role}"
+
     @property
     def cache(self) -> Path:
         """What the last render of site/ wrote, beside it: never published, never committed."""
@@ -202,9 +235,7 @@ def update(
     # A README whose markers cannot be trusted, or an output that can be no file, stops the run
     # before anything is fetched or saved.
     check_readme(paths.readme)
-    for output in (paths.digest, paths.digest_title, paths.summary, paths.health):
-        if output is not None:
-            writable_target(output)
+    paths.check_outputs()
     with (
         data_lock(paths.data),
         ArxivClient(

@@ -369,6 +369,22 @@ def test_add_offline_adds_the_keyword_with_a_note(tracker: Path) -> None:
     assert "Video Generation" in (tracker / "keywords.yaml").read_text(encoding="utf-8")
 
 
+def test_add_with_a_bad_environment_variable_exits_2_and_leaves_keywords_yaml_as_it_was(
+    tracker: Path, server: FakeArxiv
+) -> None:
+    """The count `add` asks for needs the DAILYPAPERS_* settings; one it cannot use is refused
+    before the file is edited (it was refused after, the keyword already written)."""
+    before = (tracker / "keywords.yaml").read_bytes()
+    result = run(tracker, server, "add", "Video Generation", DAILYPAPERS_TIMEOUT="0")
+    assert result.returncode == 2
+    assert (
+        result.stderr == "dailypapers: DAILYPAPERS_TIMEOUT='0': must be a number from 0.1 to 600\n"
+    )
+    assert result.stdout == ""
+    assert (tracker / "keywords.yaml").read_bytes() == before
+    assert server.requests == []
+
+
 def test_add_narrows_a_keyword_by_category_and_exclusion(tracker: Path) -> None:
     result = run(
         tracker,
@@ -507,6 +523,31 @@ def test_an_output_path_that_can_be_no_file_stops_update_before_anything_is_fetc
     assert snapshot_files(tracker) == before
 
 
+@pytest.mark.parametrize("output", ["keywords.yaml", "README.md"])
+def test_health_output_on_the_keywords_file_or_readme_is_refused_and_removes_nothing(
+    tracker: Path, output: str
+) -> None:
+    """With no keyword failing, `health --output` removes a stale body: given keywords.yaml
+    or the README by mistake, it deleted them."""
+    (tracker / "data").mkdir()
+    before = snapshot_files(tracker)
+    result = run(tracker, None, "health", "--output", output)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"dailypapers: {output}: the health issue body cannot go here")
+    assert result.stderr.count("\n") == 1
+    assert snapshot_files(tracker) == before
+
+
+def test_a_summary_and_an_issue_body_in_a_folder_not_made_yet_are_written_there(
+    tracker: Path, server: FakeArxiv
+) -> None:
+    """The issue body's folder was made, the summary's was not: the run exited 2 at the end,
+    with the store and the README already written."""
+    result = run(tracker, server, "update", "--digest", "out/a/issue.md", "--summary", "out/b/s.md")
+    assert result.returncode == 0, result.stderr
+    assert "| World Model |" in (tracker / "out" / "b" / "s.md").read_text(encoding="utf-8")
+
+
 def test_adding_a_duplicate_keyword_is_refused(tracker: Path) -> None:
     result = run(tracker, None, "add", "World model")
     assert result.returncode == 2
@@ -560,6 +601,15 @@ def test_version_and_help(tracker: Path) -> None:
     help_text = run(tracker, None, "--help").stdout
     for command in ("update", "render", "list", "add", "remove"):
         assert command in help_text
+
+
+def test_add_help_sends_the_reader_to_the_page_that_lists_every_setting(tracker: Path) -> None:
+    """It sent them to "README.md's keywords.yaml section", which the README does not have."""
+    help_text = " ".join(run(tracker, None, "add", "--help").stdout.split())
+    (page,) = re.findall(r"(docs/\S+\.md) lists them all", help_text)
+    listed = (Path(__file__).resolve().parents[2] / page).read_text(encoding="utf-8")
+    for setting in ("fields:", "max_papers:", "columns:"):
+        assert setting in listed
 
 
 def test_a_bad_environment_variable_exits_2_with_one_line_and_writes_nothing(

@@ -91,3 +91,59 @@ def test_a_name_yaml_would_take_for_a_date_is_added_quoted(tmp_path: Path) -> No
     config = add_keyword(path, "2024-02-30", exclude=["0x_"])
     assert [k.name for k in config.keywords] == ["World model", "2024-02-30"]
     assert '- name: "2024-02-30"' in path.read_text(encoding="utf-8")
+
+
+def test_removing_the_only_keyword_is_refused_by_its_name_and_the_file_stays(
+    tmp_path: Path,
+) -> None:
+    """The file would list no keyword, which the reader refuses; the refusal said
+    "keywords.yaml:1: 'keywords' must be a list", a line the user never wrote wrong."""
+    text = "# mine\nkeywords:\n  - World Model   # the one\nsort: updated\n"
+    path = keywords_file(tmp_path, text)
+    with pytest.raises(InputError) as refused:
+        remove_keyword(path, "world model")
+    assert str(refused.value) == (
+        f"{path}: 'World Model' not removed: it is the only keyword, and the file needs one; "
+        "add the next one first"
+    )
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_remove_matches_the_name_ignoring_case_and_spacing_and_returns_it_as_written(
+    tmp_path: Path,
+) -> None:
+    """`dailypapers remove "world  model"` said it had removed 'world  model', a keyword the
+    file never had; it names the one it removed."""
+    path = keywords_file(tmp_path, "keywords:\n  - World Model\n  - Video\n")
+    assert remove_keyword(path, " world  model ") == "World Model"
+    assert path.read_text(encoding="utf-8") == "keywords:\n  - Video\n"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("keywords:\n", "keywords:\n  - World Model\n"),
+        (
+            "# mine\nkeywords: []   # none yet\n\nsort: updated\n",
+            "# mine\nkeywords:  # none yet\n  - World Model\n\nsort: updated\n",
+        ),
+        ("keywords:\r\nsort: updated\r\n", "keywords:\r\n  - World Model\r\nsort: updated\r\n"),
+    ],
+)
+def test_add_writes_the_first_keyword_into_a_list_emptied_by_hand(
+    tmp_path: Path, before: str, after: str
+) -> None:
+    """A file whose keywords were all deleted is refused ('keywords' must list at least one
+    keyword), and `add` was refused with it, so the message asked for the very thing the
+    command was doing. The first keyword goes where the list was; comments stay."""
+    path = keywords_file(tmp_path, before)
+    config = add_keyword(path, "World Model")
+    assert [k.name for k in config.keywords] == ["World Model"]
+    assert path.read_bytes() == after.encode()
+
+
+def test_a_first_keyword_that_is_refused_leaves_the_empty_list_as_it_was(tmp_path: Path) -> None:
+    path = keywords_file(tmp_path, "keywords: []\n")
+    with pytest.raises(InputError, match="keyword 'X' not added: categories: "):
+        add_keyword(path, "X", categories=["cs.CVV"])
+    assert path.read_text(encoding="utf-8") == "keywords: []\n"

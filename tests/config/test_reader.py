@@ -32,6 +32,28 @@ def test_a_keywords_file_not_in_utf_8_names_the_line_of_the_bad_byte(tmp_path: P
 
 
 @pytest.mark.parametrize(
+    ("line", "what", "value", "reads"),
+    [
+        ("  - NO", "keyword", "NO", "false"),
+        ("  - name: On", "name", "On", "true"),
+        ("  - name: X\n    exclude: [survey, off]", "exclude", "off", "false"),
+    ],
+)
+def test_yes_no_on_off_are_refused_with_the_quotes_that_keep_them_text(
+    line: str, what: str, value: str, reads: str
+) -> None:
+    """YAML reads yes, no, on and off (any case) as true or false. The refusal said "keyword
+    must be text" to someone who had written text; it names the word and the fix."""
+    error = error_of(f"keywords:\n  - World model\n{line}\n")
+    assert error.line == line.count("\n") + 3
+    assert error.message == (
+        f"{what} '{value}' is read by YAML as {reads}; quote it if it is meant as text: \"{value}\""
+    )
+    quoted = line.replace(value, f'"{value}"')
+    assert parse_config(f"keywords:\n  - World model\n{quoted}\n", "keywords.yaml")
+
+
+@pytest.mark.parametrize(
     ("value", "kind"),
     [("2024-02-30", "timestamp"), ("0x_", "int"), ("!!bool abc", "bool"), ("!!int abc", "int")],
 )
@@ -383,3 +405,77 @@ def test_a_keyword_or_phrase_yaml_reads_as_a_number_is_kept_as_written(written: 
     assert config.keywords[0].name == written
     assert config.keywords[0].phrases == (written,)
     assert config.keywords[1].phrases == ("GPT-4", written)
+
+
+@pytest.mark.parametrize(
+    ("line", "refused"),
+    [
+        (
+            "columns: title, date, abstract, comment, code",
+            "columns must be [title, date, abstract, comment] or [title, date, abstract, "
+            "comment, code], got 'title, date, abstract, comment, code'",
+        ),
+        (
+            "  - name: A\n    categories: cs.CV, cs.LG",
+            "categories: not an arXiv category or archive: 'cs.CV, cs.LG'",
+        ),
+        ("  - name: A\n    fields: title, abstract", "fields must be title or abstract, got "),
+        ("  - name: A\n    notify: alice, bob", "notify: not a GitHub user name"),
+        ("reference: 2403.15377, 2501.01234", "reference: not an arXiv id: "),
+    ],
+)
+def test_a_list_written_without_brackets_is_refused_with_the_bracketed_list_to_write(
+    line: str, refused: str
+) -> None:
+    """YAML reads `categories: cs.CV, cs.LG` as one text. A category, field, user name,
+    arXiv id or column cannot hold a comma, so the refusal shows the list that was meant;
+    `columns:` so written was refused as "must be [...code], got [...code]", the very list
+    the message asked for."""
+    top = line.startswith(("columns", "reference"))
+    text = f"keywords:\n  - World Model\n{line}\n" if top else f"keywords:\n{line}\n"
+    error = error_of(text)
+    assert error.line == 3
+    assert error.message.startswith(refused)
+    key, value = line.split("\n")[-1].strip().split(": ", 1)
+    assert error.message.endswith(
+        f" (YAML reads it as one text: a list needs brackets, {key}: [{value}])"
+    )
+
+
+def test_a_phrase_may_hold_a_comma_and_a_quoted_value_gets_no_bracket_hint() -> None:
+    config = parse_config("keywords:\n  - name: A\n    phrases: a, b\n", "keywords.yaml")
+    assert config.keywords[0].phrases == ("a, b",)
+    error = error_of('keywords:\n  - World Model\nreference: "2403.15377, 2501.01234"\n')
+    assert "brackets" not in error.message
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ("keywords:\n  - World Model\t# mine\n", 2, 16),
+        ("keywords:\n  - World Model\nsort:\tupdated\n", 3, 6),
+        ("keywords:\n  - World\tModel\n", 2, 10),
+    ],
+)
+def test_a_tab_after_a_word_is_named_by_its_column_not_blamed_on_the_indentation(
+    text: str, line: int, column: int
+) -> None:
+    """A tab that aligns a comment, or follows a colon, is no indentation: "YAML is indented
+    with spaces, not tabs" sent the reader to a margin that was right."""
+    with pytest.raises(ConfigError) as raised:
+        parse_config(text)
+    assert raised.value.line == line
+    assert raised.value.message.endswith(
+        f"(a tab at column {column}: YAML takes spaces there; type a space)"
+    )
+
+
+def test_a_list_in_place_of_a_keyword_is_refused_with_the_mapping_that_holds_its_phrases() -> None:
+    """`- [video diffusion, text-to-video]` was refused as "keyword must be a mapping", which
+    hid that a plain name is a keyword too and said nothing of where the phrases go."""
+    error = error_of("keywords:\n  - World Model\n  - [video diffusion, text-to-video]\n")
+    assert error.line == 3
+    assert error.message == (
+        "a keyword is a name or a mapping with 'name:', not a list (for several phrases: "
+        "- name: video diffusion, and under it phrases: [video diffusion, text-to-video])"
+    )

@@ -22,6 +22,7 @@ from .. import __version__
 
 if TYPE_CHECKING:
     from ..config import Config, Keyword
+    from ..settings import Settings
 
 _VERBOSE = ("--verbose", "-v")
 
@@ -458,9 +459,12 @@ def health(
     """Report keywords that failed on several consecutive runs (exit 0 either way)."""
     from ..config import load_config
     from ..outputs import health as health_output
+    from ..pipeline import Paths
     from ..store import load_snapshot
 
     with _exit_on_error():
+        if output is not None:
+            Paths(config=config, data=data, health=output).check_outputs()
         entries = health_output.failing(load_snapshot(load_config(config), data), min_failures)
         if output is not None:
             health_output.write(entries, min_failures, output)
@@ -543,12 +547,17 @@ def add(
 
     The other settings of a keyword (fields, max_papers) and of the file
     (columns: [title, date, abstract, comment, code] adds a Code column to the README tables)
-    are written by hand; README.md's keywords.yaml section lists them all.
+    are written by hand; docs/keywords.md lists them all.
     """
     from ..config.editor import add_keyword, add_reference, all_or_nothing
+    from ..settings import Settings
 
     if name is None and not reference:
         _fail("add needs a keyword name or --reference", 2)
+    settings = None
+    if check and name is not None:
+        with _exit_on_error():  # a variable the count cannot use is refused before any edit
+            settings = Settings.from_env()
     said: list[str] = []  # printed once every edit is in: a refused one undoes them all
     with _exit_on_error(), all_or_nothing(config):
         added = None
@@ -571,12 +580,12 @@ def add(
     for line in said:
         _say(line)
     keyword = added.keyword_named(name) if added is not None and name is not None else None
-    if check and keyword is not None:
+    if settings is not None and keyword is not None:
         with _exit_on_error():
-            _say_count(keyword)
+            _say_count(keyword, settings)
 
 
-def _say_count(keyword: Keyword) -> None:
+def _say_count(keyword: Keyword, settings: Settings) -> None:
     """One polite request for the new keyword's count: a typo shows at once, not after days of
     "nothing new". Offline the keyword stays added, with a note."""
     from dataclasses import replace
@@ -585,9 +594,7 @@ def _say_count(keyword: Keyword) -> None:
     from ..fetch.client import ArxivClient
     from ..fetch.query import search_query
     from ..run import comma_hint
-    from ..settings import Settings
 
-    settings = Settings.from_env()
     settings = replace(settings, retries=0, timeout=min(settings.timeout, 10.0))
     try:
         with ArxivClient(settings) as client:
@@ -614,8 +621,8 @@ def remove(
     from ..config.editor import remove_keyword
 
     with _exit_on_error():
-        remove_keyword(config, name)
-    _say(f"removed '{name}' from {config}; run `dailypapers render` to update the README")
+        removed = remove_keyword(config, name)
+    _say(f"removed '{removed}' from {config}; run `dailypapers render` to update the README")
 
 
 @app.command("import")

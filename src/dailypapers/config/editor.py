@@ -47,6 +47,22 @@ def all_or_nothing(path: Path) -> Iterator[None]:
         raise
 
 
+def _empty_keywords(text: str, path: str) -> yaml.Node | None:
+    """The ``keywords:`` key when its list is empty (``keywords:`` or ``keywords: []``, left
+    so by hand), else None: the first ``add`` writes the list there."""
+    root = compose(text, path)
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    for key, value in root.value:
+        if key.value != "keywords":
+            continue
+        blank = isinstance(value, yaml.ScalarNode) and value.style is None and value.value == ""
+        if blank or (isinstance(value, yaml.SequenceNode) and value.flow_style and not value.value):
+            node: yaml.Node = key
+            return node
+    return None
+
+
 def _keywords_node(text: str, path: str) -> yaml.SequenceNode:
     root = compose(text, path)
     parse_config(text, path)
@@ -136,12 +152,23 @@ def add_keyword(
         ("notify", notify),
     )
     text = read_config_text(path)
-    keywords = _keywords_node(text, str(path))
     lines = text.splitlines(keepends=True)
+    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    empty = _empty_keywords(text, str(path))
+    if empty is not None:
+        row, column = int(empty.start_mark.line), int(empty.start_mark.column)
+        old = lines[row]
+        comment = old.find("#", int(empty.end_mark.column))
+        kept = "  " + old[comment:].rstrip("\r\n") if comment >= 0 else ""
+        lines[row] = old[:column] + "keywords:" + kept + newline
+        item = [" " * (column + 2) + line + newline for line in _item(name, settings)]
+        lines[row + 1 : row + 1] = item
+        where = range(row + 2, row + 2 + len(item))
+        return _save_added(path, lines, where, f"keyword '{name}'")
+    keywords = _keywords_node(text, str(path))
     last = keywords.value[-1]
     dash_column = int(keywords.start_mark.column)
     at = _last_line(last) + 1
-    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
     if at == len(lines) and lines and not lines[-1].endswith("\n"):
         lines[-1] += newline
     item = [" " * dash_column + line + newline for line in _item(name, settings)]
@@ -149,7 +176,10 @@ def add_keyword(
     return _save_added(path, lines, range(at + 1, at + len(item) + 1), f"keyword '{name}'")
 
 
-def remove_keyword(path: Path, name: str) -> Config:
+def remove_keyword(path: Path, name: str) -> str:
+    """Remove a keyword's lines; returns its name as the file wrote it, since ``name`` matched
+    it ignoring case and spacing. The last one stays: the file it would leave is refused, and
+    that refusal named line 1 of a file the user had not broken ('keywords' must be a list)."""
     text = read_config_text(path)
     keywords = _keywords_node(text, str(path))
     wanted = name_key(name)
@@ -158,9 +188,15 @@ def remove_keyword(path: Path, name: str) -> Config:
             break
     else:
         raise InputError(f"{path}: no keyword named '{name}'")
+    if len(keywords.value) == 1:
+        raise InputError(
+            f"{path}: '{_item_name(item)}' not removed: it is the only keyword, and the file "
+            "needs one; add the next one first"
+        )
     lines = text.splitlines(keepends=True)
     del lines[int(item.start_mark.line) : _last_line(item) + 1]
-    return _save(path, lines)
+    _save(path, lines)
+    return " ".join(_item_name(item).split())
 
 
 def add_reference(path: Path, reference: str) -> Config | None:

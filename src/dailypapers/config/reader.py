@@ -158,6 +158,10 @@ def syntax_hint(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, str]:
             "line up under its 'name:', two spaces right of its '-')"
         )
     if "'\\t'" in problem:
+        column = exc.problem_mark.column if exc.problem_mark else 0
+        if text[:column].strip(" \t"):
+            # After a word: told of indentation, the reader looked at a margin that was fine.
+            return 0, f" (a tab at column {column + 1}: YAML takes spaces there; type a space)"
         return 0, " (YAML is indented with spaces, not tabs)"
     if "cannot start any token" in problem:
         first = text.strip().removeprefix("- ").lstrip()[:1]
@@ -256,6 +260,16 @@ def line_of(node: yaml.Node) -> int:
     return int(node.start_mark.line) + 1
 
 
+def comma_list_hint(node: yaml.Node, what: str) -> str:
+    """For a plain value holding commas where a list goes (``categories: cs.CV, cs.LG``): YAML
+    reads it as one text, which was refused as one odd value (and ``columns:`` as the very
+    list the message asked for)."""
+    if not isinstance(node, yaml.ScalarNode) or node.style is not None or "," not in node.value:
+        return ""
+    parts = ", ".join(p.strip() for p in str(node.value).split(",") if p.strip())
+    return f" (YAML reads it as one text: a list needs brackets, {what}: [{parts}])"
+
+
 class _Reader:
     """Turns nodes into typed values; one method per kind of setting."""
 
@@ -350,6 +364,14 @@ class _Reader:
             # A dash with nothing after it: the '#' hint would send the reader looking for a
             # character that is not on the line.
             raise self.fail(node, "empty keyword (write a name after the '-', or delete the line)")
+        if isinstance(value, bool) and isinstance(node, yaml.ScalarNode):
+            # YAML 1.1 reads yes/no/on/off as true/false: "must be text" told someone who had
+            # written text that they had not.
+            raise self.fail(
+                node,
+                f"{what} {node.value!r} is read by YAML as {str(value).lower()}; quote it if it "
+                f'is meant as text: "{node.value}"',
+            )
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise self.fail(node, f"{what} must be text")
         if isinstance(value, int | float) and isinstance(node, yaml.ScalarNode):
@@ -394,7 +416,13 @@ class _Reader:
             if not node.value:
                 raise self.fail(node, f"{what} must not be empty")
             return [item(child, what) for child in node.value]
-        return [item(node, what)]
+        try:
+            return [item(node, what)]
+        except ConfigError as error:
+            hint = comma_list_hint(node, what)
+            if not hint:
+                raise
+            raise ConfigError(error.path, error.line, error.message + hint) from None
 
     def integer(self, node: yaml.Node, what: str, low: int, high: int) -> int:
         value = self.scalar(node)
@@ -432,10 +460,12 @@ class _Reader:
         names = self.each(node, "columns", self.text)
         wanted = tuple(n.lower() for n in names)
         if wanted not in (DEFAULT_COLUMNS, _COLUMNS):
+            got = repr(names[0]) if isinstance(node, yaml.ScalarNode) else f"[{', '.join(names)}]"
             raise self.fail(
                 node,
                 "columns must be [title, date, abstract, comment] or "
-                f"[title, date, abstract, comment, code], got [{', '.join(names)}]",
+                f"[title, date, abstract, comment, code], got {got}"
+                + comma_list_hint(node, "columns"),
             )
         return DEFAULT_COLUMNS if wanted == DEFAULT_COLUMNS else _COLUMNS
 
@@ -527,6 +557,15 @@ class _Reader:
             self.sized(node, name, (name,))
             return Keyword(
                 name=name, slug=self.slug(node, name), phrases=(name,), max_papers=default_max
+            )
+        if isinstance(node, yaml.SequenceNode):
+            # "must be a mapping" hid that a plain name is a keyword too, and where a list goes.
+            items = [str(n.value) for n in node.value if isinstance(n, yaml.ScalarNode)]
+            items = items if items and len(items) == len(node.value) else ["a", "b"]
+            raise self.fail(
+                node,
+                "a keyword is a name or a mapping with 'name:', not a list (for several "
+                f"phrases: - name: {items[0]}, and under it phrases: [{', '.join(items)}])",
             )
         keys = self.mapping(node, KEYWORD_KEYS, "keyword")
         if "name" not in keys:

@@ -76,7 +76,11 @@ def render(report: UpdateReport) -> str:
 
 
 def append(report: UpdateReport, path: Path) -> None:
-    """Add to the file rather than replace it: ``$GITHUB_STEP_SUMMARY`` collects every step's."""
+    """Add to the file rather than replace it: ``$GITHUB_STEP_SUMMARY`` collects every step's.
+
+    Its folder is made as the issue body's is: a missing one failed the run (exit 2) at the
+    very end, after the store and the README had been written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as handle:
         handle.write(render(report))
 
