@@ -78,7 +78,7 @@ class Paths:
                 continue
             target = writable_target(output).resolve()
             taken = mine.get(target) or next(
-                (where for folder, where in folders.items() if target.is_relative_to(folder)), None
+                (where for inside, where in folders.items() if target.is_relative_to(inside)), None
             )
             if taken is not None:
                 raise InputError(
