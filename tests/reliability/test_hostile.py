@@ -265,7 +265,7 @@ class _Structure(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, tuple(name for name, _ in attrs)))
-        self._in_data = tag == "script" and ("id", "data") in attrs
+        self._in_data = tag == "script" and ("id", "dp_data") in attrs
 
     def handle_endtag(self, tag: str) -> None:
         self._in_data = False
