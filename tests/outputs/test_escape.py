@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from dailypapers.outputs.escape import (
@@ -96,3 +96,41 @@ def test_a_backtick_in_a_long_comments_first_letters_opens_no_code_span(comment:
         html = gfm(f"| C |\n| --- |\n| {cell} |\n").html
         assert f"<summary>{comment[:5]}...</summary><p>" in html.replace("\u2060", "")
         assert "&lt;/summary&gt;" not in html
+
+
+def shown(cell: str) -> list[tuple[str, str]]:
+    """The text and the target of each link GitHub makes of a table cell."""
+    return [(link.text, link.href) for link in gfm(f"| C |\n| --- |\n| {cell} |\n").links]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.youtube.com/watch?v=ecK9m3LXg2c&feature=youtu.be",
+        "https://openreview.net/forum?id=BhOJreYmur&noteId=ymnAhncuez",
+        "www.example.org/show_document.asp?id=aaaj&download=1",
+    ],
+)
+def test_a_web_address_with_several_parameters_links_where_it_says_and_reads_as_written(
+    url: str,
+) -> None:
+    href = url if url.startswith("http") else "http://" + url
+    for cell in (md_cell(f"Video: {url}"), issue_comment(f"Video: {url}")):
+        assert (url, href) in shown(cell)
+
+
+def cell_text(cell: str) -> str:
+    (table,) = gfm(f"| C |\n| --- |\n| {cell} |\n").tables
+    return table.rows[0][0].text
+
+
+references = st.lists(
+    st.sampled_from(["&", "#", ";", "amp", "lt", "copy", "92", "x", "a=1", " ", "<", "|"]),
+    max_size=20,
+).map("".join)
+
+
+@given(references)
+@example("R&D, S&P 500, &amp;lt; and &#92;")
+def test_an_ampersand_reads_as_written_whatever_follows_it(text: str) -> None:
+    assert cell_text(md_cell(text)) == fold(text).strip()

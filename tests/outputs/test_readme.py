@@ -205,9 +205,9 @@ def test_ordinary_text_is_untouched(tmp_path: Path) -> None:
 
 
 def test_markup_characters_are_escaped(tmp_path: Path) -> None:
-    paper = Paper(id="1", version=1, title="a|b <script>x</script> & c")
+    paper = Paper(id="1", version=1, title="a|b <script>x</script> &amp; c")
     (row,) = rows(render(tmp_path, [paper]))
-    assert "a\\|b &lt;script&gt;x&lt;/script&gt; &amp; c" in row
+    assert "a\\|b &lt;script&gt;x&lt;/script&gt; &amp;amp; c" in row
     assert re.search(r"<script>", row) is None
 
 

@@ -36,8 +36,9 @@ COMMENT_SUMMARY_CHARS = 5
 def md_cell(text: str) -> Safe:
     """Make text safe inside a GitHub table cell and inside the HTML the cells carry.
 
-    Ordinary text comes out unchanged; only ``| & < >`` (and a backslash that would eat one of
-    those escapes) change, so rows stay byte-identical to the established format.
+    Ordinary text comes out unchanged; only ``| < >``, an ``&`` that would start a character
+    reference (and a backslash that would eat one of those escapes) change, so rows stay
+    byte-identical to the established format.
     """
     return Safe(_md_escape(fold(text)))
 
@@ -47,8 +48,16 @@ def md_text(text: str) -> str:
     return _md_escape(text)
 
 
+# ``&`` starts a character reference only before ``#`` or a name ending in ``;``; anywhere else
+# it is written as it is. GitHub's autolinker takes a web address's text and target as written,
+# so ``?v=1&amp;t=2`` in a comment showed "&amp;" and sent "amp;t=2" to the server.
+_REFERENCE_START = re.compile(r"&(?=#|[A-Za-z0-9]+;)")
+
+
 def _md_escape(text: str) -> str:
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if "&" in text:
+        text = _REFERENCE_START.sub("&amp;", text)
+    text = text.replace("<", "&lt;").replace(">", "&gt;")
     if "\\" in text:
         text = _LONELY_BACKSLASH.sub(_backslash_entities, text)
     return text.replace("|", "\\|")
