@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from dailypapers.outputs.escape import (
     fold,
+    issue_cell,
     issue_comment,
     md_cell,
     md_cell_unescape,
@@ -134,3 +135,17 @@ references = st.lists(
 @example("R&D, S&P 500, &amp;lt; and &#92;")
 def test_an_ampersand_reads_as_written_whatever_follows_it(text: str) -> None:
     assert cell_text(md_cell(text)) == fold(text).strip()
+
+
+tex = st.lists(
+    st.sampled_from(["\\", "\\", *"%{}'\"$#&|<>^.,-[]", "a", " ", "\\alpha"]),
+    max_size=30,
+).map("".join)
+
+
+@given(tex)
+@example('improves 18.6\\%-53.8\\% on $\\{0,1\\}^n$ (Schr\\"odinger, \\\\alpha)')
+def test_every_backslash_of_tex_shows_as_written(text: str) -> None:
+    assert cell_text(md_cell(text)) == fold(text).strip()
+    assert cell_text(issue_cell(text)).replace("\u2060", "") == fold(text).strip()
+    assert cell_text(f"[{md_link_text(text)}](https://arxiv.org/abs/2611.00001)") == fold(text)

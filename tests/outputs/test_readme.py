@@ -198,7 +198,7 @@ def test_hostile_text_never_breaks_the_table_or_becomes_html(
 
 
 def test_ordinary_text_is_untouched(tmp_path: Path) -> None:
-    text = "Latent $\\mathrm{tr}\\,Σ_V(q)$ (ours) — 3,383 patients; code: github.com/x/y."
+    text = "Latent $\\mathrm{tr}\\Sigma_V(q)$ (ours) — 3,383 patients; code: github.com/x/y."
     paper = Paper(id="1", version=1, title=text, abstract=text)
     (row,) = rows(render(tmp_path, [paper]))
     assert row.count(text) == 2

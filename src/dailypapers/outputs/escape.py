@@ -23,11 +23,12 @@ class Safe(str):
     __slots__ = ()
 
 
-# A backslash right before something we escape (or at the end of a cell) would swallow the
-# escape in GitHub's Markdown; writing it as an entity keeps both the backslash and the escape.
-# A run of them goes whole: writing only the last as an entity leaves the one before it in front
-# of that entity's ``&``.
-_LONELY_BACKSLASH = re.compile(r"\\+(?=[|&]|$)")
+# In Markdown a backslash before any ASCII punctuation escapes it and is not shown: TeX in a
+# title or abstract (``12.5\%``, ``$\{0,1\}$``, ``Schr\"odinger``) lost its backslashes, and one
+# before an escape we write (or at the end of a cell) would swallow that escape. As an entity it
+# shows, and so does what follows it. Each backslash of a run is judged alone: the one before
+# another backslash goes as an entity, the last of ``\\alpha`` stays.
+_LONELY_BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~]|$)")
 
 COMMENT_INLINE_MAX = 20
 COMMENT_SUMMARY_CHARS = 5
@@ -59,15 +60,8 @@ def _md_escape(text: str) -> str:
         text = _REFERENCE_START.sub("&amp;", text)
     text = text.replace("<", "&lt;").replace(">", "&gt;")
     if "\\" in text:
-        text = _LONELY_BACKSLASH.sub(_backslash_entities, text)
+        text = _LONELY_BACKSLASH.sub("&#92;", text)
     return text.replace("|", "\\|")
-
-
-def _backslash_entities(match: re.Match[str]) -> str:
-    return "&#92;" * len(match.group())
-
-
-_LINK_BACKSLASH = re.compile(r"\\+(?=[\[\]])")
 
 
 def md_link_text(text: str) -> Safe:
@@ -76,7 +70,6 @@ def md_link_text(text: str) -> Safe:
     text = _md_escape(fold(text))
     if "[" not in text and "]" not in text:
         return Safe(text)
-    text = _LINK_BACKSLASH.sub(_backslash_entities, text)
     return Safe(text.replace("[", "\\[").replace("]", "\\]"))
 
 
@@ -114,18 +107,12 @@ def md_comment(text: str) -> Safe:
     return Safe(f"<details><summary>{head}...</summary><p>{md_cell(text)}</p></details>")
 
 
-_BEFORE_BACKTICK = re.compile(r"\\+(?=`)")
-
-
 def _summary(text: str) -> str:
     """A comment's first letters as its summary. A backtick there is written as an entity: cut
     from a pair, it would open a code span that the full text closes, swallowing the
-    ``</summary><p>`` between them (```MLHC` 2026``). Backslashes before it go as entities too,
-    or the last would escape the entity's ``&`` and show ``&#96;``, a reference to issue 96."""
-    head = _md_escape(text[:COMMENT_SUMMARY_CHARS])
-    if "`" not in head:
-        return head
-    return _BEFORE_BACKTICK.sub(_backslash_entities, head).replace("`", "&#96;")
+    ``</summary><p>`` between them (```MLHC` 2026``). A backslash before it is an entity already
+    (``_md_escape``); else it would escape the ``&`` and show ``&#96;``, a reference to issue 96."""
+    return _md_escape(text[:COMMENT_SUMMARY_CHARS]).replace("`", "&#96;")
 
 
 # In an issue body GitHub turns ``@name`` (and ``@org/team``) into a notification, and ``#12``,
