@@ -19,7 +19,7 @@ from dailypapers.outputs.escape import (
     md_link_text_unescape,
     script_json,
 )
-from tests.support import gfm
+from tests.support import gfm, linking
 
 markdownish = st.text(
     alphabet=st.one_of(st.sampled_from(list("|\\[]()<>&*_` #!;")), st.characters(codec="utf-8")),
@@ -138,7 +138,7 @@ def test_an_ampersand_reads_as_written_whatever_follows_it(text: str) -> None:
 
 
 tex = st.lists(
-    st.sampled_from(["\\", "\\", *"%{}'\"$#&|<>^.,-[]", "a", " ", "\\alpha"]),
+    st.sampled_from(["\\", "\\", *"%{}'\"$#&|<>^.,-[]`", "a", " ", "\\alpha"]),
     max_size=30,
 ).map("".join)
 
@@ -149,3 +149,19 @@ def test_every_backslash_of_tex_shows_as_written(text: str) -> None:
     assert cell_text(md_cell(text)) == fold(text).strip()
     assert cell_text(issue_cell(text)).replace("\u2060", "") == fold(text).strip()
     assert cell_text(f"[{md_link_text(text)}](https://arxiv.org/abs/2611.00001)") == fold(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Reasoning in `<think>` tags & `[MASK]` tokens",
+        "a component called the ``Signal'' and the ``Tag Assigner''",
+        "run `pip install noisereduce|x`, then `main\\_mdir.py`",
+        "`@alice` fixed #12 in `GH-7`",
+    ],
+)
+def test_backticks_show_as_written_and_open_no_code_span(text: str) -> None:
+    for cell in (md_cell(text), issue_cell(text)):
+        assert "<code>" not in gfm(f"| C |\n| --- |\n| {cell} |\n").html
+        assert cell_text(cell).replace("\u2060", "") == text
+    assert linking(f"| C |\n| --- |\n| {issue_cell(text)} |\n") == []

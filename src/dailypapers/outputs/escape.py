@@ -37,9 +37,9 @@ COMMENT_SUMMARY_CHARS = 5
 def md_cell(text: str) -> Safe:
     """Make text safe inside a GitHub table cell and inside the HTML the cells carry.
 
-    Ordinary text comes out unchanged; only ``| < >``, an ``&`` that would start a character
-    reference (and a backslash that would eat one of those escapes) change, so rows stay
-    byte-identical to the established format.
+    Ordinary text comes out unchanged; only ``| < >`` and backticks, an ``&`` that would start a
+    character reference and a backslash before punctuation change, so rows stay byte-identical
+    to the established format.
     """
     return Safe(_md_escape(fold(text)))
 
@@ -56,11 +56,17 @@ _REFERENCE_START = re.compile(r"&(?=#|[A-Za-z0-9]+;)")
 
 
 def _md_escape(text: str) -> str:
+    """Backticks go as entities too, so that none opens a code span: inside one every escape
+    shows as typed (```<think>` tags`` showed "&lt;think&gt;", an issue's ```@name``` its word
+    joiner), TeX quotes (````Tag''``) lost their backticks, and a comment's summary, cut from a
+    pair, opened a span that swallowed the ``</summary><p>`` after it."""
     if "&" in text:
         text = _REFERENCE_START.sub("&amp;", text)
     text = text.replace("<", "&lt;").replace(">", "&gt;")
     if "\\" in text:
         text = _LONELY_BACKSLASH.sub("&#92;", text)
+    if "`" in text:
+        text = text.replace("`", "&#96;")
     return text.replace("|", "\\|")
 
 
@@ -80,11 +86,12 @@ _MD_UNESCAPES = {
     "&gt;": ">",
     "&amp;": "&",
     "&#92;": "\\",
+    "&#96;": "`",
     "&#8288;": "",
 }
-_MD_UNESCAPE = re.compile(r"\\\||&(?:lt|gt|amp|#92|#8288);")
+_MD_UNESCAPE = re.compile(r"\\\||&(?:lt|gt|amp|#92|#96|#8288);")
 _LINK_UNESCAPES = {**_MD_UNESCAPES, "\\[": "[", "\\]": "]"}
-_LINK_UNESCAPE = re.compile(r"\\[|\[\]]|&(?:lt|gt|amp|#92|#8288);")
+_LINK_UNESCAPE = re.compile(r"\\[|\[\]]|&(?:lt|gt|amp|#92|#96|#8288);")
 
 
 def md_cell_unescape(cell: str) -> str:
@@ -103,16 +110,8 @@ def md_comment(text: str) -> Safe:
     if len(text) <= COMMENT_INLINE_MAX:
         return md_cell(text)
     # The established format cuts the summary verbatim, trailing space included ("MLHC ...").
-    head = _summary(text)
+    head = _md_escape(text[:COMMENT_SUMMARY_CHARS])
     return Safe(f"<details><summary>{head}...</summary><p>{md_cell(text)}</p></details>")
-
-
-def _summary(text: str) -> str:
-    """A comment's first letters as its summary. A backtick there is written as an entity: cut
-    from a pair, it would open a code span that the full text closes, swallowing the
-    ``</summary><p>`` between them (```MLHC` 2026``). A backslash before it is an entity already
-    (``_md_escape``); else it would escape the ``&`` and show ``&#96;``, a reference to issue 96."""
-    return _md_escape(text[:COMMENT_SUMMARY_CHARS]).replace("`", "&#96;")
 
 
 # In an issue body GitHub turns ``@name`` (and ``@org/team``) into a notification, and ``#12``,
@@ -185,7 +184,7 @@ def issue_comment(text: str) -> Safe:
     text = fold(text)
     if len(text) <= COMMENT_INLINE_MAX:
         return issue_cell(text)
-    head = unlinked(_summary(text))
+    head = unlinked(_md_escape(text[:COMMENT_SUMMARY_CHARS]))
     return Safe(f"<details><summary>{head}...</summary><p>{issue_cell(text)}</p></details>")
 
 
