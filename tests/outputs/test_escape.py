@@ -138,7 +138,7 @@ def test_an_ampersand_reads_as_written_whatever_follows_it(text: str) -> None:
 
 
 tex = st.lists(
-    st.sampled_from(["\\", "\\", *"%{}'\"$#&|<>^.,-[]`", "a", " ", "\\alpha"]),
+    st.sampled_from(["\\", "\\", *"%{}'\"$#&|<>^.,-[]`*_~", "a", " ", "\\alpha"]),
     max_size=30,
 ).map("".join)
 
@@ -165,3 +165,26 @@ def test_backticks_show_as_written_and_open_no_code_span(text: str) -> None:
         assert "<code>" not in gfm(f"| C |\n| --- |\n| {cell} |\n").html
         assert cell_text(cell).replace("\u2060", "") == text
     assert linking(f"| C |\n| --- |\n| {issue_cell(text)} |\n") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Br\\"uning et al.~(2022) bound the complexity parameter~$l$',
+        "error rates as low as 5*10-4 and 9*10-4",
+        "the counters $\\mathcal{H}_{T}$ and $\\mathcal{K}_{T}$",
+        "interactions *a priori*, **twice**, in __init__ and ~~old~~",
+    ],
+)
+def test_tex_tildes_stars_and_underscores_show_as_written(text: str) -> None:
+    for cell in (md_cell(text), issue_cell(text)):
+        html = gfm(f"| C |\n| --- |\n| {cell} |\n").html
+        assert "<em>" not in html and "<strong>" not in html and "<del>" not in html
+        assert cell_text(cell).replace("\u2060", "") == text
+    assert cell_text(f"[{md_link_text(text)}](https://arxiv.org/abs/2611.00001)") == text
+
+
+def test_a_web_address_keeps_its_stars_tildes_and_underscores_in_its_link() -> None:
+    url = "https://github.com/lab/my_repo~v1/a*b_c"
+    assert (url, url) in shown(md_cell(f"code: {url}, *fast*"))
+    assert cell_text(md_cell(f"code: {url}, *fast*")) == f"code: {url}, *fast*"

@@ -37,9 +37,9 @@ COMMENT_SUMMARY_CHARS = 5
 def md_cell(text: str) -> Safe:
     """Make text safe inside a GitHub table cell and inside the HTML the cells carry.
 
-    Ordinary text comes out unchanged; only ``| < >`` and backticks, an ``&`` that would start a
-    character reference and a backslash before punctuation change, so rows stay byte-identical
-    to the established format.
+    Ordinary text comes out unchanged; only ``| < >``, backticks, ``* ~`` and ``_`` outside a
+    word, an ``&`` that would start a character reference and a backslash before punctuation
+    change, so rows stay byte-identical to the established format.
     """
     return Safe(_md_escape(fold(text)))
 
@@ -67,13 +67,33 @@ def _md_escape(text: str) -> str:
         text = _LONELY_BACKSLASH.sub("&#92;", text)
     if "`" in text:
         text = text.replace("`", "&#96;")
+    if "*" in text or "_" in text or "~" in text:
+        text = _DELIMITER_OR_ADDRESS.sub(_delimiter_entity, text)
     return text.replace("|", "\\|")
+
+
+# ``* _ ~`` pair up into emphasis and strikethrough: TeX's ``et al.~(2022) ... parameter~$l$``
+# was struck through, ``5*10-4 and 9*10-4`` set in italics, each time without its signs. They are
+# written as entities, but for ``_`` inside a word, which never pairs, and those in a word that
+# GitHub links as written (``github.com/o/my_repo``, ``name_1@lab.org``), where an entity would
+# show. That word is matched whole, from its start, so that a long word is read once.
+_DELIMITER = re.compile(r"[*~]|(?<![^\W_])_|_(?![^\W_])")
+_DELIMITER_OR_ADDRESS = re.compile(r"(?<!\S)\S*?(?i:://|www\.|@)\S*|" + _DELIMITER.pattern)
+_DELIMITER_ENTITIES = {"*": "&#42;", "_": "&#95;", "~": "&#126;"}
+
+
+def _delimiter_entity(match: re.Match[str]) -> str:
+    found = match.group()
+    return _DELIMITER_ENTITIES.get(found, found)
 
 
 def md_link_text(text: str) -> Safe:
     """A title as the text of its row's link: a cell whose brackets cannot end the link early
-    or open a link of their own (``Sampling on (0, 1]``, ``See [this](http://...)``)."""
+    or open a link of their own (``Sampling on (0, 1]``, ``See [this](http://...)``). GitHub
+    links no web address inside a link's text, so every ``* _ ~`` that could pair is an entity."""
     text = _md_escape(fold(text))
+    if "*" in text or "_" in text or "~" in text:
+        text = _DELIMITER.sub(_delimiter_entity, text)
     if "[" not in text and "]" not in text:
         return Safe(text)
     return Safe(text.replace("[", "\\[").replace("]", "\\]"))
@@ -87,11 +107,14 @@ _MD_UNESCAPES = {
     "&amp;": "&",
     "&#92;": "\\",
     "&#96;": "`",
+    "&#42;": "*",
+    "&#95;": "_",
+    "&#126;": "~",
     "&#8288;": "",
 }
-_MD_UNESCAPE = re.compile(r"\\\||&(?:lt|gt|amp|#92|#96|#8288);")
+_MD_UNESCAPE = re.compile(r"\\\||&(?:lt|gt|amp|#92|#96|#42|#95|#126|#8288);")
 _LINK_UNESCAPES = {**_MD_UNESCAPES, "\\[": "[", "\\]": "]"}
-_LINK_UNESCAPE = re.compile(r"\\[|\[\]]|&(?:lt|gt|amp|#92|#96|#8288);")
+_LINK_UNESCAPE = re.compile(r"\\[|\[\]]|&(?:lt|gt|amp|#92|#96|#42|#95|#126|#8288);")
 
 
 def md_cell_unescape(cell: str) -> str:
