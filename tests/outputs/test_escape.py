@@ -188,3 +188,17 @@ def test_a_web_address_keeps_its_stars_tildes_and_underscores_in_its_link() -> N
     url = "https://github.com/lab/my_repo~v1/a*b_c"
     assert (url, url) in shown(md_cell(f"code: {url}, *fast*"))
     assert cell_text(md_cell(f"code: {url}, *fast*")) == f"code: {url}, *fast*"
+
+
+def test_a_web_address_shows_its_backslashes_as_written_in_its_link() -> None:
+    url = "https://github.com/Frank-Wang-oss/GNN\\_RUL\\_Benchmarking"
+    text = f"Code: {url}."
+    assert shown(md_cell(text)) == [(url, url.replace("\\", "%5C"))]
+    assert cell_text(md_cell(text)) == text
+
+
+def test_a_web_address_an_issue_keeps_from_linking_shows_every_sign_as_written() -> None:
+    text = "see https://medium.com/@lab/a_~draft~_\\_x and ~this~"
+    cell = f"| C |\n| --- |\n| {issue_cell(text)} |\n"
+    assert linking(cell) == []
+    assert cell_text(issue_cell(text)).replace("\u2060", "") == text

@@ -23,13 +23,6 @@ class Safe(str):
     __slots__ = ()
 
 
-# In Markdown a backslash before any ASCII punctuation escapes it and is not shown: TeX in a
-# title or abstract (``12.5\%``, ``$\{0,1\}$``, ``Schr\"odinger``) lost its backslashes, and one
-# before an escape we write (or at the end of a cell) would swallow that escape. As an entity it
-# shows, and so does what follows it. Each backslash of a run is judged alone: the one before
-# another backslash goes as an entity, the last of ``\\alpha`` stays.
-_LONELY_BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~]|$)")
-
 COMMENT_INLINE_MAX = 20
 COMMENT_SUMMARY_CHARS = 5
 
@@ -55,45 +48,57 @@ def md_text(text: str) -> str:
 _REFERENCE_START = re.compile(r"&(?=#|[A-Za-z0-9]+;)")
 
 
-def _md_escape(text: str) -> str:
-    """Backticks go as entities too, so that none opens a code span: inside one every escape
-    shows as typed (```<think>` tags`` showed "&lt;think&gt;", an issue's ```@name``` its word
-    joiner), TeX quotes (````Tag''``) lost their backticks, and a comment's summary, cut from a
-    pair, opened a span that swallowed the ``</summary><p>`` after it."""
+def _md_escape(text: str, *, autolinks: bool = True) -> str:
+    """``autolinks``: whether GitHub links the web addresses in this text (not in a link's)."""
     if "&" in text:
         text = _REFERENCE_START.sub("&amp;", text)
     text = text.replace("<", "&lt;").replace(">", "&gt;")
-    if "\\" in text:
-        text = _LONELY_BACKSLASH.sub("&#92;", text)
-    if "`" in text:
-        text = text.replace("`", "&#96;")
-    if "*" in text or "_" in text or "~" in text:
-        text = _DELIMITER_OR_ADDRESS.sub(_delimiter_entity, text)
+    if "\\" in text or "`" in text or "*" in text or "_" in text or "~" in text:
+        addresses = autolinks and ("://" in text or "www." in text.lower())
+        text = (_LITERAL_OR_ADDRESS if addresses else _LITERAL).sub(_literal, text)
     return text.replace("|", "\\|")
 
 
-# ``* _ ~`` pair up into emphasis and strikethrough: TeX's ``et al.~(2022) ... parameter~$l$``
-# was struck through, ``5*10-4 and 9*10-4`` set in italics, each time without its signs. They are
-# written as entities, but for ``_`` inside a word, which never pairs, and those in a word that
-# GitHub links as written (``github.com/o/my_repo``, ``name_1@lab.org``), where an entity would
-# show. That word is matched whole, from its start, so that a long word is read once.
-_DELIMITER = re.compile(r"[*~]|(?<![^\W_])_|_(?![^\W_])")
-_DELIMITER_OR_ADDRESS = re.compile(r"(?<!\S)\S*?(?i:://|www\.|@)\S*|" + _DELIMITER.pattern)
-_DELIMITER_ENTITIES = {"*": "&#42;", "_": "&#95;", "~": "&#126;"}
+# Signs that Markdown reads as markup, and the paper text lost, each written as an entity:
+# - a backslash before ASCII punctuation escapes it and is not shown (``12.5\%``, ``$\{0,1\}$``,
+#   ``Schr\"odinger``), and one before an escape we write (or at a cell's end) would swallow
+#   it. Each of a run is judged alone: the last of ``\\alpha`` stays as it is.
+# - a backtick opens a code span, inside which every escape shows as typed (```<think>` tags``
+#   showed "&lt;think&gt;", an issue's ```@name``` its word joiner); TeX quotes (````Tag''``)
+#   lost theirs, and a comment's summary, cut from a pair, swallowed the ``</summary><p>``.
+# - ``* ~`` and ``_`` pair into emphasis and strikethrough: ``et al.~(2022) ... parameter~$l$``
+#   was struck through, ``5*10-4 and 9*10-4`` set in italics. A ``_`` inside a word never pairs
+#   and stays (``snake_case``, ``x_1``).
+_LITERAL_SIGN = r"\\(?=[!-/:-@\[-`{-~]|$)|[`*~]|(?<![^\W_])_|_(?![^\W_])"
+# The lookahead names every character a match starts with: without it the regex engine tries
+# each alternative at every position, three times slower over an abstract.
+_LITERAL = re.compile(r"(?=[\\`*~_])(?:" + _LITERAL_SIGN + ")")
+# GitHub links a web address as written, so an entity there would show: inside one only a
+# backslash before what it would break (``|`` splits the cell) and backticks are entities. The
+# address starts as in cmark-gfm (no letter before the scheme, a character of the host after it;
+# ``www.`` after a space or ``(``) and ends at the next space: cmark-gfm ends it at a ``<`` too,
+# but finds none in escaped text.
+_WEB_ADDRESS = r"(?:(?<![A-Za-z])(?i:https?|ftp)://|(?<![^\s(])(?i:www)\.)[A-Za-z0-9]\S*"
+_LITERAL_OR_ADDRESS = re.compile(
+    r"(?=[\\`*~_fhwFHW])(?:" + _WEB_ADDRESS + "|" + _LITERAL_SIGN + ")"
+)
+_ADDRESS_LITERAL = re.compile(r"\\(?=[|&\[\]`])|`")
+_ENTITIES = {"\\": "&#92;", "`": "&#96;", "*": "&#42;", "_": "&#95;", "~": "&#126;"}
 
 
-def _delimiter_entity(match: re.Match[str]) -> str:
+def _literal(match: re.Match[str]) -> str:
     found = match.group()
-    return _DELIMITER_ENTITIES.get(found, found)
+    if len(found) == 1:
+        return _ENTITIES[found]
+    # An address that ends the text ends its cell: a backslash there would escape our ``</p>``.
+    end = len(found) if match.end() < len(match.string) else len(found.rstrip("\\"))
+    return _ADDRESS_LITERAL.sub(_literal, found[:end]) + "&#92;" * (len(found) - end)
 
 
 def md_link_text(text: str) -> Safe:
     """A title as the text of its row's link: a cell whose brackets cannot end the link early
-    or open a link of their own (``Sampling on (0, 1]``, ``See [this](http://...)``). GitHub
-    links no web address inside a link's text, so every ``* _ ~`` that could pair is an entity."""
-    text = _md_escape(fold(text))
-    if "*" in text or "_" in text or "~" in text:
-        text = _DELIMITER.sub(_delimiter_entity, text)
+    or open a link of their own (``Sampling on (0, 1]``, ``See [this](http://...)``)."""
+    text = _md_escape(fold(text), autolinks=False)
     if "[" not in text and "]" not in text:
         return Safe(text)
     return Safe(text.replace("[", "\\[").replace("]", "\\]"))
@@ -176,11 +181,17 @@ def unlinked(markdown: str) -> Safe:
 def _no_link(match: re.Match[str]) -> str:
     """A web address holding what ``unlinked`` breaks (``medium.com/@name``, ``/#12``, an issue's
     address) is kept from being a link: the joiners would be part of the link, shown as
-    "&#8288;" and sent to the server. As text it reads the same. Other addresses stay links."""
+    "&#8288;" and sent to the server. As text it reads the same. Other addresses stay links.
+    What a link shows as written (``_LITERAL_OR_ADDRESS``) is Markdown in text: entities too."""
     url = match.group()
     if all(found.group()[:1] == "&" for found in _LINKING.finditer(url)):
         return url
+    url = _UNLINKED_LITERAL.sub(_literal, url)
     return _AUTOLINK_START.sub(lambda m: WORD_JOINER + m.group(), url, count=1)
+
+
+# ``_LITERAL`` for escaped text: a backslash before ``| [ ]`` there is an escape we wrote.
+_UNLINKED_LITERAL = re.compile(r"\\(?![|\[\]])(?=[!-/:-@\[-`{-~]|$)|[*~]|(?<![^\W_])_|_(?![^\W_])")
 
 
 def issue_cell(text: str) -> Safe:
