@@ -1,4 +1,6 @@
-"""Escaping for Markdown cells and link text: reversible, and ordinary text untouched."""
+"""Escaping for Markdown cells and link text: reversible, ordinary text untouched, and paper text
+shown by GitHub (cmark-gfm) as written: no sign read as markup, no entity shown, web addresses
+linked where they say."""
 
 from __future__ import annotations
 
@@ -121,6 +123,7 @@ def test_a_web_address_with_several_parameters_links_where_it_says_and_reads_as_
 
 
 def cell_text(cell: str) -> str:
+    """What a reader sees of a table cell, entities decoded."""
     (table,) = gfm(f"| C |\n| --- |\n| {cell} |\n").tables
     return table.rows[0][0].text
 
