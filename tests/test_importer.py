@@ -480,7 +480,10 @@ PAPER_ROW = re.compile(
     r"^\| \*\*\[.*\]\(https://arxiv\.org/abs/(?P<id>\S+?)v\d+\)\*\* \| "
     r"(?P<day>\d{4}-\d{2}-\d{2}) \|"
 )
-UNESCAPED = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "\\|": "|"}
+UNESCAPED = {
+    **{"&amp;": "&", "&lt;": "<", "&gt;": ">", "\\|": "|", "&#92;": "\\", "&#96;": "`"},
+    **{"&#42;": "*", "&#95;": "_", "&#126;": "~"},
+}
 
 
 def sections_of(text: str) -> dict[str, list[str]]:
@@ -505,13 +508,17 @@ def newest_first(rows: list[str]) -> list[str]:
 
 
 def needs_escape(row: str) -> bool:
-    """Whether a row's text (its markup and cell borders taken away) has ``& < > |``."""
-    text = re.sub(r"</?(?:details|summary|p)>| \| ", " ", row[2:-2])
-    return bool(re.search(r"[&<>|]", text))
+    """Whether a row's text (its markup and cell borders taken away) has ``& < > |``, a
+    backtick, a sign that could emphasise or strike through (``* ~``, ``_`` but inside a word),
+    or a backslash that Markdown would read as an escape and not show."""
+    text = re.sub(
+        r"</?(?:details|summary|p)>| \| |^\*\*\[|\]\(https://arxiv[^)]*\)\*\*", " ", row[2:-2]
+    )
+    return bool(re.search(r"[&<>|`*~]|(?<![^\W_])_|_(?![^\W_])|\\[!-/:-@\[-`{-~]", text))
 
 
 def without_escapes(row: str) -> str:
-    return re.sub(r"&amp;|&lt;|&gt;|\\\|", lambda m: UNESCAPED[m.group()], row)
+    return re.sub(r"&amp;|&lt;|&gt;|\\\||&#(?:9[256]|42|126);", lambda m: UNESCAPED[m.group()], row)
 
 
 def fresh_tracker_with(folder: Path, source: Path) -> tuple[api.Paths, str]:

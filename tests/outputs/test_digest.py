@@ -191,8 +191,9 @@ def test_the_body_always_fits_its_budget_and_accounts_for_every_paper(
         return
     assert digest is not None
     assert len(digest.body) <= budget
-    # A section cut off to fit stays pending and comes again in the next digest.
-    assert accounted(digest.body) == sum(counts) or digest.body.endswith("\n…\n")
+    # Keywords left out stay pending and go first in the next digest.
+    assert accounted(digest.body) == digest.count
+    assert digest.count == sum(counts) or "do not fit in this issue" in digest.body
 
 
 def test_even_hundreds_of_keywords_never_exceed_the_budget() -> None:
@@ -204,7 +205,33 @@ def test_even_hundreds_of_keywords_never_exceed_the_budget() -> None:
 
     assert digest is not None
     assert len(digest.body) <= 5_000
-    assert digest.title == "900 new papers - November 22, 2026"
+    assert digest.title == f"{len(announced_ids([digest.body]))} new papers - November 22, 2026"
+
+
+def test_keywords_that_do_not_fit_wait_for_the_next_issue_and_go_in_first_there() -> None:
+    n = 150
+    config = parse_config("keywords:\n" + "".join(f"  - Keyword {i}\n" for i in range(n)))
+    found = [[paper(k * 10 + i) for i in range(3)] for k in range(n)]
+
+    first = build(snapshot(*found, config=config), DAY, README, budget=20_000)
+
+    assert first is not None and len(first.body) <= 20_000
+    announced = announced_ids([first.body])
+    assert accounted(first.body) == len(announced) == first.count
+    left_out = n - len(announced) // 3
+    assert 0 < left_out < n
+    assert f"{left_out} more keywords have new papers that do not fit in this issue" in first.body
+
+    next_day = "2026-11-23"
+    waiting = [[replace(p, first_seen=DAY) for p in ps if p.id not in announced] for ps in found]
+    fresh = [[replace(paper(k * 10 + 5, hour=-24), first_seen=next_day)] for k in range(n)]
+    both = [w + f for w, f in zip(waiting, fresh, strict=True)]
+    second = build(snapshot(*both, config=config), next_day, README, budget=20_000)
+
+    assert second is not None
+    again = announced_ids([second.body])
+    assert {p.id for ps in waiting for p in ps} <= again
+    assert not announced & again
 
 
 def test_write_removes_a_stale_digest_when_nothing_is_new(tmp_path: Path) -> None:

@@ -88,6 +88,31 @@ def test_the_health_body_mentions_no_one_and_references_nothing_yet_reads_the_sa
     assert shown == ["Ask @alice about #12", "3", "2026-11-19", "2026-11-18", PROXY_PAGE]
 
 
+def test_the_day_every_keyword_of_a_big_tracker_fails_the_alarm_still_fits_in_an_issue(
+    tmp_path: Path,
+) -> None:
+    config = parse_config(
+        "keywords:\n" + "".join(f"  - Keyword {n} on video world models\n" for n in range(600))
+    )
+    error = (
+        "arXiv failed every retry for Keyword 1 on video world models and Keyword 2 on video "
+        "world models just before; the run stopped asking"
+    )
+    for keyword in config.keywords:
+        health = store.Health(3, "2026-11-19", error)
+        store.save(tmp_path, store.KeywordStore(keyword, last_success="2026-11-18", health=health))
+    output = tmp_path / "health.md"
+
+    assert write(failing(store.load_snapshot(config, tmp_path), 3), 3, output)
+
+    body = output.read_text(encoding="utf-8")
+    assert len(body) <= 65_536
+    [table] = gfm(body).tables
+    assert 100 < len(table.rows) < 600
+    assert "in a row for 600 keywords." in body
+    assert f"…and {600 - len(table.rows)} more: the run's job summary lists every keyword" in body
+
+
 def test_a_healthy_tracker_removes_the_stale_health_body(tmp_path: Path) -> None:
     output = tmp_path / "health.md"
     output.write_text("old alarm", encoding="utf-8")

@@ -16,7 +16,7 @@ HOSTILE = "<img src=x onerror=alert(1)> | & \"quoted\" 'single'"
 @pytest.mark.parametrize(
     ("fmt", "expected"),
     [
-        ("md", "&lt;img src=x onerror=alert(1)&gt; \\| &amp; \"quoted\" 'single'"),
+        ("md", "&lt;img src=x onerror=alert(1)&gt; \\| & \"quoted\" 'single'"),
         ("html", "&lt;img src=x onerror=alert(1)&gt; | &amp; &quot;quoted&quot; &#39;single&#39;"),
         ("xml", "&lt;img src=x onerror=alert(1)&gt; | &amp; &quot;quoted&quot; 'single'"),
     ],

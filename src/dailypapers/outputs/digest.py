@@ -216,11 +216,50 @@ def build_from(
     show all its new papers links to its own. ``tracking`` lists the keywords this run filled
     for the first time, with their paper counts: a line each, since their papers were already on
     arXiv before anyone asked for them and listing them all would bury the day's news.
+
+    On a day when not even a heading, a line and the hidden marker of every keyword with news
+    fit, the keywords whose papers have waited longest go in and the others wait for the next
+    issue, which counts them as found earlier. Cutting the body at the budget instead lost the
+    markers of the keywords last in keywords.yaml, so their papers stayed pending and were cut
+    again the next day, and the next: never announced.
     """
     if not found and not tracking:
         return None
     if ranking is not None:
         found = [(keyword, best_first(ranking, keyword, papers)) for keyword, papers in found]
+    options = (config, today, readme, tables, budget, ranking, tracking)
+    digest = _build(found, *options)
+    if digest is not None:
+        return digest
+    by_age = sorted(range(len(found)), key=lambda i: (min(p.first_seen for p in found[i][1]), i))
+    best: Digest | None = None
+    low, high = 1, len(found) - 1
+    while low <= high:
+        middle = (low + high) // 2
+        taken = sorted(by_age[:middle])
+        digest = _build([found[i] for i in taken], *options, waiting=len(found) - middle)
+        if digest is None:
+            high = middle - 1
+        else:
+            best, low = digest, middle + 1
+    return best or _build(found, *options, cut=True)
+
+
+def _build(
+    found: list[tuple[Keyword, list[Paper]]],
+    config: Config,
+    today: str,
+    readme: str,
+    tables: str,
+    budget: int,
+    ranking: Ranking | None,
+    tracking: Sequence[tuple[Keyword, int]],
+    *,
+    waiting: int = 0,
+    cut: bool = False,
+) -> Digest | None:
+    """``build_from`` for ``found``, with a line for the ``waiting`` keywords left out; None
+    when it does not fit, unless ``cut``."""
     now_tracking = [Tracking(k, n, f"{tables}/{first_part(k.slug)}") for k, n in tracking]
     keywords_of: dict[str, list[str]] = {}
     for keyword, papers in found:
@@ -263,6 +302,7 @@ def build_from(
             readme=readme,
             tracking=now_tracking,
             read_first=top,
+            waiting=waiting,
         )
 
     body = _render(sections([len(r) for r in lines]))
@@ -277,13 +317,15 @@ def build_from(
         more = max(len(_more(len(rendered), n, len(rendered), link)) for n in (0, 1))
         pieces.append(Piece(sizes, more))
     fixed = len(_render([replace(s, body=Safe("")) for s in sections([0] * len(lines))]))
-    shown = fit(fixed, pieces, budget) or [0] * len(lines)
-    body = _render(sections(shown))
+    shown = fit(fixed, pieces, budget)
+    if shown is None and not cut:
+        return None
+    body = _render(sections(shown or [0] * len(lines)))
     if len(body) > budget:
-        # Only hundreds of keywords with news on one day overflow with no rows at all: the body
-        # is cut at a line end rather than refused by GitHub.
-        cut = body[:budget].rfind("\n", 0, budget - 2)
-        body = body[: max(cut, 0)] + "\n…\n"
+        # Hundreds of keywords filled for the first time, or one keyword's marker of thousands:
+        # the body is cut at a line end rather than refused by GitHub.
+        end = body[:budget].rfind("\n", 0, budget - 2)
+        body = body[: max(end, 0)] + "\n…\n"
     return Digest(title=day, body=body, count=count)
 
 

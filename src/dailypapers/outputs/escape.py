@@ -23,12 +23,6 @@ class Safe(str):
     __slots__ = ()
 
 
-# A backslash right before something we escape (or at the end of a cell) would swallow the
-# escape in GitHub's Markdown; writing it as an entity keeps both the backslash and the escape.
-# A run of them goes whole: writing only the last as an entity leaves the one before it in front
-# of that entity's ``&``.
-_LONELY_BACKSLASH = re.compile(r"\\+(?=[|&]|$)")
-
 COMMENT_INLINE_MAX = 20
 COMMENT_SUMMARY_CHARS = 5
 
@@ -36,8 +30,9 @@ COMMENT_SUMMARY_CHARS = 5
 def md_cell(text: str) -> Safe:
     """Make text safe inside a GitHub table cell and inside the HTML the cells carry.
 
-    Ordinary text comes out unchanged; only ``| & < >`` (and a backslash that would eat one of
-    those escapes) change, so rows stay byte-identical to the established format.
+    Ordinary text comes out unchanged; only ``| < >``, backticks, ``* ~`` and ``_`` outside a
+    word, an ``&`` that would start a character reference and a backslash before punctuation
+    change, so rows stay byte-identical to the established format.
     """
     return Safe(_md_escape(fold(text)))
 
@@ -47,27 +42,65 @@ def md_text(text: str) -> str:
     return _md_escape(text)
 
 
-def _md_escape(text: str) -> str:
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    if "\\" in text:
-        text = _LONELY_BACKSLASH.sub(_backslash_entities, text)
+# ``&`` starts a character reference only before ``#`` or a name ending in ``;``; anywhere else
+# it is written as it is. GitHub's autolinker takes a web address's text and target as written,
+# so ``?v=1&amp;t=2`` in a comment showed "&amp;" and sent "amp;t=2" to the server.
+_REFERENCE_START = re.compile(r"&(?=#|[A-Za-z0-9]+;)")
+
+
+def _md_escape(text: str, *, autolinks: bool = True) -> str:
+    """``autolinks``: whether GitHub links the web addresses in this text (not in a link's)."""
+    if "&" in text:
+        text = _REFERENCE_START.sub("&amp;", text)
+    text = text.replace("<", "&lt;").replace(">", "&gt;")
+    if "\\" in text or "`" in text or "*" in text or "_" in text or "~" in text:
+        addresses = autolinks and ("://" in text or "www." in text.lower())
+        text = (_LITERAL_OR_ADDRESS if addresses else _LITERAL).sub(_literal, text)
     return text.replace("|", "\\|")
 
 
-def _backslash_entities(match: re.Match[str]) -> str:
-    return "&#92;" * len(match.group())
+# Signs that Markdown reads as markup, and the paper text lost, each written as an entity:
+# - a backslash before ASCII punctuation escapes it and is not shown (``12.5\%``, ``$\{0,1\}$``,
+#   ``Schr\"odinger``), and one before an escape we write (or at a cell's end) would swallow
+#   it. Each of a run is judged alone: the last of ``\\alpha`` stays as it is.
+# - a backtick opens a code span, inside which every escape shows as typed (```<think>` tags``
+#   showed "&lt;think&gt;", an issue's ```@name``` its word joiner); TeX quotes (````Tag''``)
+#   lost theirs, and a comment's summary, cut from a pair, swallowed the ``</summary><p>``.
+# - ``* ~`` and ``_`` pair into emphasis and strikethrough: ``et al.~(2022) ... parameter~$l$``
+#   was struck through, ``5*10-4 and 9*10-4`` set in italics. A ``_`` inside a word never pairs
+#   and stays (``snake_case``, ``x_1``).
+_LITERAL_SIGN = r"\\(?=[!-/:-@\[-`{-~]|$)|[`*~]|(?<![^\W_])_|_(?![^\W_])"
+# The lookahead names every character a match starts with: without it the regex engine tries
+# each alternative at every position, three times slower over an abstract.
+_LITERAL = re.compile(r"(?=[\\`*~_])(?:" + _LITERAL_SIGN + ")")
+# GitHub links a web address as written, so an entity there would show: inside one only a
+# backslash before what it would break (``|`` splits the cell) and backticks are entities. The
+# address starts as in cmark-gfm (no letter before the scheme, a character of the host after it;
+# ``www.`` after a space or ``(``) and ends at the next space: cmark-gfm ends it at a ``<`` too,
+# but finds none in escaped text.
+_WEB_ADDRESS = r"(?:(?<![A-Za-z])(?i:https?|ftp)://|(?<![^\s(])(?i:www)\.)[A-Za-z0-9]\S*"
+_LITERAL_OR_ADDRESS = re.compile(
+    r"(?=[\\`*~_fhwFHW])(?:" + _WEB_ADDRESS + "|" + _LITERAL_SIGN + ")"
+)
+_ADDRESS_LITERAL = re.compile(r"\\(?=[|&\[\]`])|`")
+_ENTITIES = {"\\": "&#92;", "`": "&#96;", "*": "&#42;", "_": "&#95;", "~": "&#126;"}
 
 
-_LINK_BACKSLASH = re.compile(r"\\+(?=[\[\]])")
+def _literal(match: re.Match[str]) -> str:
+    found = match.group()
+    if len(found) == 1:
+        return _ENTITIES[found]
+    # An address that ends the text ends its cell: a backslash there would escape our ``</p>``.
+    end = len(found) if match.end() < len(match.string) else len(found.rstrip("\\"))
+    return _ADDRESS_LITERAL.sub(_literal, found[:end]) + "&#92;" * (len(found) - end)
 
 
 def md_link_text(text: str) -> Safe:
     """A title as the text of its row's link: a cell whose brackets cannot end the link early
     or open a link of their own (``Sampling on (0, 1]``, ``See [this](http://...)``)."""
-    text = _md_escape(fold(text))
+    text = _md_escape(fold(text), autolinks=False)
     if "[" not in text and "]" not in text:
         return Safe(text)
-    text = _LINK_BACKSLASH.sub(_backslash_entities, text)
     return Safe(text.replace("[", "\\[").replace("]", "\\]"))
 
 
@@ -78,11 +111,15 @@ _MD_UNESCAPES = {
     "&gt;": ">",
     "&amp;": "&",
     "&#92;": "\\",
+    "&#96;": "`",
+    "&#42;": "*",
+    "&#95;": "_",
+    "&#126;": "~",
     "&#8288;": "",
 }
-_MD_UNESCAPE = re.compile(r"\\\||&(?:lt|gt|amp|#92|#8288);")
+_MD_UNESCAPE = re.compile(r"\\\||&(?:lt|gt|amp|#92|#96|#42|#95|#126|#8288);")
 _LINK_UNESCAPES = {**_MD_UNESCAPES, "\\[": "[", "\\]": "]"}
-_LINK_UNESCAPE = re.compile(r"\\[|\[\]]|&(?:lt|gt|amp|#92|#8288);")
+_LINK_UNESCAPE = re.compile(r"\\[|\[\]]|&(?:lt|gt|amp|#92|#96|#42|#95|#126|#8288);")
 
 
 def md_cell_unescape(cell: str) -> str:
@@ -101,22 +138,8 @@ def md_comment(text: str) -> Safe:
     if len(text) <= COMMENT_INLINE_MAX:
         return md_cell(text)
     # The established format cuts the summary verbatim, trailing space included ("MLHC ...").
-    head = _summary(text)
-    return Safe(f"<details><summary>{head}...</summary><p>{md_cell(text)}</p></details>")
-
-
-_BEFORE_BACKTICK = re.compile(r"\\+(?=`)")
-
-
-def _summary(text: str) -> str:
-    """A comment's first letters as its summary. A backtick there is written as an entity: cut
-    from a pair, it would open a code span that the full text closes, swallowing the
-    ``</summary><p>`` between them (```MLHC` 2026``). Backslashes before it go as entities too,
-    or the last would escape the entity's ``&`` and show ``&#96;``, a reference to issue 96."""
     head = _md_escape(text[:COMMENT_SUMMARY_CHARS])
-    if "`" not in head:
-        return head
-    return _BEFORE_BACKTICK.sub(_backslash_entities, head).replace("`", "&#96;")
+    return Safe(f"<details><summary>{head}...</summary><p>{md_cell(text)}</p></details>")
 
 
 # In an issue body GitHub turns ``@name`` (and ``@org/team``) into a notification, and ``#12``,
@@ -158,11 +181,17 @@ def unlinked(markdown: str) -> Safe:
 def _no_link(match: re.Match[str]) -> str:
     """A web address holding what ``unlinked`` breaks (``medium.com/@name``, ``/#12``, an issue's
     address) is kept from being a link: the joiners would be part of the link, shown as
-    "&#8288;" and sent to the server. As text it reads the same. Other addresses stay links."""
+    "&#8288;" and sent to the server. As text it reads the same. Other addresses stay links.
+    What a link shows as written (``_LITERAL_OR_ADDRESS``) is Markdown in text: entities too."""
     url = match.group()
     if all(found.group()[:1] == "&" for found in _LINKING.finditer(url)):
         return url
+    url = _UNLINKED_LITERAL.sub(_literal, url)
     return _AUTOLINK_START.sub(lambda m: WORD_JOINER + m.group(), url, count=1)
+
+
+# ``_LITERAL`` for escaped text: a backslash before ``| [ ]`` there is an escape we wrote.
+_UNLINKED_LITERAL = re.compile(r"\\(?![|\[\]])(?=[!-/:-@\[-`{-~]|$)|[*~]|(?<![^\W_])_|_(?![^\W_])")
 
 
 def issue_cell(text: str) -> Safe:
@@ -189,7 +218,7 @@ def issue_comment(text: str) -> Safe:
     text = fold(text)
     if len(text) <= COMMENT_INLINE_MAX:
         return issue_cell(text)
-    head = unlinked(_summary(text))
+    head = unlinked(_md_escape(text[:COMMENT_SUMMARY_CHARS]))
     return Safe(f"<details><summary>{head}...</summary><p>{issue_cell(text)}</p></details>")
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..config import Keyword
 from ..fileio import Staging
 from ..store import Snapshot, Summary
+from .digest import BUDGET, CLIP
 from .interface import (
     NOTHING_PER_KEYWORD,
     BeginsLater,
@@ -49,13 +50,32 @@ def failed(keyword: Keyword, summary: Summary, min_failures: int) -> Failing | N
         name=keyword.name,
         failures=health.failures,
         since=health.since,
-        error=health.error,
+        error=health.error if len(health.error) <= CLIP else health.error[: CLIP - 1] + "…",
         last_success=summary.last_success,
     )
 
 
 def render(entries: list[Failing], min_failures: int) -> str:
-    return template("health.md.j2").render(entries=entries, min_failures=min_failures)
+    """The body, its table cut to the rows that fit and the rest counted.
+
+    GitHub refuses an issue body over 65,536 characters, and the day arXiv is down for a
+    tracker of 500 keywords every one of them fails: refused, the alarm was never raised and the
+    step's failure skipped the site's upload. The run's job summary lists every keyword.
+    """
+
+    def body(shown: int) -> str:
+        return template("health.md.j2").render(
+            entries=entries[:shown], count=len(entries), min_failures=min_failures
+        )
+
+    low, high = 0, len(entries)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if len(body(middle)) <= BUDGET:
+            low = middle
+        else:
+            high = middle - 1
+    return body(low)
 
 
 def write(entries: list[Failing], min_failures: int, output: Path) -> bool:
