@@ -316,11 +316,7 @@ def unread_stores(config: Config, data: Path) -> list[Path]:
     from .store import store_path
 
     read = {store_path(data, keyword.slug).name for keyword in config.keywords} | {FILE_NAME}
-    try:
-        found = [p for p in data.glob("*.json") if p.name not in read and p.name[:1] != "."]
-    except OSError:  # no folder yet: nothing unread
-        return []
-    return sorted(found)
+    return sorted(p for p in data.glob("*.json") if p.name not in read and p.name[:1] != ".")
 
 
 def confirm(config: Config, paths: Paths, bodies: list[str]) -> int:

@@ -329,7 +329,8 @@ def _build(
     return Digest(title=day, body=body, count=count)
 
 
-def _clip(text: str) -> str:
+def clip(text: str) -> str:
+    """Paper text or an error cut to ``CLIP`` characters, so that one cannot fill an issue."""
     return text if len(text) <= CLIP else text[: CLIP - 1].rstrip() + "…"
 
 
@@ -340,7 +341,7 @@ def _rows(rows: Sequence[DigestRow], config: Config) -> list[str]:
     clipped = [
         replace(
             r,
-            paper=replace(r.paper, title=_clip(r.paper.title), comment=_clip(r.paper.comment)),
+            paper=replace(r.paper, title=clip(r.paper.title), comment=clip(r.paper.comment)),
             links=paper_links(r.paper),
         )
         for r in rows
@@ -379,9 +380,9 @@ def _read_first(
     scored.sort(key=lambda item: item[:3])
     picks = [
         Pick(
-            replace(paper, title=_clip(paper.title)),
+            replace(paper, title=clip(paper.title)),
             keyword,
-            _clip(ranking.titles.get(closest, "")),
+            clip(ranking.titles.get(closest, "")),
             f"{ARXIV_BASE}/abs/{closest}",
         )
         for *_, keyword, paper, closest in scored[: config.read_first]

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..config import Keyword
 from ..fileio import Staging
 from ..store import Snapshot, Summary
-from .digest import BUDGET, CLIP
+from .digest import BUDGET, clip
 from .interface import (
     NOTHING_PER_KEYWORD,
     BeginsLater,
@@ -50,7 +50,7 @@ def failed(keyword: Keyword, summary: Summary, min_failures: int) -> Failing | N
         name=keyword.name,
         failures=health.failures,
         since=health.since,
-        error=health.error if len(health.error) <= CLIP else health.error[: CLIP - 1] + "…",
+        error=clip(health.error),
         last_success=summary.last_success,
     )
 
